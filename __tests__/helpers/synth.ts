@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { App } from "cdktf";
+import { defineStacks } from "../../main";
+import { parseConfig, readConfigFile, DEFAULT_CONFIG_PATH, type Config, type Settings } from "../../lib/config";
+
+/** A synthesized stack exactly as Terraform reads it (`cdk.tf.json`). */
+export interface TfJson {
+  readonly provider?: Record<string, Array<Record<string, unknown>>>;
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
+  readonly terraform?: Record<string, unknown>;
+  readonly [key: string]: unknown;
+}
+
+export interface SynthResult {
+  /** The folder the app wrote (`stacks/<id>/cdk.tf.json`, `manifest.json`). */
+  readonly outdir: string;
+  /** Every stack by id, parsed from the files written. */
+  readonly stacks: Record<string, TfJson>;
+  /** Error/warning annotations per stack, as recorded in the manifest. */
+  readonly annotations: Record<string, Array<{ level: string; message: string; constructPath: string }>>;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+function merge(base: unknown, patch: unknown): unknown {
+  if (patch === undefined) return base;
+  if (typeof base !== "object" || base === null || Array.isArray(base) || typeof patch !== "object" || patch === null || Array.isArray(patch)) {
+    return patch;
+  }
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch)) out[k] = merge(out[k], v);
+  return out;
+}
+
+/** The shipped default configuration, with `overrides` merged in (arrays replace), validated. */
+export function testConfig(overrides: DeepPartial<Config> = {}): Config {
+  const raw = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8"));
+  return parseConfig(merge(raw, overrides), "test config");
+}
+
+export function defaultConfig(): Config {
+  return readConfigFile(DEFAULT_CONFIG_PATH);
+}
+
+/**
+ * Synthesizes every stack to a temporary folder with the real App and reads the files back: what the
+ * tests assert is what `cdktf synth` writes. The folder is removed unless `keep` is set.
+ */
+export function synthApp(settings: Partial<Settings> = {}, keep = false): SynthResult {
+  const outdir = mkdtempSync(path.join(tmpdir(), "guardrails-synth-"));
+  const full: Settings = { config: settings.config ?? defaultConfig(), offline: settings.offline ?? false, source: "test" };
+  const app = new App({ outdir });
+  defineStacks(app, full);
+  app.synth();
+  const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  const stacks: Record<string, TfJson> = {};
+  const annotations: SynthResult["annotations"] = {};
+  for (const [id, entry] of Object.entries<{ synthesizedStackPath: string; annotations: SynthResult["annotations"][string] }>(
+    manifest.stacks,
+  )) {
+    stacks[id] = JSON.parse(readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8"));
+    annotations[id] = entry.annotations ?? [];
+  }
+  if (!keep) rmSync(outdir, { recursive: true, force: true });
+  return { outdir, stacks, annotations };
+}
+
+const cache = new Map<string, SynthResult>();
+
+/** `synthApp` memoized per configuration: most test files read the same default synthesis. */
+export function synthCached(settings: Partial<Settings> = {}): SynthResult {
+  const key = JSON.stringify([settings.config ?? null, settings.offline ?? false]);
+  let result = cache.get(key);
+  if (!result) {
+    result = synthApp(settings);
+    cache.set(key, result);
+  }
+  return result;
+}
+
+/** One stack of the default synthesis. */
+export function stackJson(id: string, settings: Partial<Settings> = {}): TfJson {
+  const stack = synthCached(settings).stacks[id];
+  if (!stack) throw new Error(`No stack ${id} was synthesized; stacks are ${Object.keys(synthCached(settings).stacks).join(", ")}`);
+  return stack;
+}

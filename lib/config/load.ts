@@ -1,0 +1,67 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { ConfigError, formatIssues } from "./errors";
+import { configSchema, type Config } from "./schema";
+
+/** Env var naming the configuration file. */
+export const CONFIG_ENV = "ACCESS_GUARDRAILS_CONFIG";
+/** Env var switching every provider to offline mode (dummy credentials, no AWS calls). */
+export const OFFLINE_ENV = "ACCESS_GUARDRAILS_OFFLINE";
+/** Shipped configuration with placeholder accounts, so `cdktf synth` runs out of the box. */
+export const DEFAULT_CONFIG_PATH = path.join(__dirname, "..", "..", "config", "default.json");
+
+/** Everything the stacks receive: the validated configuration and the provider mode. */
+export interface Settings {
+  readonly config: Config;
+  /**
+   * Offline mode: providers use dummy credentials and skip every AWS call, so `cdktf plan` runs with no
+   * AWS access. Plans made this way are for review only.
+   */
+  readonly offline: boolean;
+  /** The file the configuration was read from. */
+  readonly source: string;
+}
+
+/** Validates a configuration object; throws a ConfigError listing every problem. */
+export function parseConfig(input: unknown, source = "<inline>"): Config {
+  const result = configSchema.safeParse(input, { reportInput: true });
+  if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
+  return result.data;
+}
+
+/** Reads and validates a configuration file; every failure names the path. */
+export function readConfigFile(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "the file does not exist" : String(err);
+    throw new ConfigError(file, [`Cannot read ${file}: ${reason}. Set ${CONFIG_ENV} to a readable JSON file.`]);
+  }
+  if (text.trim() === "") {
+    throw new ConfigError(file, [`Empty configuration file ${file}: write a JSON object (see config/default.json).`]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(file, [`Unreadable JSON in ${file}: ${(err as Error).message}. Fix the syntax.`]);
+  }
+  return parseConfig(json, file);
+}
+
+function parseOffline(value: string | undefined, source: string): boolean {
+  if (value === undefined || value === "" || value === "0" || value === "false") return false;
+  if (value === "1" || value === "true") return true;
+  throw new ConfigError(source, [`Invalid ${OFFLINE_ENV} ${JSON.stringify(value)}: use 1 (offline) or 0, or leave it unset.`]);
+}
+
+/**
+ * The single place configuration enters the program: reads the environment, then the file, and
+ * validates both before any stack exists.
+ */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const source = env[CONFIG_ENV] ? path.resolve(env[CONFIG_ENV]) : DEFAULT_CONFIG_PATH;
+  const offline = parseOffline(env[OFFLINE_ENV], source);
+  return { config: readConfigFile(source), offline, source };
+}

@@ -1,0 +1,302 @@
+import { z } from "zod";
+
+/**
+ * The configuration contract (SPEC §4). Every leaf carries the sentence that tells a person what is
+ * allowed; `formatIssues` in ./errors.ts puts the field path and the received value in front of it.
+ * Objects are strict: an unknown key is a typo until proven otherwise.
+ */
+
+export const SCP_VARIANTS = ["deny-eice", "deny-eice-except-describe", "deny-eice-and-eic"] as const;
+export type ScpVariant = (typeof SCP_VARIANTS)[number];
+
+export const NAT_GATEWAY_MODES = ["none", "single", "per-az"] as const;
+export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
+
+/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Where AL2023 publishes its current AMI id; resolved at plan time unless `instance.amiId` is set. */
+export const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION =
+  /^(af|ap|ca|eu|il|me|mx|sa|us)-(central|north|south|east|west|northeast|northwest|southeast|southwest)-[1-9]$/;
+const PROFILE = /^[A-Za-z0-9_.+@-]{1,64}$/;
+const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
+const PRINCIPAL_ARN = /^arn:aws:(iam|sts)::(\d{12}|\*):[A-Za-z0-9+=,.@_/*-]{1,512}$/;
+// IAM tag values: letters, digits, spaces and _ . : / = + - @ (the tag value is also compared by ABAC).
+const TAG_VALUE = /^[\p{L}\p{N} _.:/=+\-@]{1,256}$/u;
+const IAM_USER_NAME = /^[A-Za-z0-9+=,.@_-]{1,64}$/;
+const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const SSM_PARAMETER = /^\/[A-Za-z0-9_.\-/]{1,2047}$/;
+const OS_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+// Organizations target ids: a root (r-), an OU (ou-<root>-<ou>) or a 12-digit account.
+const SCP_TARGET = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/;
+const PGP_KEY = /^(keybase:[A-Za-z0-9_]{1,64}|[A-Za-z0-9+/=\s]{64,})$/;
+
+/** S3 bucket naming rules (general purpose buckets). */
+function isBucketName(name: string): boolean {
+  return (
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) &&
+    !name.includes("..") &&
+    !/^\d+\.\d+\.\d+\.\d+$/.test(name) &&
+    !name.startsWith("xn--") &&
+    !name.startsWith("sthree-") &&
+    !name.endsWith("-s3alias") &&
+    !name.endsWith("--ol-s3")
+  );
+}
+
+/** An IPv4 CIDR whose prefix leaves room for the subnets the network construct carves out of it. */
+function isVpcCidr(cidr: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!m) return false;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix < 16 || prefix > 24) return false;
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  return address % 2 ** (32 - prefix) === 0;
+}
+
+const str = (allowed: string) => z.string({ error: allowed });
+const pattern = (re: RegExp, allowed: string) => str(allowed).regex(re, { error: allowed });
+const accountId = pattern(ACCOUNT_ID, "use a 12-digit AWS account id");
+const unique = <T extends z.ZodType>(item: T, what: string) =>
+  z
+    .array(item, { error: `use a list of ${what}` })
+    .refine((list) => new Set(list as unknown[]).size === list.length, {
+      error: `list each of ${what} once (duplicates found)`,
+    });
+
+const accountSchema = z
+  .strictObject(
+    {
+      id: accountId,
+      profile: pattern(PROFILE, "use a named AWS CLI profile (letters, digits, _ . + @ -)").optional(),
+      roleArn: pattern(ROLE_ARN, "use an IAM role ARN such as arn:aws:iam::123456789012:role/Deployer").optional(),
+    },
+    { error: "use an object with id and optionally profile or roleArn" },
+  )
+  .superRefine((account, ctx) => {
+    if (account.profile !== undefined && account.roleArn !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["roleArn"],
+        input: account.roleArn,
+        message: "set either profile or roleArn, not both",
+      });
+    }
+    const roleAccount = account.roleArn ? ROLE_ARN.exec(account.roleArn)?.[1] : undefined;
+    if (roleAccount !== undefined && roleAccount !== account.id) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["roleArn"],
+        input: account.roleArn,
+        message: `use a role in account ${account.id} (the account this entry deploys to)`,
+      });
+    }
+  });
+
+const bucketName = str("use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)").refine(
+  isBucketName,
+  { error: "use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)" },
+);
+
+const cidr = str("use an IPv4 CIDR with a prefix from /16 to /24, aligned to its prefix (e.g. 10.0.0.0/16)").refine(
+  isVpcCidr,
+  { error: "use an IPv4 CIDR with a prefix from /16 to /24, aligned to its prefix (e.g. 10.0.0.0/16)" },
+);
+
+const natGateways = z.enum(NAT_GATEWAY_MODES, { error: `use one of ${NAT_GATEWAY_MODES.join(", ")}` });
+
+const networkSchema = z.strictObject(
+  {
+    vpcCidr: cidr.default("10.0.0.0/16"),
+    natGateways: natGateways.default("single"),
+    flowLogRetentionDays: z
+      .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)), {
+        error: `use one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs retention periods)`,
+      })
+      .default(90),
+  },
+  { error: "use an object" },
+);
+
+export const configSchema = z
+  .strictObject(
+    {
+      region: pattern(REGION, "use an AWS commercial region id such as eu-west-1"),
+      project: pattern(TAG_VALUE, "use a tag value of 1-256 letters, digits, spaces or _ . : / = + - @").default(
+        "test",
+      ),
+      accounts: z.strictObject(
+        { workload: accountSchema, management: accountSchema, data: accountSchema },
+        { error: "use an object with workload, management and data accounts" },
+      ),
+      network: networkSchema.default({ vpcCidr: "10.0.0.0/16", natGateways: "single", flowLogRetentionDays: 90 }),
+      instance: z
+        .strictObject(
+          {
+            type: pattern(INSTANCE_TYPE, "use an EC2 instance type such as t3.micro").default("t3.micro"),
+            amiSsmParameter: pattern(SSM_PARAMETER, "use an SSM parameter path that starts with /").default(
+              AL2023_AMI_PARAMETER,
+            ),
+            amiId: pattern(AMI_ID, "use an AMI id such as ami-0123456789abcdef0").optional(),
+          },
+          { error: "use an object" },
+        )
+        .default({ type: "t3.micro", amiSsmParameter: AL2023_AMI_PARAMETER }),
+      eice: z
+        .strictObject(
+          {
+            preserveClientIp: z.boolean({ error: "use true or false" }).default(false),
+            ports: unique(
+              z.int({ error: "use a TCP port from 1 to 65535" }).min(1, { error: "use a TCP port from 1 to 65535" }).max(65535, {
+                error: "use a TCP port from 1 to 65535",
+              }),
+              "TCP ports",
+            )
+              .min(1, { error: "list at least one TCP port" })
+              .default([22]),
+            maxTunnelDurationSeconds: z
+              .int({ error: "use a whole number of seconds from 1 to 3600 (the EICE tunnel limit)" })
+              .min(1, { error: "use a whole number of seconds from 1 to 3600 (the EICE tunnel limit)" })
+              .max(3600, { error: "use a whole number of seconds from 1 to 3600 (the EICE tunnel limit)" })
+              .default(3600),
+            osUsers: unique(pattern(OS_USER, "use a Linux user name such as ec2-user or ubuntu"), "OS user names")
+              .min(1, { error: "list at least one OS user" })
+              .default(["ec2-user"]),
+          },
+          { error: "use an object" },
+        )
+        .default({ preserveClientIp: false, ports: [22], maxTunnelDurationSeconds: 3600, osUsers: ["ec2-user"] }),
+      privateAccess: z
+        .strictObject(
+          { allowedBuckets: unique(bucketName, "S3 bucket names").default([]) },
+          { error: "use an object" },
+        )
+        .default({ allowedBuckets: [] }),
+      scp: z
+        .strictObject(
+          {
+            variant: z
+              .enum(SCP_VARIANTS, { error: `use one of ${SCP_VARIANTS.join(", ")}` })
+              .default("deny-eice-except-describe"),
+            targetIds: unique(
+              pattern(SCP_TARGET, "use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id"),
+              "target ids",
+            ).default([]),
+            attachedPolicyCounts: z
+              .record(
+                pattern(SCP_TARGET, "use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id"),
+                z.int({ error: "use a count from 1 to 5" }).min(1, { error: "use a count from 1 to 5" }).max(5, {
+                  error: "use a count from 1 to 5",
+                }),
+                { error: "use an object mapping target ids to counts" },
+              )
+              .default({}),
+            exemptPrincipalArns: unique(
+              pattern(PRINCIPAL_ARN, "use an IAM principal ARN such as arn:aws:iam::*:role/BreakGlass"),
+              "principal ARNs",
+            ).default([]),
+          },
+          { error: "use an object" },
+        )
+        .default({
+          variant: "deny-eice-except-describe",
+          targetIds: [],
+          attachedPolicyCounts: {},
+          exemptPrincipalArns: [],
+        }),
+      ssm: z
+        .strictObject(
+          {
+            userName: pattern(IAM_USER_NAME, "use an IAM user name (1-64 of letters, digits, + = , . @ _ -)").default(
+              "TestUserA",
+            ),
+            targetInstanceIds: unique(pattern(INSTANCE_ID, "use an instance id such as i-0123456789abcdef0"), "instance ids")
+              .optional(),
+          },
+          { error: "use an object" },
+        )
+        .default({ userName: "TestUserA" }),
+      crossAccount: z
+        .strictObject(
+          {
+            createAccessKey: z.boolean({ error: "use true or false" }).default(false),
+            pgpKey: pattern(PGP_KEY, "use keybase:<user> or a base64-encoded PGP public key").optional(),
+            approvedBuckets: unique(bucketName, "S3 bucket names").default([]),
+            vpcCidr: cidr.default("10.1.0.0/16"),
+            userName: pattern(IAM_USER_NAME, "use an IAM user name (1-64 of letters, digits, + = , . @ _ -)").default(
+              "data-account-user",
+            ),
+          },
+          { error: "use an object" },
+        )
+        .default({ createAccessKey: false, approvedBuckets: [], vpcCidr: "10.1.0.0/16", userName: "data-account-user" }),
+      audit: z
+        .strictObject(
+          {
+            alarmEmail: pattern(EMAIL, "use an email address").optional(),
+            logRetentionDays: z
+              .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)), {
+                error: `use one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs retention periods)`,
+              })
+              .default(365),
+          },
+          { error: "use an object" },
+        )
+        .default({ logRetentionDays: 365 }),
+    },
+    { error: "use a JSON object" },
+  )
+  .superRefine((config, ctx) => {
+    const { workload, management, data } = config.accounts;
+    if (data.id === workload.id) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["accounts", "data", "id"],
+        input: data.id,
+        message: `use an account other than accounts.workload.id (${workload.id}): the demo needs two accounts`,
+      });
+    }
+    config.scp.targetIds.forEach((target, i) => {
+      if (target === management.id) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["scp", "targetIds", i],
+          input: target,
+          message: `remove the management account (accounts.management.id): SCPs never apply to it`,
+        });
+      }
+      // This stack adds one SCP; a target already carrying five (FullAWSAccess counts) cannot take it.
+      const attached = config.scp.attachedPolicyCounts[target] ?? 1;
+      if (attached + 1 > 5) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["scp", "targetIds", i],
+          input: target,
+          message: `choose another target: it already has ${attached} SCPs and a target takes at most 5`,
+        });
+      }
+    });
+    if (config.crossAccount.pgpKey !== undefined && !config.crossAccount.createAccessKey) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["crossAccount", "pgpKey"],
+        input: config.crossAccount.pgpKey,
+        message: "remove it, or set crossAccount.createAccessKey to true: it only encrypts a created key",
+      });
+    }
+  });
+
+/** The validated configuration, every default filled in. */
+export type Config = z.output<typeof configSchema>;
+/** What a configuration file may contain (defaults optional). */
+export type ConfigInput = z.input<typeof configSchema>;
+export type AccountConfig = Config["accounts"]["workload"];

@@ -1,0 +1,94 @@
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { Construct } from "constructs";
+import { toPolicyJson, type PolicyDocument } from "../policies/document";
+import { ec2TrustPolicy, SSM_MANAGED_INSTANCE_CORE } from "../policies/instance-role";
+
+export interface PrivateInstanceProps {
+  readonly vpcId: string;
+  /** A private subnet: the instance never gets a public address. */
+  readonly subnetId: string;
+  /**
+   * AMI id. Without a key pair the image must carry the EC2 Instance Connect package and the SSM agent;
+   * Amazon Linux 2023 carries both.
+   */
+  readonly ami: string;
+  /** @default "t3.micro" */
+  readonly instanceType?: string;
+  /** Value of the `Project` tag, which Session Manager's tag and ABAC patterns match on. */
+  readonly project: string;
+  /** Name tag of the instance, its role and security group. */
+  readonly name: string;
+  /** Inline S3 policy of the instance role. */
+  readonly s3Policy: PolicyDocument;
+}
+
+/**
+ * An EC2 instance reachable only through private paths: no public IP, no key pair, IMDSv2 only, an
+ * encrypted root volume, and a role with Session Manager core permissions.
+ */
+export class PrivateInstance extends Construct {
+  readonly instance: Instance;
+  readonly securityGroup: SecurityGroup;
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: PrivateInstanceProps) {
+    super(scope, id);
+
+    // No inline rules: Terraform removes AWS's default allow-all egress, and each rule below is explicit.
+    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
+      namePrefix: `${props.name}-instance-`,
+      description: "Target instance: SSH only from the EC2 Instance Connect Endpoint",
+      vpcId: props.vpcId,
+      tags: { Name: `${props.name}-instance` },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    // The SSM agent, package repositories and S3 (through the gateway endpoint) are all HTTPS.
+    new VpcSecurityGroupEgressRule(this, "HttpsEgress", {
+      securityGroupId: this.securityGroup.id,
+      description: "HTTPS to SSM, package repositories and S3",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+    });
+
+    this.role = new IamRole(this, "Role", {
+      namePrefix: `${props.name}-`,
+      description: "Instance role: Session Manager core and the demo's S3 access",
+      assumeRolePolicy: toPolicyJson(ec2TrustPolicy()),
+    });
+    new IamRolePolicyAttachment(this, "SsmCore", { role: this.role.name, policyArn: SSM_MANAGED_INSTANCE_CORE });
+    new IamRolePolicy(this, "S3Access", {
+      name: "s3-access",
+      role: this.role.id,
+      policy: toPolicyJson(props.s3Policy),
+    });
+    const profile = new IamInstanceProfile(this, "InstanceProfile", {
+      namePrefix: `${props.name}-`,
+      role: this.role.name,
+    });
+
+    this.instance = new Instance(this, "Instance", {
+      ami: props.ami,
+      instanceType: props.instanceType ?? "t3.micro",
+      subnetId: props.subnetId,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      iamInstanceProfile: profile.name,
+      associatePublicIpAddress: false,
+      // No key_name: access is EC2 Instance Connect (one-time keys) or Session Manager.
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      rootBlockDevice: { encrypted: true, volumeType: "gp3", deleteOnTermination: true },
+      monitoring: true,
+      ebsOptimized: true,
+      tags: { Name: props.name, Project: props.project },
+      // A new AMI release must not replace a running demo instance on every plan.
+      lifecycle: { ignoreChanges: ["ami"] },
+    });
+  }
+}

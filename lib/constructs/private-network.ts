@@ -1,0 +1,184 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { Construct } from "constructs";
+import type { NatGatewayMode } from "../config";
+import { policy, toPolicyJson, type PolicyDocument } from "../policies/document";
+import { cidrSubnet } from "./cidr";
+
+export interface PrivateNetworkProps {
+  /** IPv4 range of the VPC, /16 to /24; subnets are carved out of it (1/16 of it each). */
+  readonly cidr: string;
+  /** Region, for the S3 endpoint's service name and the default availability zones. */
+  readonly region: string;
+  /**
+   * Two availability zones; EICE needs only one, the second keeps the layout ready for more instances.
+   * @default - `<region>a` and `<region>b`
+   */
+  readonly availabilityZones?: readonly [string, string];
+  /**
+   * NAT gateways for outbound traffic from the private subnets (SSM agent, package updates).
+   * `none` leaves the private subnets without internet access; `per-az` survives an AZ outage.
+   * @default "single"
+   */
+  readonly natGateways?: NatGatewayMode;
+  /** Policy of the S3 gateway endpoint: the data perimeter. */
+  readonly s3EndpointPolicy: PolicyDocument;
+  /** Days the VPC flow log keeps records. @default 90 */
+  readonly flowLogRetentionDays?: number;
+}
+
+/**
+ * A VPC with public and private subnets in two AZs, NAT, and an S3 gateway endpoint whose policy is the
+ * data perimeter. Instances go in the private subnets and never get a public address.
+ */
+export class PrivateNetwork extends Construct {
+  readonly vpc: Vpc;
+  readonly publicSubnets: Subnet[];
+  readonly privateSubnets: Subnet[];
+  /** CIDRs of the private subnets, as literals (they appear in IAM conditions). */
+  readonly privateSubnetCidrs: string[];
+  readonly s3Endpoint: VpcEndpoint;
+  readonly natGateways: NatGateway[];
+
+  constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
+    super(scope, id);
+    const azs = props.availabilityZones ?? [`${props.region}a`, `${props.region}b`];
+    const natMode = props.natGateways ?? "single";
+    const retention = props.flowLogRetentionDays ?? 90;
+
+    this.vpc = new Vpc(this, "Vpc", {
+      cidrBlock: props.cidr,
+      // Interface endpoints and SSM need private DNS names to resolve inside the VPC.
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: { Name: "ec2-access-guardrails" },
+    });
+
+    // The default security group would otherwise allow all traffic between its members; no rules at all.
+    new DefaultSecurityGroup(this, "DefaultSecurityGroup", { vpcId: this.vpc.id });
+
+    const igw = new InternetGateway(this, "InternetGateway", { vpcId: this.vpc.id });
+
+    this.publicSubnets = azs.map(
+      (az, i) =>
+        new Subnet(this, `PublicSubnet${i + 1}`, {
+          vpcId: this.vpc.id,
+          availabilityZone: az,
+          cidrBlock: cidrSubnet(props.cidr, 4, i),
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `public-${az}`, Tier: "public" },
+        }),
+    );
+    this.privateSubnetCidrs = azs.map((_, i) => cidrSubnet(props.cidr, 4, 8 + i));
+    this.privateSubnets = azs.map(
+      (az, i) =>
+        new Subnet(this, `PrivateSubnet${i + 1}`, {
+          vpcId: this.vpc.id,
+          availabilityZone: az,
+          cidrBlock: this.privateSubnetCidrs[i],
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `private-${az}`, Tier: "private" },
+        }),
+    );
+
+    const publicRoutes = new RouteTable(this, "PublicRouteTable", { vpcId: this.vpc.id, tags: { Name: "public" } });
+    new Route(this, "PublicDefaultRoute", {
+      routeTableId: publicRoutes.id,
+      destinationCidrBlock: "0.0.0.0/0",
+      gatewayId: igw.id,
+    });
+    this.publicSubnets.forEach(
+      (subnet, i) =>
+        new RouteTableAssociation(this, `PublicSubnet${i + 1}Routes`, {
+          subnetId: subnet.id,
+          routeTableId: publicRoutes.id,
+        }),
+    );
+
+    const natCount = { none: 0, single: 1, "per-az": azs.length }[natMode];
+    this.natGateways = Array.from({ length: natCount }, (_, i) => {
+      const eip = new Eip(this, `NatEip${i + 1}`, { domain: "vpc", tags: { Name: `nat-${azs[i]}` } });
+      return new NatGateway(this, `NatGateway${i + 1}`, {
+        allocationId: eip.allocationId,
+        subnetId: this.publicSubnets[i].id,
+        tags: { Name: `nat-${azs[i]}` },
+        dependsOn: [igw],
+      });
+    });
+
+    const privateRouteTables = azs.map((az, i) => {
+      const table = new RouteTable(this, `PrivateRouteTable${i + 1}`, {
+        vpcId: this.vpc.id,
+        tags: { Name: `private-${az}` },
+      });
+      if (this.natGateways.length > 0) {
+        new Route(this, `PrivateDefaultRoute${i + 1}`, {
+          routeTableId: table.id,
+          destinationCidrBlock: "0.0.0.0/0",
+          natGatewayId: this.natGateways[Math.min(i, this.natGateways.length - 1)].id,
+        });
+      }
+      new RouteTableAssociation(this, `PrivateSubnet${i + 1}Routes`, {
+        subnetId: this.privateSubnets[i].id,
+        routeTableId: table.id,
+      });
+      return table;
+    });
+
+    // A gateway endpoint: S3 traffic from the private subnets never leaves the AWS network, and its
+    // policy decides which buckets any credentials can reach from inside this VPC.
+    this.s3Endpoint = new VpcEndpoint(this, "S3GatewayEndpoint", {
+      vpcId: this.vpc.id,
+      serviceName: `com.amazonaws.${props.region}.s3`,
+      vpcEndpointType: "Gateway",
+      routeTableIds: privateRouteTables.map((t) => t.id),
+      policy: toPolicyJson(props.s3EndpointPolicy),
+      tags: { Name: "s3-data-perimeter" },
+    });
+
+    const flowLogGroup = new CloudwatchLogGroup(this, "FlowLogGroup", {
+      namePrefix: "/ec2-access-guardrails/vpc-flow-logs/",
+      retentionInDays: retention,
+    });
+    const flowLogRole = new IamRole(this, "FlowLogRole", {
+      namePrefix: "vpc-flow-logs-",
+      assumeRolePolicy: toPolicyJson(
+        policy({
+          Effect: "Allow",
+          Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+          Action: "sts:AssumeRole",
+        }),
+      ),
+    });
+    new IamRolePolicy(this, "FlowLogRolePolicy", {
+      role: flowLogRole.id,
+      policy: toPolicyJson(
+        policy({
+          Sid: "WriteFlowLogRecords",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          Resource: `${flowLogGroup.arn}:*`,
+        }),
+      ),
+    });
+    new FlowLog(this, "FlowLog", {
+      vpcId: this.vpc.id,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: flowLogGroup.arn,
+      iamRoleArn: flowLogRole.arn,
+    });
+  }
+}

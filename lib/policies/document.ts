@@ -1,0 +1,69 @@
+/**
+ * IAM-family policy documents as typed data. Builders in this folder return these objects; `toPolicyJson`
+ * is the one place they become the string Terraform sends, so escaping happens exactly once.
+ */
+
+export type Effect = "Allow" | "Deny";
+export type OneOrMany = string | readonly string[];
+export type Principal = "*" | { readonly [kind in "AWS" | "Service" | "Federated"]?: OneOrMany };
+
+/** `{ StringEquals: { "aws:ResourceAccount": ["111111111111"] } }` */
+export type Conditions = Readonly<Record<string, Readonly<Record<string, OneOrMany | boolean>>>>;
+
+export interface PolicyStatement {
+  readonly Sid?: string;
+  readonly Effect: Effect;
+  readonly Principal?: Principal;
+  readonly Action?: OneOrMany;
+  readonly NotAction?: OneOrMany;
+  readonly Resource?: OneOrMany;
+  readonly NotResource?: OneOrMany;
+  readonly Condition?: Conditions;
+}
+
+export interface PolicyDocument {
+  readonly Version: "2012-10-17";
+  readonly Id?: string;
+  readonly Statement: readonly PolicyStatement[];
+}
+
+export function policy(...statements: PolicyStatement[]): PolicyDocument {
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * Matches a `${` that Terraform would read as interpolation but that belongs to IAM (`${aws:username}`):
+ * not already escaped (`$${`) and not a cdktf token (`${TfToken[...]}`), which cdktf resolves into a
+ * Terraform reference on synth.
+ */
+const IAM_VARIABLE = /(?<!\$)\$\{(?!TfToken\[)/g;
+
+/** Escapes IAM policy variables for Terraform: `${aws:username}` becomes `$${aws:username}`. */
+export function escapeIamVariables(text: string): string {
+  return text.replace(IAM_VARIABLE, "$$${");
+}
+
+/** The JSON string Terraform will send to AWS, IAM policy variables escaped. */
+export function toPolicyJson(document: PolicyDocument): string {
+  return escapeIamVariables(JSON.stringify(document));
+}
+
+/** Size limits AWS enforces on policy documents (characters, white space excluded where AWS excludes it). */
+export const POLICY_SIZE_LIMITS = {
+  /** Customer managed policy. */
+  managed: 6144,
+  /** Inline role policies, summed per role. */
+  roleInline: 10240,
+  /** VPC endpoint policy. */
+  vpcEndpoint: 20480,
+  /** Service control policy. */
+  scp: 5120,
+} as const;
+
+/** Throws when a document is larger than AWS accepts, before anything is synthesized. */
+export function assertPolicySize(document: PolicyDocument, limit: number, what: string): void {
+  const size = JSON.stringify(document).length;
+  if (size > limit) {
+    throw new Error(`${what} is ${size} characters; AWS accepts at most ${limit}. Shorten the allow-list.`);
+  }
+}

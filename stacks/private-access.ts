@@ -1,0 +1,154 @@
+import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { Ec2InstanceConnectEndpoint } from "@cdktf/provider-aws/lib/ec2-instance-connect-endpoint";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Annotations, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { Config } from "../lib/config";
+import { accountProvider } from "../lib/constructs/account-provider";
+import { PrivateInstance } from "../lib/constructs/private-instance";
+import { PrivateNetwork } from "../lib/constructs/private-network";
+import { toPolicyJson } from "../lib/policies/document";
+import { eicOperatorPolicy, eiceOperatorPolicy } from "../lib/policies/eice";
+import { articleInstanceS3Policy } from "../lib/policies/instance-role";
+import { s3EndpointPolicy } from "../lib/policies/s3-endpoint";
+
+/**
+ * AMI used in offline mode when no `instance.amiId` is configured: offline mode makes no AWS call, so
+ * the SSM parameter cannot be read. An offline plan is for review; it is never applied.
+ */
+export const OFFLINE_PLACEHOLDER_AMI = "ami-00000000000000000";
+
+export interface PrivateAccessStackProps {
+  readonly config: Config;
+  /** Offline mode: dummy credentials, no AWS calls (see lib/config). */
+  readonly offline: boolean;
+}
+
+/**
+ * Stack `private-access` (workload account): a private instance reachable through an EC2 Instance
+ * Connect Endpoint with no public IP, bastion or key pair, and the operator policies that fence it.
+ */
+export class PrivateAccessStack extends TerraformStack {
+  readonly network: PrivateNetwork;
+  readonly target: PrivateInstance;
+  readonly endpoint: Ec2InstanceConnectEndpoint;
+
+  constructor(scope: Construct, id: string, props: PrivateAccessStackProps) {
+    super(scope, id);
+    const { config, offline } = props;
+    const { region, project } = config;
+    const workload = config.accounts.workload;
+
+    accountProvider(this, "Aws", { account: workload, region, offline, project });
+
+    this.network = new PrivateNetwork(this, "Network", {
+      cidr: config.network.vpcCidr,
+      region,
+      natGateways: config.network.natGateways,
+      flowLogRetentionDays: config.network.flowLogRetentionDays,
+      s3EndpointPolicy: s3EndpointPolicy({
+        region,
+        ownAccountIds: [workload.id],
+        allowedBuckets: config.privateAccess.allowedBuckets,
+      }),
+    });
+
+    this.target = new PrivateInstance(this, "Target", {
+      vpcId: this.network.vpc.id,
+      subnetId: this.network.privateSubnets[0].id,
+      ami: this.resolveAmi(config, offline),
+      instanceType: config.instance.type,
+      project,
+      name: "eice-target",
+      s3Policy: articleInstanceS3Policy(),
+    });
+
+    const endpointSecurityGroup = new SecurityGroup(this, "EndpointSecurityGroup", {
+      namePrefix: "eice-",
+      description: "EC2 Instance Connect Endpoint: egress only to the target instance",
+      vpcId: this.network.vpc.id,
+      tags: { Name: "eice" },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    // Rule ids carry the port, not a list index: removing one port must not readdress the others.
+    for (const port of config.eice.ports) {
+      // The endpoint's inbound rules do not matter (clients reach it through the AWS API); what it may
+      // reach is decided by its egress, so egress goes to the instance security group only.
+      new VpcSecurityGroupEgressRule(this, `EndpointEgressPort${port}`, {
+        securityGroupId: endpointSecurityGroup.id,
+        description: `TCP ${port} to the target instance only`,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        referencedSecurityGroupId: this.target.securityGroup.id,
+      });
+      new VpcSecurityGroupIngressRule(this, `TargetIngressPort${port}`, {
+        securityGroupId: this.target.securityGroup.id,
+        description: `TCP ${port} from the EC2 Instance Connect Endpoint only`,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        referencedSecurityGroupId: endpointSecurityGroup.id,
+      });
+    }
+
+    this.endpoint = new Ec2InstanceConnectEndpoint(this, "InstanceConnectEndpoint", {
+      subnetId: this.network.privateSubnets[0].id,
+      securityGroupIds: [endpointSecurityGroup.id],
+      // Set explicitly: AWS documents disagree about the default. With client IP preservation the
+      // instance sees the operator's address instead of the endpoint's, and the instance rule above,
+      // which trusts the endpoint's security group, would no longer match.
+      preserveClientIp: config.eice.preserveClientIp,
+      tags: { Name: "private-access" },
+    });
+
+    const eicePolicy = new IamPolicy(this, "EiceOperatorPolicy", {
+      name: "ec2-access-guardrails-eice-operator",
+      description: "Open EC2 Instance Connect Endpoint tunnels to the private instances only",
+      policy: toPolicyJson(
+        eiceOperatorPolicy({
+          endpointArn: this.endpoint.arn,
+          ports: config.eice.ports,
+          privateCidrs: this.network.privateSubnetCidrs,
+          maxTunnelDurationSeconds: config.eice.maxTunnelDurationSeconds,
+        }),
+      ),
+    });
+    const eicPolicy = new IamPolicy(this, "EicOperatorPolicy", {
+      name: "ec2-access-guardrails-eic-operator",
+      description: "Push a one-time SSH key to the target instance as an allowed OS user",
+      policy: toPolicyJson(
+        eicOperatorPolicy({ instanceArns: [this.target.instance.arn], osUsers: config.eice.osUsers }),
+      ),
+    });
+
+    const instanceId = this.target.instance.id;
+    const osUser = config.eice.osUsers[0];
+    new TerraformOutput(this, "InstanceId", { value: instanceId, description: "The private target instance" });
+    new TerraformOutput(this, "InstanceConnectEndpointId", { value: this.endpoint.id });
+    new TerraformOutput(this, "EiceOperatorPolicyArn", { value: eicePolicy.arn });
+    new TerraformOutput(this, "EicOperatorPolicyArn", { value: eicPolicy.arn });
+    new TerraformOutput(this, "SshCommand", {
+      description: "One command: pushes a one-time key and connects through the endpoint",
+      value: `aws ec2-instance-connect ssh --region ${region} --instance-id ${instanceId} --os-user ${osUser} --connection-type eice`,
+    });
+    new TerraformOutput(this, "OpenTunnelCommand", {
+      description: "Tunnel form: keep it open, then ssh -p 2222 <user>@localhost with a key pushed by send-ssh-public-key",
+      value: `aws ec2-instance-connect open-tunnel --region ${region} --instance-id ${instanceId} --remote-port 22 --local-port 2222 --max-tunnel-duration ${config.eice.maxTunnelDurationSeconds}`,
+    });
+  }
+
+  private resolveAmi(config: Config, offline: boolean): string {
+    if (config.instance.amiId) return config.instance.amiId;
+    if (offline) {
+      Annotations.of(this).addWarning(
+        `Offline mode: AMI lookup ${config.instance.amiSsmParameter} skipped, placeholder ${OFFLINE_PLACEHOLDER_AMI} used. Set instance.amiId to plan with a real image.`,
+      );
+      return OFFLINE_PLACEHOLDER_AMI;
+    }
+    return new DataAwsSsmParameter(this, "Al2023Ami", { name: config.instance.amiSsmParameter }).insecureValue;
+  }
+}
