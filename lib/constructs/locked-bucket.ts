@@ -1,0 +1,94 @@
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import type { TerraformProvider } from "cdktf";
+import { Construct } from "constructs";
+import { toPolicyJson, type PolicyStatement } from "../policies/document";
+import { lockedBucketPolicy } from "../policies/s3-bucket";
+
+export interface LockedBucketProps {
+  /**
+   * Prefix of the bucket name; Terraform appends a unique suffix so names never collide globally.
+   */
+  readonly bucketPrefix: string;
+  /**
+   * Statements added after the TLS-only deny, built with the bucket's ARN.
+   * @default - no grants: only the owning account's identity policies reach the bucket
+   */
+  readonly grants?: (bucketArn: string) => PolicyStatement[];
+  /**
+   * KMS key for default encryption.
+   * @default - SSE-S3 (AES256)
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Let `terraform destroy` delete a bucket that still holds objects (demo buckets only).
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
+  /**
+   * Provider to create the bucket with, for stacks that span two accounts.
+   * @default - the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
+}
+
+/**
+ * An S3 bucket with every public path closed: public access block (all four), bucket-owner-enforced
+ * ownership (no ACLs), default encryption, versioning, and a policy that denies non-TLS requests.
+ */
+export class LockedBucket extends Construct {
+  readonly bucket: S3Bucket;
+  readonly policy: S3BucketPolicy;
+
+  constructor(scope: Construct, id: string, props: LockedBucketProps) {
+    super(scope, id);
+    const provider = props.provider;
+
+    this.bucket = new S3Bucket(this, "Bucket", {
+      bucketPrefix: props.bucketPrefix,
+      forceDestroy: props.forceDestroy ?? false,
+      provider,
+    });
+    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+      provider,
+    });
+    new S3BucketOwnershipControls(this, "OwnershipControls", {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+      provider,
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
+      bucket: this.bucket.id,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: props.kmsKeyArn
+            ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }
+            : { sseAlgorithm: "AES256" },
+          bucketKeyEnabled: props.kmsKeyArn !== undefined,
+        },
+      ],
+      provider,
+    });
+    new S3BucketVersioningA(this, "Versioning", {
+      bucket: this.bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+      provider,
+    });
+    this.policy = new S3BucketPolicy(this, "Policy", {
+      bucket: this.bucket.id,
+      policy: toPolicyJson(lockedBucketPolicy(this.bucket.arn, props.grants?.(this.bucket.arn) ?? [])),
+      // S3 rejects a policy put while the public access block is still being applied.
+      dependsOn: [publicAccessBlock],
+      provider,
+    });
+  }
+}
