@@ -1,11 +1,13 @@
 import { App } from "cdktf";
 import { ConfigError, loadSettings, type Settings } from "./lib/config";
+import { OrgGuardrailsStack } from "./stacks/org-guardrails";
 import { PrivateAccessStack } from "./stacks/private-access";
 
 /** Declares every stack of the project on `app`. Stack ids are the names users type: `cdktf plan <id>`. */
 export function defineStacks(app: App, settings: Settings): void {
   const { config, offline } = settings;
   new PrivateAccessStack(app, "private-access", { config, offline });
+  new OrgGuardrailsStack(app, "org-guardrails", { config, offline });
 }
 
 function main(): void {

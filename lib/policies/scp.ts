@@ -1,0 +1,80 @@
+import type { ScpVariant } from "../config/schema";
+import { assertPolicySize, policy, POLICY_SIZE_LIMITS, type PolicyDocument, type PolicyStatement } from "./document";
+
+/**
+ * Endpoint management that every variant denies.
+ *
+ * `ec2:ModifyInstanceConnectEndpoint` is not in the article (the API came later) but is denied here in
+ * every variant: it replaces an existing endpoint's security groups and switches `PreserveClientIp`
+ * (EC2 API reference, ModifyInstanceConnectEndpoint; Service Authorization Reference: access level
+ * Write on the `instance-connect-endpoint` resource). The endpoint's security groups decide which
+ * instances a tunnel can reach, so leaving Modify open next to a denied Create would let a principal
+ * re-point an endpoint that already exists: the same change the Create/Delete deny is there to stop.
+ * It is a Write action, so no read-only user loses anything by it.
+ */
+const ENDPOINT_MANAGEMENT = [
+  "ec2:CreateInstanceConnectEndpoint",
+  "ec2:DeleteInstanceConnectEndpoint",
+  "ec2:ModifyInstanceConnectEndpoint",
+] as const;
+
+const OPEN_TUNNEL = "ec2-instance-connect:OpenTunnel";
+const DESCRIBE_ENDPOINTS = "ec2:DescribeInstanceConnectEndpoints";
+const SEND_SSH_PUBLIC_KEY = "ec2-instance-connect:SendSSHPublicKey";
+
+/**
+ * What each variant denies (SPEC §3). The order is the order of the statement's Action list, so a
+ * reviewer reads the same list in the synthesized JSON.
+ */
+export const SCP_DENIED_ACTIONS: Readonly<Record<ScpVariant, readonly string[]>> = {
+  // Denying Describe too: the console can no longer list endpoints and `aws ec2-instance-connect
+  // open-tunnel` fails at its Describe call with UnauthorizedOperation, for read-only users as well.
+  "deny-eice": [OPEN_TUNNEL, ...ENDPOINT_MANAGEMENT, DESCRIBE_ENDPOINTS],
+  // The article's conclusion: Describe stays allowed, so read-only users (ReadOnlyAccess, auditors,
+  // inventory tools) keep seeing endpoints, while tunnels fail with "explicit deny in a service control
+  // policy".
+  "deny-eice-except-describe": [OPEN_TUNNEL, ...ENDPOINT_MANAGEMENT],
+  // Also closes EC2 Instance Connect key pushes. SSH with the instance's own key pair is not an IAM
+  // action and stays possible wherever the network allows it.
+  "deny-eice-and-eic": [OPEN_TUNNEL, ...ENDPOINT_MANAGEMENT, DESCRIBE_ENDPOINTS, SEND_SSH_PUBLIC_KEY],
+};
+
+/** One sentence per variant, used as the SCP's description (AWS allows 512 characters). */
+export const SCP_DESCRIPTIONS: Readonly<Record<ScpVariant, string>> = {
+  "deny-eice": "Denies EC2 Instance Connect Endpoint tunnels, endpoint management and endpoint listing",
+  "deny-eice-except-describe":
+    "Denies EC2 Instance Connect Endpoint tunnels and endpoint management; listing endpoints stays allowed",
+  "deny-eice-and-eic":
+    "Denies EC2 Instance Connect Endpoint tunnels, endpoint management and listing, and EC2 Instance Connect key pushes",
+};
+
+export interface EiceGuardrailScpProps {
+  readonly variant: ScpVariant;
+  /**
+   * Principals the deny does not apply to (break-glass roles), matched with `ArnNotLike
+   * aws:PrincipalArn`, so wildcards such as `arn:aws:iam::*:role/BreakGlass` work.
+   * @default - none: the deny applies to every principal the SCP governs
+   */
+  readonly exemptPrincipalArns?: readonly string[];
+}
+
+/**
+ * The EICE/EIC guardrail SCP: one Deny statement on `Resource: "*"` with the variant's actions.
+ * An SCP only filters: the accounts below still need an Allow (`FullAWSAccess`) at every level and
+ * an identity policy that grants the action.
+ */
+export function eiceGuardrailScp(props: EiceGuardrailScpProps): PolicyDocument {
+  const exempt = props.exemptPrincipalArns ?? [];
+  const statement: PolicyStatement = {
+    Sid: "DenyEc2InstanceConnect",
+    Effect: "Deny",
+    Action: [...SCP_DENIED_ACTIONS[props.variant]],
+    Resource: "*",
+    // aws:PrincipalArn is the role ARN (not the assumed-role session ARN), so a break-glass role is
+    // named once; it is present in every request context, so the condition never fails open.
+    ...(exempt.length > 0 ? { Condition: { ArnNotLike: { "aws:PrincipalArn": [...exempt] } } } : {}),
+  };
+  const document = policy(statement);
+  assertPolicySize(document, POLICY_SIZE_LIMITS.scp, `The ${props.variant} SCP`);
+  return document;
+}

@@ -1,0 +1,88 @@
+import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-policy";
+import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { Config } from "../lib/config";
+import { accountProvider } from "../lib/constructs/account-provider";
+import { toPolicyJson } from "../lib/policies/document";
+import { eiceGuardrailScp, SCP_DESCRIPTIONS } from "../lib/policies/scp";
+
+export interface OrgGuardrailsStackProps {
+  readonly config: Config;
+  /** Offline mode: dummy credentials, no AWS calls (see lib/config). */
+  readonly offline: boolean;
+}
+
+/** Name of the SCP in AWS Organizations; fixed so a variant change updates the policy in place. */
+export const SCP_NAME = "ec2-access-guardrails-deny-eice";
+
+/**
+ * Construct id of the attachment to one target, derived from the target id itself:
+ * `r-ab12` -> `AttachToRootAb12`, `ou-ab12-cdef5678` -> `AttachToOuAb12Cdef5678`,
+ * `123456789012` -> `AttachToAccount123456789012`.
+ *
+ * A target id is what identifies an attachment, so its Terraform address follows the target, not its
+ * position in `scp.targetIds`: reordering or removing one target leaves the others untouched (a
+ * list index would detach and re-attach every target after it, a window with no guardrail).
+ */
+export function attachmentId(targetId: string): string {
+  const pascal = (part: string) => part.charAt(0).toUpperCase() + part.slice(1);
+  if (/^\d{12}$/.test(targetId)) return `AttachToAccount${targetId}`;
+  const [kind, ...parts] = targetId.split("-");
+  const prefix = kind === "r" ? "Root" : kind === "ou" ? "Ou" : undefined;
+  if (prefix === undefined) {
+    throw new Error(
+      `Invalid scp.targetIds entry ${JSON.stringify(targetId)}: use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id.`,
+    );
+  }
+  return `AttachTo${prefix}${parts.map(pascal).join("")}`;
+}
+
+/**
+ * Stack `org-guardrails` (management account): the SCP that denies EC2 Instance Connect Endpoint (and,
+ * in one variant, EC2 Instance Connect) operations, attached to every configured target.
+ * SCPs never restrict the management account itself or service-linked roles; the configuration
+ * refuses the management account as a target (lib/config/schema.ts).
+ */
+export class OrgGuardrailsStack extends TerraformStack {
+  readonly policy: OrganizationsPolicy;
+  readonly attachments: OrganizationsPolicyAttachment[];
+
+  constructor(scope: Construct, id: string, props: OrgGuardrailsStackProps) {
+    super(scope, id);
+    const { config, offline } = props;
+    const { variant, targetIds, exemptPrincipalArns } = config.scp;
+
+    accountProvider(this, "Aws", { account: config.accounts.management, region: config.region, offline, project: config.project });
+
+    this.policy = new OrganizationsPolicy(this, "DenyEice", {
+      name: SCP_NAME,
+      description: SCP_DESCRIPTIONS[variant],
+      type: "SERVICE_CONTROL_POLICY",
+      content: toPolicyJson(eiceGuardrailScp({ variant, exemptPrincipalArns })),
+      // Explicitly false: `cdktf destroy org-guardrails` means "lift the guardrail", and a policy left
+      // behind in Organizations would be a deny no code owns. The attachments are destroyed first.
+      skipDestroy: false,
+    });
+
+    const seen = new Map<string, string>();
+    this.attachments = targetIds.map((targetId) => {
+      const constructId = attachmentId(targetId);
+      const clash = seen.get(constructId);
+      if (clash !== undefined) {
+        // Only possible across two organizations' ids; one organization's OU ids share one root part.
+        throw new Error(
+          `Invalid scp.targetIds: ${JSON.stringify(clash)} and ${JSON.stringify(targetId)} map to the same attachment ${constructId}; list targets of one organization only.`,
+        );
+      }
+      seen.set(constructId, targetId);
+      return new OrganizationsPolicyAttachment(this, constructId, {
+        policyId: this.policy.id,
+        targetId,
+        skipDestroy: false,
+      });
+    });
+
+    new TerraformOutput(this, "ScpId", { value: this.policy.id, description: `The ${variant} SCP` });
+  }
+}
