@@ -1,13 +1,13 @@
-import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
 import { Ec2InstanceConnectEndpoint } from "@cdktf/provider-aws/lib/ec2-instance-connect-endpoint";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Annotations, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { Config } from "../lib/config";
 import { accountProvider } from "../lib/constructs/account-provider";
+import { instanceAmi } from "../lib/constructs/ami";
 import { PrivateInstance } from "../lib/constructs/private-instance";
 import { PrivateNetwork } from "../lib/constructs/private-network";
 import { toPolicyJson } from "../lib/policies/document";
@@ -15,11 +15,8 @@ import { eicOperatorPolicy, eiceOperatorPolicy } from "../lib/policies/eice";
 import { articleInstanceS3Policy } from "../lib/policies/instance-role";
 import { s3EndpointPolicy } from "../lib/policies/s3-endpoint";
 
-/**
- * AMI used in offline mode when no `instance.amiId` is configured: offline mode makes no AWS call, so
- * the SSM parameter cannot be read. An offline plan is for review; it is never applied.
- */
-export const OFFLINE_PLACEHOLDER_AMI = "ami-00000000000000000";
+// Re-exported: the placeholder moved to lib/constructs/ami.ts, shared with cross-account-s3.
+export { OFFLINE_PLACEHOLDER_AMI } from "../lib/constructs/ami";
 
 export interface PrivateAccessStackProps {
   readonly config: Config;
@@ -59,7 +56,7 @@ export class PrivateAccessStack extends TerraformStack {
     this.target = new PrivateInstance(this, "Target", {
       vpcId: this.network.vpc.id,
       subnetId: this.network.privateSubnets[0].id,
-      ami: this.resolveAmi(config, offline),
+      ami: instanceAmi(this, { instance: config.instance, offline }),
       instanceType: config.instance.type,
       project,
       name: "eice-target",
@@ -139,16 +136,5 @@ export class PrivateAccessStack extends TerraformStack {
       description: "Tunnel form: keep it open, then ssh -p 2222 <user>@localhost with a key pushed by send-ssh-public-key",
       value: `aws ec2-instance-connect open-tunnel --region ${region} --instance-id ${instanceId} --remote-port 22 --local-port 2222 --max-tunnel-duration ${config.eice.maxTunnelDurationSeconds}`,
     });
-  }
-
-  private resolveAmi(config: Config, offline: boolean): string {
-    if (config.instance.amiId) return config.instance.amiId;
-    if (offline) {
-      Annotations.of(this).addWarning(
-        `Offline mode: AMI lookup ${config.instance.amiSsmParameter} skipped, placeholder ${OFFLINE_PLACEHOLDER_AMI} used. Set instance.amiId to plan with a real image.`,
-      );
-      return OFFLINE_PLACEHOLDER_AMI;
-    }
-    return new DataAwsSsmParameter(this, "Al2023Ami", { name: config.instance.amiSsmParameter }).insecureValue;
   }
 }
