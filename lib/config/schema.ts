@@ -235,10 +235,19 @@ export const configSchema = z
             userName: pattern(IAM_USER_NAME, "use an IAM user name (1-64 of letters, digits, + = , . @ _ -)").default(
               "data-account-user",
             ),
+            // The proper cross-account pattern (bucket policy also grants the workload's instance role);
+            // off by default so the deployed demo shows the AccessDenied the article starts from.
+            grantWorkloadRole: z.boolean({ error: "use true or false" }).default(false),
           },
           { error: "use an object" },
         )
-        .default({ createAccessKey: false, approvedBuckets: [], vpcCidr: "10.1.0.0/16", userName: "data-account-user" }),
+        .default({
+          createAccessKey: false,
+          approvedBuckets: [],
+          vpcCidr: "10.1.0.0/16",
+          userName: "data-account-user",
+          grantWorkloadRole: false,
+        }),
       audit: z
         .strictObject(
           {
@@ -281,7 +290,7 @@ export const configSchema = z
           code: "custom",
           path: ["scp", "targetIds", i],
           input: target,
-          message: `choose another target: it already has ${attached} SCPs and a target takes at most 5`,
+          message: `choose another target or detach an SCP from it: scp.attachedPolicyCounts says it already has ${attached} SCPs (FullAWSAccess counts), and a target takes at most 5`,
         });
       }
     });
