@@ -2,12 +2,24 @@ import { App } from "cdktf";
 import { ConfigError, loadSettings, type Settings } from "./lib/config";
 import { OrgGuardrailsStack } from "./stacks/org-guardrails";
 import { PrivateAccessStack } from "./stacks/private-access";
+import { SsmAbacStack } from "./stacks/ssm-abac";
+import { SsmFixedTagStack } from "./stacks/ssm-fixed-tag";
+import { SsmInstanceArnStack } from "./stacks/ssm-instance-arn";
 
 /** Declares every stack of the project on `app`. Stack ids are the names users type: `cdktf plan <id>`. */
 export function defineStacks(app: App, settings: Settings): void {
   const { config, offline } = settings;
-  new PrivateAccessStack(app, "private-access", { config, offline });
+  const privateAccess = new PrivateAccessStack(app, "private-access", { config, offline });
   new OrgGuardrailsStack(app, "org-guardrails", { config, offline });
+  // Pattern 1 names instances: the private-access target (a cross-stack reference) unless
+  // ssm.targetInstanceIds lists others. The three ssm-* stacks are alternatives (one IAM user name).
+  new SsmInstanceArnStack(app, "ssm-instance-arn", {
+    config,
+    offline,
+    defaultTargetInstanceId: privateAccess.target.instance.id,
+  });
+  new SsmFixedTagStack(app, "ssm-fixed-tag", { config, offline });
+  new SsmAbacStack(app, "ssm-abac", { config, offline });
 }
 
 function main(): void {

@@ -1,0 +1,63 @@
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { Config } from "../lib/config";
+import { accountProvider } from "../lib/constructs/account-provider";
+import { SessionManagerUser } from "../lib/constructs/session-manager-user";
+import { instanceArnSessionPolicy } from "../lib/policies/ssm";
+
+export interface SsmInstanceArnStackProps {
+  readonly config: Config;
+  /** Offline mode: dummy credentials, no AWS calls (see lib/config). */
+  readonly offline: boolean;
+  /**
+   * The instance to allow when `ssm.targetInstanceIds` is not set: the private-access stack's target.
+   * Passing another stack's attribute makes cdktf read it through `terraform_remote_state`, so that
+   * stack must be deployed first. Ignored when `ssm.targetInstanceIds` is set.
+   * @default - none: `ssm.targetInstanceIds` must then be set
+   */
+  readonly defaultTargetInstanceId?: string;
+}
+
+/**
+ * Stack `ssm-instance-arn` (workload account): Session Manager restricted by instance ARN. Use it when
+ * the targets never change: every new or replaced instance means a policy change.
+ *
+ * The three `ssm-*` stacks are alternatives: each creates the IAM user `ssm.userName` (the SPEC's
+ * `TestUserA`), and IAM user names are unique per account, so deploy one pattern at a time, or give
+ * each deployment its own `ssm.userName` through its own configuration file.
+ */
+export class SsmInstanceArnStack extends TerraformStack {
+  readonly sessionUser: SessionManagerUser;
+
+  constructor(scope: Construct, id: string, props: SsmInstanceArnStackProps) {
+    super(scope, id);
+    const { config, offline } = props;
+    const { region, project } = config;
+    const workload = config.accounts.workload;
+
+    const instanceIds = config.ssm.targetInstanceIds ?? (props.defaultTargetInstanceId ? [props.defaultTargetInstanceId] : []);
+    if (instanceIds.length === 0) {
+      throw new Error(
+        `Stack ${id}: ssm.targetInstanceIds is ${JSON.stringify(config.ssm.targetInstanceIds)} and no default target was given: ` +
+          "set ssm.targetInstanceIds to instance ids such as i-0123456789abcdef0, or pass the private-access instance.",
+      );
+    }
+
+    accountProvider(this, "Aws", { account: workload, region, offline, project });
+
+    this.sessionUser = new SessionManagerUser(this, "SessionUser", {
+      userName: config.ssm.userName,
+      groupName: "ec2-access-guardrails-ssm-instance-arn",
+      description: "Session Manager on the named instances only; end and resume only one's own sessions",
+      sessionPolicy: instanceArnSessionPolicy({ region, accountId: workload.id, instanceIds }),
+    });
+
+    new TerraformOutput(this, "UserName", { value: this.sessionUser.user.name });
+    new TerraformOutput(this, "GroupName", { value: this.sessionUser.group.name });
+    new TerraformOutput(this, "SessionPolicyArn", { value: this.sessionUser.policy.arn });
+    new TerraformOutput(this, "StartSessionCommands", {
+      description: "Run as the restricted user: allowed on these targets, AccessDenied on any other instance",
+      value: instanceIds.map((target) => `aws ssm start-session --region ${region} --target ${target}`),
+    });
+  }
+}
