@@ -1,0 +1,218 @@
+/**
+ * Runs Terraform on synthesized stacks with no AWS access: provider installation from a local mirror
+ * when one exists (the registry otherwise), `terraform validate`, `terraform test` with a mocked
+ * provider, and a real `terraform plan` in offline mode. Used by the test suite and by scripts/.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+/** Env var naming a filesystem mirror of providers (the `registry.terraform.io/...` layout). */
+export const MIRROR_ENV = "TF_PROVIDER_MIRROR";
+
+/** The `hashicorp/aws` version every stack pins: the one @cdktf/provider-aws was generated from. */
+export function pinnedAwsProviderVersion(): string {
+  const pkg = JSON.parse(readFileSync(require.resolve("@cdktf/provider-aws/package.json"), "utf8"));
+  const version: string | undefined = pkg.cdktf?.provider?.version;
+  if (!version) throw new Error("@cdktf/provider-aws/package.json does not name its provider version");
+  return version;
+}
+
+/**
+ * The first provider mirror that holds `hashicorp/aws` at `version`: `$TF_PROVIDER_MIRROR`, then the
+ * conventional locations (the project's machines keep one at /opt/tf-plugins). `undefined` means
+ * Terraform installs from the registry as usual.
+ */
+export function findProviderMirror(version: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const candidates = [
+    env[MIRROR_ENV],
+    "/opt/tf-plugins",
+    path.join(homedir(), ".terraform.d", "plugins"),
+    "/usr/local/share/terraform/plugins",
+    "/usr/share/terraform/plugins",
+  ].filter((c): c is string => Boolean(c));
+  return candidates.find((dir) => existsSync(path.join(dir, "registry.terraform.io", "hashicorp", "aws", version)));
+}
+
+/** A Terraform CLI config that installs hashicorp/aws from `mirror` and everything else directly. */
+export function cliConfig(mirror: string | undefined, pluginCacheDir: string): string {
+  const cache = `plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}\n`;
+  if (!mirror) return cache;
+  return `${cache}provider_installation {
+  filesystem_mirror {
+    path    = ${JSON.stringify(mirror)}
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+`;
+}
+
+/** Where terraform is, or undefined when it is not on PATH. */
+export function findTerraform(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, "terraform");
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * The environment Terraform runs in: a generated CLI config (mirror + plugin cache) in `workRoot`, no
+ * checkpoint calls, no prompts, and no AWS credentials from the caller's environment.
+ */
+export function terraformEnv(workRoot: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  mkdirSync(path.join(workRoot, "plugin-cache"), { recursive: true });
+  const configFile = path.join(workRoot, "terraform.tfrc");
+  const mirror = findProviderMirror(pinnedAwsProviderVersion(), env);
+  writeFileSync(configFile, cliConfig(mirror, path.join(workRoot, "plugin-cache")));
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith("AWS_") && !key.startsWith("TF_")) clean[key] = value;
+  }
+  return {
+    ...clean,
+    TF_CLI_CONFIG_FILE: configFile,
+    CHECKPOINT_DISABLE: "1",
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    // Any accidental AWS call fails fast instead of finding credentials on the machine.
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+  };
+}
+
+export interface CommandResult {
+  readonly ok: boolean;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+export async function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
+  const started = Date.now();
+  try {
+    const { stdout, stderr } = await run("terraform", [...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
+    return { ok: true, output: stdout + stderr, seconds: (Date.now() - started) / 1000 };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? e.message}`, seconds: (Date.now() - started) / 1000 };
+  }
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Realistic ARNs for mocked resources: provider validators reject the mock's random strings. */
+function mockArn(type: string, region: string, account: string): string {
+  const service: Record<string, string> = {
+    iam: "iam",
+    cloudwatch: "logs",
+    cloudtrail: "cloudtrail",
+    kms: "kms",
+    sns: "sns",
+    s3: "s3",
+    organizations: "organizations",
+  };
+  const kind = type.replace(/^aws_/, "");
+  const svc = Object.entries(service).find(([prefix]) => kind.startsWith(`${prefix}_`))?.[1] ?? "ec2";
+  if (svc === "iam") return `arn:aws:iam::${account}:${kind.replace(/^iam_/, "").replace(/_/g, "-")}/mock`;
+  if (svc === "s3") return "arn:aws:s3:::mock-bucket";
+  if (svc === "organizations") return `arn:aws:organizations::${account}:policy/o-mock/service_control_policy/p-mock1234`;
+  return `arn:aws:${svc}:${region}:${account}:${kind.replace(/_/g, "-")}/mock`;
+}
+
+/** Values the mocked provider returns for data sources whose output feeds a validated argument. */
+const MOCK_DATA: Record<string, Json> = {
+  aws_ssm_parameter: { insecure_value: "ami-0123456789abcdef0", value: "ami-0123456789abcdef0" },
+  aws_caller_identity: { account_id: "111111111111" },
+};
+
+/** Per-type id defaults for mocked resources whose id is validated where it is referenced. */
+const MOCK_IDS: Record<string, string> = {
+  aws_organizations_policy: "p-mock1234",
+  aws_kms_key: "0b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+};
+
+/**
+ * A `terraform test` file that plans and applies the stack against a mocked AWS provider (one mock per
+ * provider alias), with realistic ARNs, and with every cross-stack `terraform_remote_state` overridden
+ * by outputs shaped like the producing stack's.
+ */
+export function mockTestFile(stack: Json, schemaArnTypes: ReadonlySet<string>): string {
+  const providers: Json[] = stack.provider?.aws ?? [];
+  const region = providers[0]?.region ?? "eu-west-1";
+  const lines: string[] = [];
+  for (const provider of providers.length ? providers : [{}]) {
+    const account = provider.allowed_account_ids?.[0] ?? "111111111111";
+    const providerRegion = provider.region ?? region;
+    lines.push(`mock_provider "aws" {`);
+    if (provider.alias) lines.push(`  alias = ${JSON.stringify(provider.alias)}`);
+    for (const type of Object.keys(stack.resource ?? {})) {
+      const defaults: Json = {};
+      if (schemaArnTypes.has(type)) defaults.arn = mockArn(type, providerRegion, account);
+      if (MOCK_IDS[type]) defaults.id = MOCK_IDS[type];
+      if (Object.keys(defaults).length) {
+        lines.push(`  mock_resource ${JSON.stringify(type)} {`, `    defaults = ${JSON.stringify(defaults)}`, `  }`);
+      }
+    }
+    for (const type of Object.keys(stack.data ?? {})) {
+      if (MOCK_DATA[type]) {
+        lines.push(`  mock_data ${JSON.stringify(type)} {`, `    defaults = ${JSON.stringify(MOCK_DATA[type])}`, `  }`);
+      }
+    }
+    lines.push(`}`, ``);
+  }
+  const text = JSON.stringify(stack);
+  for (const name of Object.keys(stack.data?.terraform_remote_state ?? {})) {
+    const outputs: Json = {};
+    const pattern = new RegExp(`data\\.terraform_remote_state\\.${name.replace(/[-]/g, "\\-")}\\.outputs\\.([A-Za-z0-9_-]+)`, "g");
+    for (const match of text.matchAll(pattern)) outputs[match[1]] = `mock-${match[1]}`.slice(0, 60);
+    lines.push(
+      `override_data {`,
+      `  target = data.terraform_remote_state.${name}`,
+      `  values = { outputs = ${JSON.stringify(outputs)} }`,
+      `}`,
+      ``,
+    );
+  }
+  lines.push(`run "plan" {`, `  command = plan`, `}`, ``, `run "apply" {`, `  command = apply`, `}`, ``);
+  return lines.join("\n");
+}
+
+/**
+ * Resource types whose schema has an `arn` attribute, read once from `terraform providers schema` in a
+ * scratch module that only requires the pinned provider.
+ */
+export async function arnTypes(workRoot: string, env: NodeJS.ProcessEnv): Promise<Set<string>> {
+  const dir = path.join(workRoot, "schema");
+  mkdirSync(dir, { recursive: true });
+  const required = { aws: { source: "hashicorp/aws", version: pinnedAwsProviderVersion() } };
+  writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: required } }));
+  const init = await terraform(["init", "-no-color"], dir, env);
+  if (!init.ok) throw new Error(`terraform init for the provider schema failed:\n${init.output}`);
+  const result = await run("terraform", ["providers", "schema", "-json"], { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 });
+  const schema = JSON.parse(result.stdout).provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas as Json;
+  return new Set(Object.entries(schema).filter(([, s]) => s.block.attributes?.arn).map(([t]) => t));
+}
+
+/** Runs `tasks` with at most `limit` in flight (the machines have 2 cores). */
+export async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: Math.min(limit, queue.length) }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+    }),
+  );
+}
+
+/** Stack folders of a synthesized app (`<outdir>/stacks/<id>`). */
+export function stackDirs(outdir: string): Record<string, string> {
+  const root = path.join(outdir, "stacks");
+  return Object.fromEntries(readdirSync(root).map((id) => [id, path.join(root, id)]));
+}
