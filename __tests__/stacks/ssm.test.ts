@@ -1,0 +1,221 @@
+import { App } from "cdktf";
+import { SsmInstanceArnStack } from "../../stacks/ssm-instance-arn";
+import {
+  asList,
+  parsePolicy,
+  refTo,
+  resourceNamed,
+  resourcesOf,
+  stackJson,
+  statement,
+  testConfig,
+  type Block,
+  type PolicyJson,
+  type TfJson,
+} from "../helpers";
+
+const SSM_STACKS = ["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"] as const;
+type SsmStackId = (typeof SSM_STACKS)[number];
+
+/** The default configuration's region and workload account (config/default.json). */
+const REGION = "eu-west-1";
+const ACCOUNT = "111111111111";
+const OWN_SESSIONS = `arn:aws:ssm:${REGION}:${ACCOUNT}:session/\${aws:username}-*`;
+const SHELL_DOCUMENT = `arn:aws:ssm:${REGION}:${ACCOUNT}:document/SSM-SessionManagerRunShell`;
+const ALL_INSTANCES = `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/*`;
+const DOCUMENT_CHECK = { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } };
+
+const rawPolicy = (stack: TfJson): string => resourceNamed(stack, "aws_iam_policy", "SessionUser_SessionPolicy").policy as string;
+const sessionPolicy = (stack: TfJson): PolicyJson => parsePolicy(rawPolicy(stack));
+const startSessionStatements = (doc: PolicyJson) => doc.Statement.filter((s) => asList(s.Action).includes("ssm:StartSession"));
+
+describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
+  const stack = () => stackJson(id);
+
+  test("creates the restricted user named by ssm.userName (TestUserA by default)", () => {
+    const users = Object.values(resourcesOf(stack(), "aws_iam_user"));
+    expect(users.map((u) => u.name)).toEqual(["TestUserA"]);
+  });
+
+  test("puts the user in a group of its own pattern", () => {
+    const group = resourceNamed(stack(), "aws_iam_group", "SessionUser_Group");
+    expect(group.name).toBe(`ec2-access-guardrails-${id}`);
+    const membership = resourceNamed(stack(), "aws_iam_user_group_membership", "SessionUser_Membership");
+    expect(membership.user).toBe(refTo(stack(), "aws_iam_user", "SessionUser", "name"));
+    expect(membership.groups).toEqual([refTo(stack(), "aws_iam_group", "SessionUser_Group", "name")]);
+  });
+
+  test("attaches ReadOnlyAccess and the session policy to the group, never to the user", () => {
+    const attachments = Object.values(resourcesOf(stack(), "aws_iam_group_policy_attachment"));
+    const group = refTo(stack(), "aws_iam_group", "SessionUser_Group", "name");
+    expect(attachments.map((a) => [a.group, a.policy_arn]).sort()).toEqual(
+      [
+        [group, "arn:aws:iam::aws:policy/ReadOnlyAccess"],
+        [group, refTo(stack(), "aws_iam_policy", "SessionUser_SessionPolicy", "arn")],
+      ].sort(),
+    );
+    for (const userBound of ["aws_iam_user_policy", "aws_iam_user_policy_attachment", "aws_iam_policy_attachment"]) {
+      expect({ [userBound]: resourcesOf(stack(), userBound) }).toEqual({ [userBound]: {} });
+    }
+  });
+
+  test("creates no access key or console password for the user", () => {
+    expect(resourcesOf(stack(), "aws_iam_access_key")).toEqual({});
+    expect(resourcesOf(stack(), "aws_iam_user_login_profile")).toEqual({});
+  });
+
+  test("lets the user terminate and resume only sessions whose id starts with their user name", () => {
+    expect(statement(sessionPolicy(stack()), "TerminateAndResumeOwnSessions")).toEqual({
+      Sid: "TerminateAndResumeOwnSessions",
+      Effect: "Allow",
+      Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
+      Resource: OWN_SESSIONS,
+    });
+  });
+
+  test("opens the session data channel only for the user's own sessions", () => {
+    expect(statement(sessionPolicy(stack()), "OpenDataChannelOfOwnSessions")).toEqual({
+      Sid: "OpenDataChannelOfOwnSessions",
+      Effect: "Allow",
+      Action: "ssmmessages:OpenDataChannel",
+      Resource: OWN_SESSIONS,
+    });
+  });
+
+  test("grants the default shell document and no other session document", () => {
+    const documents = startSessionStatements(sessionPolicy(stack()))
+      .flatMap((s) => asList(s.Resource))
+      .filter((arn) => arn.includes(":document/"));
+    expect(documents).toEqual([SHELL_DOCUMENT]);
+  });
+
+  test("enforces the session document access check on every statement that allows StartSession", () => {
+    const statements = startSessionStatements(sessionPolicy(stack()));
+    expect(statements).toHaveLength(2);
+    for (const s of statements) expect(s.Condition).toMatchObject(DOCUMENT_CHECK);
+  });
+
+  test("sends ${aws:username} to Terraform escaped as $${aws:username}, and nothing unescaped", () => {
+    const raw = rawPolicy(stack());
+    expect(raw).toContain("session/$${aws:username}-*");
+    expect(raw).not.toMatch(/(?<!\$)\$\{aws:/);
+  });
+
+  test("builds every ARN from the configured region and workload account", () => {
+    const config = testConfig({
+      region: "us-east-2",
+      accounts: { workload: { id: "444444444444" } },
+      ssm: { targetInstanceIds: ["i-0123456789abcdef0"] },
+    });
+    const arns = sessionPolicy(stackJson(id, { config })).Statement.flatMap((s) => asList(s.Resource));
+    expect(arns.length).toBeGreaterThan(0);
+    for (const arn of arns) expect(arn).toMatch(/^arn:aws:(ec2|ssm):us-east-2:444444444444:/);
+  });
+
+  test("follows ssm.userName", () => {
+    const config = testConfig({ ssm: { userName: "alice.ops" } });
+    const users = Object.values(resourcesOf(stackJson(id, { config }), "aws_iam_user"));
+    expect(users.map((u) => u.name)).toEqual(["alice.ops"]);
+  });
+});
+
+describe("ssm-instance-arn", () => {
+  test("without ssm.targetInstanceIds, allows StartSession on the private-access instance only, read through remote state", () => {
+    const stack = stackJson("ssm-instance-arn");
+    const privateAccess = stackJson("private-access");
+    const instanceId = refTo(privateAccess, "aws_instance", "Target_Instance", "id");
+    // cdktf exports the id under a generated name; find it by what it carries.
+    const exported = Object.entries(privateAccess.output ?? {}).filter(
+      ([name, o]) => name.startsWith("cross-stack-output-") && o.value === instanceId,
+    );
+    expect(exported).toHaveLength(1);
+    const [outputName] = exported[0];
+
+    expect(Object.keys(stack.data?.terraform_remote_state ?? {})).toEqual(["cross-stack-reference-input-private-access"]);
+    expect(statement(sessionPolicy(stack), "StartSessionOnTargetInstances")).toEqual({
+      Sid: "StartSessionOnTargetInstances",
+      Effect: "Allow",
+      Action: "ssm:StartSession",
+      Resource: [
+        `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/\${data.terraform_remote_state.cross-stack-reference-input-private-access.outputs.${outputName}}`,
+      ],
+      Condition: DOCUMENT_CHECK,
+    });
+  });
+
+  test.each([
+    [["i-0123456789abcdef0"]],
+    [["i-0123456789abcdef0", "i-0fedcba9876543210"]],
+  ])("with ssm.targetInstanceIds %j, names exactly those instance ARNs and reads no other stack", (ids) => {
+    const config = testConfig({ ssm: { targetInstanceIds: ids } });
+    const stack = stackJson("ssm-instance-arn", { config });
+    expect(stack.data?.terraform_remote_state).toBeUndefined();
+    expect(statement(sessionPolicy(stack), "StartSessionOnTargetInstances").Resource).toEqual(
+      ids.map((i) => `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/${i}`),
+    );
+  });
+
+  test("never allows StartSession on every instance", () => {
+    const resources = startSessionStatements(sessionPolicy(stackJson("ssm-instance-arn"))).flatMap((s) => asList(s.Resource));
+    expect(resources).not.toContain(ALL_INSTANCES);
+    expect(resources.filter((r) => r.includes("*"))).toEqual([]);
+  });
+
+  test("refuses to synthesize with no target at all, naming ssm.targetInstanceIds", () => {
+    const config = testConfig();
+    expect(() => new SsmInstanceArnStack(new App(), "ssm-instance-arn", { config, offline: true })).toThrow(
+      "Stack ssm-instance-arn: ssm.targetInstanceIds is undefined and no default target was given: " +
+        "set ssm.targetInstanceIds to instance ids such as i-0123456789abcdef0, or pass the private-access instance.",
+    );
+  });
+});
+
+describe.each([
+  ["ssm-fixed-tag", "ssm:resourceTag/Project", "aws:ResourceTag/Project", "test"],
+  ["ssm-abac", "aws:ResourceTag/Project", "ssm:resourceTag/Project", "${aws:PrincipalTag/Project}"],
+])("%s", (id, key, otherKey, expected) => {
+  const stack = () => stackJson(id);
+
+  test(`allows StartSession on any instance of the account and region only when ${key} equals ${expected}`, () => {
+    expect(statement(sessionPolicy(stack()), "StartSessionOnTargetInstances")).toEqual({
+      Sid: "StartSessionOnTargetInstances",
+      Effect: "Allow",
+      Action: "ssm:StartSession",
+      Resource: ALL_INSTANCES,
+      Condition: { StringEquals: { [key]: expected }, ...DOCUMENT_CHECK },
+    });
+  });
+
+  test(`never conditions on ${otherKey}`, () => {
+    expect(rawPolicy(stack())).not.toContain(otherKey);
+  });
+
+  test("reads nothing from another stack, so it deploys on its own", () => {
+    expect(stack().data?.terraform_remote_state).toBeUndefined();
+  });
+});
+
+describe("ssm-fixed-tag", () => {
+  test("matches the configured project", () => {
+    const config = testConfig({ project: "payments" });
+    const condition = statement(sessionPolicy(stackJson("ssm-fixed-tag", { config })), "StartSessionOnTargetInstances").Condition;
+    expect(condition?.StringEquals).toEqual({ "ssm:resourceTag/Project": "payments" });
+  });
+});
+
+describe("ssm-abac", () => {
+  test("sends ${aws:PrincipalTag/Project} to Terraform escaped", () => {
+    expect(rawPolicy(stackJson("ssm-abac"))).toContain('"aws:ResourceTag/Project":"$${aws:PrincipalTag/Project}"');
+  });
+
+  test("tags the user itself with the configured project", () => {
+    const config = testConfig({ project: "payments" });
+    const user: Block = resourceNamed(stackJson("ssm-abac", { config }), "aws_iam_user", "SessionUser");
+    expect(user.tags).toEqual({ Project: "payments" });
+  });
+
+  test("names no project in its policy, so one policy serves every team", () => {
+    const config = testConfig({ project: "payments" });
+    expect(rawPolicy(stackJson("ssm-abac", { config }))).not.toContain("payments");
+  });
+});
