@@ -1,5 +1,6 @@
 import { App } from "cdktf";
 import { ConfigError, loadSettings, type Settings } from "./lib/config";
+import { AuditStack } from "./stacks/audit";
 import { OrgGuardrailsStack } from "./stacks/org-guardrails";
 import { PrivateAccessStack } from "./stacks/private-access";
 import { SsmAbacStack } from "./stacks/ssm-abac";
@@ -20,6 +21,7 @@ export function defineStacks(app: App, settings: Settings): void {
   });
   new SsmFixedTagStack(app, "ssm-fixed-tag", { config, offline });
   new SsmAbacStack(app, "ssm-abac", { config, offline });
+  new AuditStack(app, "audit", { config, offline });
 }
 
 function main(): void {

@@ -1,0 +1,151 @@
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { AUDIT_EVENTS, AUDIT_METRIC_NAMESPACE } from "../lib/audit/metric-filters";
+import type { Config } from "../lib/config";
+import { accountProvider } from "../lib/constructs/account-provider";
+import { LockedBucket } from "../lib/constructs/locked-bucket";
+import {
+  alarmTopicPolicy,
+  auditKeyPolicy,
+  cloudTrailBucketGrants,
+  cloudTrailLogsDeliveryPolicy,
+  cloudTrailLogsTrustPolicy,
+  type TrailLocation,
+} from "../lib/policies/cloudtrail";
+import { toPolicyJson } from "../lib/policies/document";
+
+/** Fixed so the trail's ARN can be named in the bucket and key policies before the trail exists. */
+export const TRAIL_NAME = "ec2-access-guardrails";
+/** Fixed for the same reason: the key policy names the log group it may encrypt. */
+export const AUDIT_LOG_GROUP_NAME = "/aws/cloudtrail/ec2-access-guardrails";
+
+export interface AuditStackProps {
+  readonly config: Config;
+  /** Offline mode: dummy credentials, no AWS calls (see lib/config). */
+  readonly offline: boolean;
+}
+
+/**
+ * Stack `audit` (workload account): a multi-region CloudTrail trail with log file validation, encrypted
+ * with a customer managed key, to a locked-down bucket and to CloudWatch Logs, where metric filters count
+ * EICE tunnels, EIC key pushes, Session Manager sessions, endpoint changes and denied attempts, each
+ * with an alarm to an encrypted SNS topic.
+ */
+export class AuditStack extends TerraformStack {
+  readonly trail: Cloudtrail;
+  readonly key: KmsKey;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly topic: SnsTopic;
+  readonly bucket: LockedBucket;
+
+  constructor(scope: Construct, id: string, props: AuditStackProps) {
+    super(scope, id);
+    const { config, offline } = props;
+    const { region } = config;
+    const accountId = config.accounts.workload.id;
+    const location: TrailLocation = { region, accountId, trailName: TRAIL_NAME };
+
+    accountProvider(this, "Aws", { account: config.accounts.workload, region, offline, project: config.project });
+
+    this.key = new KmsKey(this, "AuditKey", {
+      description: "Encrypts the ec2-access-guardrails trail, its log group and its alarm topic",
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: toPolicyJson(auditKeyPolicy({ ...location, logGroupName: AUDIT_LOG_GROUP_NAME })),
+    });
+    new KmsAlias(this, "AuditKeyAlias", { name: "alias/ec2-access-guardrails-audit", targetKeyId: this.key.keyId });
+
+    this.bucket = new LockedBucket(this, "TrailBucket", {
+      bucketPrefix: "ec2-access-guardrails-trail-",
+      kmsKeyArn: this.key.arn,
+      grants: (bucketArn) => cloudTrailBucketGrants(bucketArn, location),
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, "TrailLogGroup", {
+      name: AUDIT_LOG_GROUP_NAME,
+      retentionInDays: config.audit.logRetentionDays,
+      kmsKeyId: this.key.arn,
+    });
+
+    const deliveryRole = new IamRole(this, "TrailToLogsRole", {
+      namePrefix: "ec2-access-guardrails-trail-",
+      description: "Lets the ec2-access-guardrails trail write to its CloudWatch Logs group",
+      assumeRolePolicy: toPolicyJson(cloudTrailLogsTrustPolicy(location)),
+    });
+    const deliveryPolicy = new IamRolePolicy(this, "TrailToLogsPolicy", {
+      role: deliveryRole.id,
+      name: "deliver-to-audit-log-group",
+      policy: toPolicyJson(cloudTrailLogsDeliveryPolicy(this.logGroup.arn)),
+    });
+
+    this.trail = new Cloudtrail(this, "Trail", {
+      name: TRAIL_NAME,
+      s3BucketName: this.bucket.bucket.bucket,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      kmsKeyId: this.key.arn,
+      // CloudTrail wants the log-stream wildcard form; the provider's `arn` attribute has no `:*`.
+      cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,
+      cloudWatchLogsRoleArn: deliveryRole.arn,
+      // CloudTrail checks the bucket policy and the role when the trail is created.
+      dependsOn: [this.bucket.policy, deliveryPolicy],
+    });
+
+    this.topic = new SnsTopic(this, "AlarmTopic", {
+      name: "ec2-access-guardrails-alarms",
+      // A customer managed key, not aws/sns: CloudWatch alarms cannot use the AWS managed key.
+      kmsMasterKeyId: this.key.arn,
+    });
+    new SnsTopicPolicy(this, "AlarmTopicPolicy", {
+      arn: this.topic.arn,
+      policy: toPolicyJson(alarmTopicPolicy(this.topic.arn, region, accountId)),
+    });
+    if (config.audit.alarmEmail !== undefined) {
+      // Stays "pending confirmation" until the recipient follows the link AWS mails.
+      new SnsTopicSubscription(this, "AlarmEmail", {
+        topicArn: this.topic.arn,
+        protocol: "email",
+        endpoint: config.audit.alarmEmail,
+      });
+    }
+
+    for (const event of AUDIT_EVENTS) {
+      new CloudwatchLogMetricFilter(this, `${event.id}Filter`, {
+        name: `ec2-access-guardrails-${event.id}`,
+        logGroupName: this.logGroup.name,
+        pattern: event.pattern,
+        metricTransformation: { namespace: AUDIT_METRIC_NAMESPACE, name: event.id, value: "1", defaultValue: "0" },
+      });
+      new CloudwatchMetricAlarm(this, `${event.id}Alarm`, {
+        alarmName: `ec2-access-guardrails-${event.id}`,
+        alarmDescription: event.description,
+        namespace: AUDIT_METRIC_NAMESPACE,
+        metricName: event.id,
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        // No event in a period is the normal state, not missing data.
+        treatMissingData: "notBreaching",
+        alarmActions: [this.topic.arn],
+      });
+    }
+
+    new TerraformOutput(this, "TrailArn", { value: this.trail.arn });
+    new TerraformOutput(this, "TrailBucketName", { value: this.bucket.bucket.bucket });
+    new TerraformOutput(this, "AlarmTopicArn", { value: this.topic.arn });
+  }
+}
