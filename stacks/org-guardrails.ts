@@ -32,7 +32,9 @@ export function attachmentId(targetId: string): string {
   const prefix = kind === "r" ? "Root" : kind === "ou" ? "Ou" : undefined;
   if (prefix === undefined) {
     throw new Error(
-      `Invalid scp.targetIds entry ${JSON.stringify(targetId)}: use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id.`,
+      `Invalid scp.targetIds entry ${JSON.stringify(
+        targetId
+      )}: use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id.`
     );
   }
   return `AttachTo${prefix}${parts.map(pascal).join("")}`;
@@ -53,7 +55,12 @@ export class OrgGuardrailsStack extends TerraformStack {
     const { config, offline } = props;
     const { variant, targetIds, exemptPrincipalArns } = config.scp;
 
-    accountProvider(this, "Aws", { account: config.accounts.management, region: config.region, offline, project: config.project });
+    accountProvider(this, "Aws", {
+      account: config.accounts.management,
+      region: config.region,
+      offline,
+      project: config.project,
+    });
 
     this.policy = new OrganizationsPolicy(this, "DenyEice", {
       name: SCP_NAME,
@@ -72,7 +79,9 @@ export class OrgGuardrailsStack extends TerraformStack {
       if (clash !== undefined) {
         // Only possible across two organizations' ids; one organization's OU ids share one root part.
         throw new Error(
-          `Invalid scp.targetIds: ${JSON.stringify(clash)} and ${JSON.stringify(targetId)} map to the same attachment ${constructId}; list targets of one organization only.`,
+          `Invalid scp.targetIds: ${JSON.stringify(clash)} and ${JSON.stringify(
+            targetId
+          )} map to the same attachment ${constructId}; list targets of one organization only.`
         );
       }
       seen.set(constructId, targetId);

@@ -123,7 +123,7 @@ export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
         StringEquals: { "aws:SourceAccount": accountId },
         ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
       },
-    },
+    }
   );
 }
 
