@@ -1,6 +1,7 @@
 import { App } from "cdktf";
 import { ConfigError, loadSettings, type Settings } from "./lib/config";
 import { AuditStack } from "./stacks/audit";
+import { CrossAccountS3Stack } from "./stacks/cross-account-s3";
 import { OrgGuardrailsStack } from "./stacks/org-guardrails";
 import { PrivateAccessStack } from "./stacks/private-access";
 import { SsmAbacStack } from "./stacks/ssm-abac";
@@ -21,6 +22,7 @@ export function defineStacks(app: App, settings: Settings): void {
   });
   new SsmFixedTagStack(app, "ssm-fixed-tag", { config, offline });
   new SsmAbacStack(app, "ssm-abac", { config, offline });
+  new CrossAccountS3Stack(app, "cross-account-s3", { config, offline });
   new AuditStack(app, "audit", { config, offline });
 }
 
