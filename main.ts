@@ -1,4 +1,5 @@
 import { App } from "cdktf";
+import { applyGuardrails } from "./lib/aspects/guardrails";
 import { ConfigError, loadSettings, type Settings } from "./lib/config";
 import { AuditStack } from "./stacks/audit";
 import { CrossAccountS3Stack } from "./stacks/cross-account-s3";
@@ -24,6 +25,8 @@ export function defineStacks(app: App, settings: Settings): void {
   new SsmAbacStack(app, "ssm-abac", { config, offline });
   new CrossAccountS3Stack(app, "cross-account-s3", { config, offline });
   new AuditStack(app, "audit", { config, offline });
+  // Keep last: the guardrail pack is added to each stack that exists now (cdktf never runs App aspects).
+  applyGuardrails(app);
 }
 
 function main(): void {

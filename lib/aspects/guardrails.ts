@@ -1,0 +1,102 @@
+import { Annotations, Aspects, TerraformStack, type IAspect } from "cdktf";
+import type { Construct, IConstruct } from "constructs";
+import { ruleLabel, type Rule } from "./rule";
+import { GUARDRAIL_RULES } from "./rules";
+import { stackView, type SynthesizedStack } from "./stack-view";
+
+/** One rule judged non-compliant on one resource. */
+export interface Finding {
+  readonly ruleId: string;
+  /** Terraform address, `aws_instance.Target_Instance_8C3F1B2A`. */
+  readonly address: string;
+  /** Construct path, where the annotation is attached. */
+  readonly path: string;
+  /** `[RULE_ID (mirrors)] reason Fix: ... (address)`, as shown by `cdktf synth`. */
+  readonly message: string;
+  /** The recorded reason when the finding is a deliberate, suppressed exception. */
+  readonly suppressedBecause?: string;
+}
+
+/**
+ * `[EC2_IMDSV2_REQUIRED (CKV_AWS_79 / EC2.8)] <reason> Fix: <fix> (aws_instance.X)`: the id to suppress
+ * with, the checks a reviewer knows, why, how to fix, and the Terraform address.
+ */
+export function findingMessage(rule: Rule, address: string): string {
+  return `[${ruleLabel(rule)}] ${rule.reason} Fix: ${rule.fix} (${address})`;
+}
+
+/**
+ * Runs the rules over a synthesized stack: a pure function of the JSON, so the same answer comes from
+ * the Aspect during synth and from a test reading `cdk.tf.json`.
+ */
+export function evaluateStack(stackName: string, stack: SynthesizedStack, rules: readonly Rule[] = GUARDRAIL_RULES): Finding[] {
+  const view = stackView(stackName, stack);
+  const findings: Finding[] = [];
+  for (const resource of view.resources()) {
+    for (const rule of rules) {
+      if (rule.appliesTo !== "*" && !rule.appliesTo.includes(resource.type)) continue;
+      if (rule.check(resource, view) !== "non-compliant") continue;
+      findings.push({
+        ruleId: rule.id,
+        address: resource.address,
+        path: resource.path,
+        message: findingMessage(rule, resource.address),
+        suppressedBecause: resource.suppressions[rule.id],
+      });
+    }
+  }
+  return findings;
+}
+
+/** Suppressions that silenced nothing: stale exceptions a reviewer should remove. */
+export function unusedSuppressions(stackName: string, stack: SynthesizedStack, findings: readonly Finding[]) {
+  return stackView(stackName, stack)
+    .resources()
+    .flatMap((r) => Object.keys(r.suppressions).map((ruleId) => ({ ruleId, address: r.address, path: r.path })))
+    .filter((s) => !findings.some((f) => f.ruleId === s.ruleId && f.address === s.address));
+}
+
+/**
+ * The guardrail pack as a cdktf Aspect. It acts once per stack: it synthesizes the stack's Terraform
+ * JSON (tokens resolved, exactly what `cdk.tf.json` will hold), runs every rule, and turns each finding
+ * into an error annotation on the offending resource, which makes `cdktf synth` exit non-zero.
+ * Suppressed findings become info annotations naming the reason.
+ */
+export class GuardrailAspect implements IAspect {
+  private readonly visited = new WeakSet<TerraformStack>();
+
+  constructor(private readonly rules: readonly Rule[] = GUARDRAIL_RULES) {}
+
+  visit(node: IConstruct): void {
+    if (!TerraformStack.isStack(node) || this.visited.has(node)) return;
+    this.visited.add(node);
+    const tf = node.toTerraform() as SynthesizedStack;
+    const byPath = new Map<string, IConstruct>(node.node.findAll().map((c) => [c.node.path, c]));
+    const findings = evaluateStack(node.node.id, tf, this.rules);
+    for (const finding of findings) {
+      const target = byPath.get(finding.path) ?? node;
+      if (finding.suppressedBecause !== undefined) {
+        Annotations.of(target).addInfo(`[${finding.ruleId}] suppressed: ${finding.suppressedBecause}`);
+      } else {
+        Annotations.of(target).addError(finding.message);
+      }
+    }
+    for (const stale of unusedSuppressions(node.node.id, tf, findings)) {
+      Annotations.of(byPath.get(stale.path) ?? node).addWarning(
+        `[${stale.ruleId}] suppression on ${stale.address} silences nothing: remove it.`,
+      );
+    }
+  }
+}
+
+/**
+ * Applies the pack to every stack under `app`. Call it after the last stack is defined: cdktf invokes
+ * the aspects of each stack and its children only, so an aspect added to the App itself never runs.
+ */
+export function applyGuardrails(app: Construct, rules: readonly Rule[] = GUARDRAIL_RULES): GuardrailAspect {
+  const aspect = new GuardrailAspect(rules);
+  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
+    Aspects.of(stack).add(aspect);
+  }
+  return aspect;
+}

@@ -1,0 +1,24 @@
+import { asList, policyDocuments } from "../policy-json";
+import type { Rule } from "../rule";
+
+/**
+ * Reads every policy document in any resource (identity, bucket, endpoint, key policies...). SCPs are
+ * not applicable: an SCP only filters, and `Allow *:*` there is AWS's own FullAWSAccess, which grants
+ * nothing by itself.
+ */
+export const IAM_NO_ADMIN_STAR: Rule = {
+  id: "IAM_NO_ADMIN_STAR",
+  mirrors: ["CKV_AWS_62", "CKV_AWS_1", "IAM.1"],
+  reason: 'A statement allowing Action "*" on Resource "*" grants full administrator access.',
+  fix: "Allow only the actions and resources the principal needs; keep administrator access out of this project.",
+  appliesTo: "*",
+  check(resource) {
+    if (resource.type === "aws_organizations_policy") return "not-applicable";
+    const documents = policyDocuments(resource.config);
+    if (documents.length === 0) return "not-applicable";
+    const adminStar = documents
+      .flatMap((d) => d.Statement)
+      .some((s) => s.Effect === "Allow" && asList(s.Action).includes("*") && asList(s.Resource).includes("*"));
+    return adminStar ? "non-compliant" : "compliant";
+  },
+};

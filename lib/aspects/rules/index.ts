@@ -1,0 +1,53 @@
+import type { Rule } from "../rule";
+import { CLOUDTRAIL_LOG_VALIDATION } from "./cloudtrail-log-validation";
+import { CLOUDTRAIL_MULTI_REGION } from "./cloudtrail-multi-region";
+import { EC2_EBS_ENCRYPTED } from "./ec2-ebs-encrypted";
+import { EC2_IMDSV2_REQUIRED } from "./ec2-imdsv2-required";
+import { EC2_NO_OPEN_ADMIN_PORTS } from "./ec2-no-open-admin-ports";
+import { EC2_NO_PUBLIC_IP } from "./ec2-no-public-ip";
+import { EC2_SUBNET_NO_AUTO_PUBLIC_IP } from "./ec2-subnet-no-auto-public-ip";
+import { EICE_PRESERVE_CLIENT_IP_SET } from "./eice-preserve-client-ip-set";
+import { IAM_NO_ADMIN_STAR } from "./iam-no-admin-star";
+import { IAM_NO_USER_POLICIES } from "./iam-no-user-policies";
+import { S3_DEFAULT_ENCRYPTION } from "./s3-default-encryption";
+import { S3_PUBLIC_ACCESS_BLOCKED } from "./s3-public-access-blocked";
+import { S3_TLS_ONLY } from "./s3-tls-only";
+import { S3_VERSIONING_ENABLED } from "./s3-versioning-enabled";
+import { VPC_FLOW_LOGS_ENABLED } from "./vpc-flow-logs-enabled";
+
+/** The guardrail pack applied to every stack (README "Guardrails" lists them). */
+export const GUARDRAIL_RULES: readonly Rule[] = [
+  EC2_NO_PUBLIC_IP,
+  EC2_SUBNET_NO_AUTO_PUBLIC_IP,
+  EC2_IMDSV2_REQUIRED,
+  EC2_EBS_ENCRYPTED,
+  EC2_NO_OPEN_ADMIN_PORTS,
+  EICE_PRESERVE_CLIENT_IP_SET,
+  S3_PUBLIC_ACCESS_BLOCKED,
+  S3_TLS_ONLY,
+  S3_VERSIONING_ENABLED,
+  S3_DEFAULT_ENCRYPTION,
+  CLOUDTRAIL_MULTI_REGION,
+  CLOUDTRAIL_LOG_VALIDATION,
+  IAM_NO_USER_POLICIES,
+  IAM_NO_ADMIN_STAR,
+  VPC_FLOW_LOGS_ENABLED,
+];
+
+export {
+  CLOUDTRAIL_LOG_VALIDATION,
+  CLOUDTRAIL_MULTI_REGION,
+  EC2_EBS_ENCRYPTED,
+  EC2_IMDSV2_REQUIRED,
+  EC2_NO_OPEN_ADMIN_PORTS,
+  EC2_NO_PUBLIC_IP,
+  EC2_SUBNET_NO_AUTO_PUBLIC_IP,
+  EICE_PRESERVE_CLIENT_IP_SET,
+  IAM_NO_ADMIN_STAR,
+  IAM_NO_USER_POLICIES,
+  S3_DEFAULT_ENCRYPTION,
+  S3_PUBLIC_ACCESS_BLOCKED,
+  S3_TLS_ONLY,
+  S3_VERSIONING_ENABLED,
+  VPC_FLOW_LOGS_ENABLED,
+};
