@@ -1,0 +1,81 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { ConfigError, DEFAULT_CONFIG_PATH, loadSettings } from "../../../lib/config";
+
+const dir = mkdtempSync(path.join(tmpdir(), "guardrails-config-"));
+function file(name: string, content: string): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+describe("loadSettings", () => {
+  test("reads the shipped default configuration when ACCESS_GUARDRAILS_CONFIG is unset", () => {
+    const settings = loadSettings({});
+    expect(settings.source).toBe(DEFAULT_CONFIG_PATH);
+    expect(settings.offline).toBe(false);
+    expect(settings.config.accounts.workload.id).toMatch(/^\d{12}$/);
+  });
+
+  test("reads the file named by ACCESS_GUARDRAILS_CONFIG and fills in every default", () => {
+    const minimal = file(
+      "minimal.json",
+      JSON.stringify({
+        region: "us-east-2",
+        accounts: { workload: { id: "123456789012" }, management: { id: "210987654321" }, data: { id: "999999999999" } },
+      }),
+    );
+    const { config, source } = loadSettings({ ACCESS_GUARDRAILS_CONFIG: minimal });
+    expect(source).toBe(minimal);
+    expect(config).toMatchObject({
+      region: "us-east-2",
+      project: "test",
+      network: { natGateways: "single", vpcCidr: "10.0.0.0/16" },
+      eice: { preserveClientIp: false, ports: [22], maxTunnelDurationSeconds: 3600, osUsers: ["ec2-user"] },
+      scp: { variant: "deny-eice-except-describe", targetIds: [] },
+      ssm: { userName: "TestUserA" },
+      crossAccount: { createAccessKey: false },
+    });
+  });
+
+  test.each([
+    ["1", true],
+    ["true", true],
+    ["0", false],
+    ["", false],
+  ])("ACCESS_GUARDRAILS_OFFLINE=%j means offline is %s", (value, expected) => {
+    expect(loadSettings({ ACCESS_GUARDRAILS_OFFLINE: value }).offline).toBe(expected);
+  });
+
+  test("rejects any other ACCESS_GUARDRAILS_OFFLINE value, naming it and what is allowed", () => {
+    expect(() => loadSettings({ ACCESS_GUARDRAILS_OFFLINE: "yes" })).toThrow(
+      'Invalid ACCESS_GUARDRAILS_OFFLINE "yes": use 1 (offline) or 0, or leave it unset.',
+    );
+  });
+
+  test("reports every bad field of a file together, each with its value and what is allowed", () => {
+    const bad = file(
+      "bad.json",
+      JSON.stringify({
+        region: "eu-west-1",
+        accounts: { workload: { id: "12345" }, management: { id: "210987654321" }, data: { id: "999999999999" } },
+        network: { natGateways: "two" },
+        scp: { variant: "deny-all" },
+      }),
+    );
+    let error: unknown;
+    try {
+      loadSettings({ ACCESS_GUARDRAILS_CONFIG: bad });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'Invalid accounts.workload.id "12345": use a 12-digit AWS account id.',
+      'Invalid network.natGateways "two": use one of none, single, per-az.',
+      'Invalid scp.variant "deny-all": use one of deny-eice, deny-eice-except-describe, deny-eice-and-eic.',
+    ]);
+    expect((error as ConfigError).message).toContain(bad);
+  });
+});
