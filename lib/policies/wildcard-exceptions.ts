@@ -1,0 +1,11 @@
+/**
+ * Statements allowed to `Allow` write actions on `Resource: "*"`, by Sid, each with the reason a reviewer
+ * accepted. Policy lint (__tests__/access/policy-lint.test.ts) fails on any such statement whose Sid is
+ * not listed here. Plain data: lib/ must not import the simulator the lint runs on.
+ */
+export const WILDCARD_WRITE_EXCEPTIONS: Readonly<Record<string, string>> = {
+  ArticleS3ReadWriteAnyBucket:
+    "The article's instance role reads and writes any bucket on purpose: the cross-account demonstration needs a role its own account does not stop, so that the bucket policy and the S3 endpoint policy are what stop it.",
+  OwnAccountBuckets:
+    "S3 endpoint policy: it grants nothing by itself, it caps what passes the endpoint, and aws:ResourceAccount limits the wildcard to the workload account's own buckets.",
+};
