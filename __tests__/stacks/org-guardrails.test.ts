@@ -4,7 +4,7 @@ import { attachmentId } from "../../stacks/org-guardrails";
 const ORG = "org-guardrails";
 
 /** The org-guardrails stack synthesized with this `scp` configuration. */
-function orgStack(scp: Parameters<typeof testConfig>[0]["scp"]) {
+function orgStack(scp: NonNullable<Parameters<typeof testConfig>[0]>["scp"]) {
   return stackJson(ORG, { config: testConfig({ scp }) });
 }
 
@@ -48,7 +48,7 @@ describe("org-guardrails", () => {
     (variant) => {
       const content = onlyResource(orgStack({ variant }), "aws_organizations_policy").content as string;
       expect(content.length).toBeLessThanOrEqual(5120);
-    },
+    }
   );
 
   test("the policy is a service control policy that destroy removes", () => {
@@ -65,7 +65,11 @@ describe("org-guardrails", () => {
     const stack = orgStack({ targetIds: ["r-ab12", "ou-ab12-cdef5678", "444444444444"] });
     const attachments = resourcesOf(stack, "aws_organizations_policy_attachment");
     const policyId = refTo(stack, "aws_organizations_policy", "DenyEice", "id");
-    expect(Object.values(attachments).map((a) => a.target_id).sort()).toEqual(["444444444444", "ou-ab12-cdef5678", "r-ab12"]);
+    expect(
+      Object.values(attachments)
+        .map((a) => a.target_id)
+        .sort()
+    ).toEqual(["444444444444", "ou-ab12-cdef5678", "r-ab12"]);
     for (const attachment of Object.values(attachments)) expect(attachment.policy_id).toBe(policyId);
   });
 
@@ -101,7 +105,7 @@ describe("org-guardrails", () => {
       const exempt = ["arn:aws:iam::*:role/BreakGlass", "arn:aws:iam::111111111111:role/IncidentResponse"];
       const doc = scpOf(orgStack({ variant, exemptPrincipalArns: exempt }));
       expect(doc.Statement[0].Condition).toEqual({ ArnNotLike: { "aws:PrincipalArn": exempt } });
-    },
+    }
   );
 
   test("deploys with a provider pinned to the management account", () => {

@@ -36,7 +36,9 @@ describe("scp configuration", () => {
     ["an account ARN", "arn:aws:organizations::222222222222:account/o-x/444444444444"],
   ])("rejects %s as a target, naming scp.targetIds", (_kind, target) => {
     expect(problemsWithScp({ targetIds: [target] })).toEqual([
-      `Invalid scp.targetIds[0] ${JSON.stringify(target)}: use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id.`,
+      `Invalid scp.targetIds[0] ${JSON.stringify(
+        target
+      )}: use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id.`,
     ]);
   });
 
@@ -47,13 +49,17 @@ describe("scp configuration", () => {
   });
 
   test("refuses a target that already carries five SCPs", () => {
-    expect(problemsWithScp({ targetIds: ["ou-ab12-cdef5678"], attachedPolicyCounts: { "ou-ab12-cdef5678": 5 } })).toEqual([
+    expect(
+      problemsWithScp({ targetIds: ["ou-ab12-cdef5678"], attachedPolicyCounts: { "ou-ab12-cdef5678": 5 } })
+    ).toEqual([
       'Invalid scp.targetIds[0] "ou-ab12-cdef5678": choose another target or detach an SCP from it: scp.attachedPolicyCounts says it already has 5 SCPs (FullAWSAccess counts), and a target takes at most 5.',
     ]);
   });
 
   test("accepts a target with four SCPs: this one makes five", () => {
-    expect(problemsWithScp({ targetIds: ["ou-ab12-cdef5678"], attachedPolicyCounts: { "ou-ab12-cdef5678": 4 } })).toEqual([]);
+    expect(
+      problemsWithScp({ targetIds: ["ou-ab12-cdef5678"], attachedPolicyCounts: { "ou-ab12-cdef5678": 4 } })
+    ).toEqual([]);
   });
 
   test("rejects an unknown variant and lists the three allowed ones", () => {

@@ -1,0 +1,338 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import {
+  asList,
+  onlyResource,
+  parsePolicy,
+  refTo,
+  resourceNamed,
+  resourcesOf,
+  stackJson,
+  statement,
+  testConfig,
+  type TfJson,
+} from "../helpers";
+import { filterPatternMatches } from "../helpers/filter-pattern";
+
+const TRAIL_ARN = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/ec2-access-guardrails";
+const audit = (): TfJson => stackJson("audit");
+
+/** The metric filter of one audit event, by its construct id prefix. */
+const filter = (stack: TfJson, id: string) => resourceNamed(stack, "aws_cloudwatch_log_metric_filter", `${id}Filter`);
+
+describe("audit", () => {
+  describe("trail", () => {
+    test("records every region, global services and validates its log files", () => {
+      expect(onlyResource(audit(), "aws_cloudtrail")).toMatchObject({
+        name: "ec2-access-guardrails",
+        is_multi_region_trail: true,
+        include_global_service_events: true,
+        enable_log_file_validation: true,
+      });
+    });
+
+    test("encrypts with the audit key and delivers to the locked bucket", () => {
+      const stack = audit();
+      const trail = onlyResource(stack, "aws_cloudtrail");
+      expect(trail.kms_key_id).toBe(refTo(stack, "aws_kms_key", "AuditKey", "arn"));
+      expect(trail.s3_bucket_name).toBe(refTo(stack, "aws_s3_bucket", "TrailBucket", "bucket"));
+    });
+
+    test("delivers to the log group through the log-stream wildcard ARN and its own role", () => {
+      const stack = audit();
+      const trail = onlyResource(stack, "aws_cloudtrail");
+      expect(trail.cloud_watch_logs_group_arn).toBe(
+        `${refTo(stack, "aws_cloudwatch_log_group", "TrailLogGroup", "arn")}:*`
+      );
+      expect(trail.cloud_watch_logs_role_arn).toBe(refTo(stack, "aws_iam_role", "TrailToLogsRole", "arn"));
+    });
+
+    test("is created after the bucket policy and the delivery role policy it is checked against", () => {
+      const trail = onlyResource(audit(), "aws_cloudtrail");
+      const dependsOn = trail.depends_on as string[];
+      expect(dependsOn).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^aws_s3_bucket_policy\.TrailBucket_Policy/)])
+      );
+      expect(dependsOn).toContain("aws_iam_role_policy.TrailToLogsPolicy");
+    });
+  });
+
+  describe("bucket", () => {
+    test("is private, versioned and encrypted with the audit key", () => {
+      const stack = audit();
+      expect(onlyResource(stack, "aws_s3_bucket_public_access_block")).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+      expect(onlyResource(stack, "aws_s3_bucket_versioning")).toMatchObject({
+        versioning_configuration: { status: "Enabled" },
+      });
+      const encryption = onlyResource(stack, "aws_s3_bucket_server_side_encryption_configuration") as {
+        rule: Array<{ apply_server_side_encryption_by_default: Record<string, string> }>;
+      };
+      expect(encryption.rule[0].apply_server_side_encryption_by_default).toEqual({
+        sse_algorithm: "aws:kms",
+        kms_master_key_id: refTo(stack, "aws_kms_key", "AuditKey", "arn"),
+      });
+    });
+
+    test("denies requests without TLS", () => {
+      const doc = parsePolicy(onlyResource(audit(), "aws_s3_bucket_policy").policy);
+      expect(statement(doc, "DenyInsecureTransport")).toMatchObject({
+        Effect: "Deny",
+        Principal: "*",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      });
+    });
+
+    test("lets CloudTrail check its ACL and write only for this trail, by aws:SourceArn", () => {
+      const stack = audit();
+      const bucketArn = refTo(stack, "aws_s3_bucket", "TrailBucket", "arn");
+      const doc = parsePolicy(onlyResource(stack, "aws_s3_bucket_policy").policy);
+      expect(statement(doc, "CloudTrailAclCheck")).toEqual({
+        Sid: "CloudTrailAclCheck",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "s3:GetBucketAcl",
+        Resource: bucketArn,
+        Condition: { StringEquals: { "aws:SourceArn": TRAIL_ARN } },
+      });
+      expect(statement(doc, "CloudTrailWrite")).toEqual({
+        Sid: "CloudTrailWrite",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `${bucketArn}/AWSLogs/111111111111/*`,
+        Condition: { StringEquals: { "aws:SourceArn": TRAIL_ARN, "s3:x-amz-acl": "bucket-owner-full-control" } },
+      });
+      // Nothing else is granted to anyone: the bucket is readable only through the account's own IAM.
+      expect(doc.Statement.filter((s) => s.Effect === "Allow").map((s) => s.Sid)).toEqual([
+        "CloudTrailAclCheck",
+        "CloudTrailWrite",
+      ]);
+    });
+  });
+
+  describe("key", () => {
+    test("rotates", () => {
+      expect(onlyResource(audit(), "aws_kms_key")).toMatchObject({ enable_key_rotation: true });
+    });
+
+    test("lets CloudTrail encrypt only for this trail and only with a trail encryption context", () => {
+      const doc = parsePolicy(onlyResource(audit(), "aws_kms_key").policy);
+      expect(statement(doc, "CloudTrailEncryptsLogFiles")).toMatchObject({
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "kms:GenerateDataKey*",
+        Condition: {
+          StringEquals: { "aws:SourceArn": TRAIL_ARN },
+          StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111111111111:trail/*" },
+        },
+      });
+      expect(statement(doc, "CloudTrailDescribesKey").Condition).toEqual({
+        StringEquals: { "aws:SourceArn": TRAIL_ARN },
+      });
+    });
+
+    test("lets CloudWatch Logs use it for the audit log group only", () => {
+      const doc = parsePolicy(onlyResource(audit(), "aws_kms_key").policy);
+      expect(statement(doc, "CloudWatchLogsEncryptsTheLogGroup")).toMatchObject({
+        Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+        Condition: {
+          ArnEquals: {
+            "kms:EncryptionContext:aws:logs:arn":
+              "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/cloudtrail/ec2-access-guardrails",
+          },
+        },
+      });
+    });
+
+    test("lets only this account's CloudWatch alarms use it to publish to the encrypted topic", () => {
+      const doc = parsePolicy(onlyResource(audit(), "aws_kms_key").policy);
+      expect(statement(doc, "CloudWatchAlarmsPublishToTheTopic")).toMatchObject({
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "111111111111" },
+          ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:*" },
+        },
+      });
+    });
+  });
+
+  describe("log group", () => {
+    test("keeps events for the configured retention, encrypted with the audit key", () => {
+      const stack = stackJson("audit", { config: testConfig({ audit: { logRetentionDays: 90 } }) });
+      expect(onlyResource(stack, "aws_cloudwatch_log_group")).toEqual(
+        expect.objectContaining({
+          name: "/aws/cloudtrail/ec2-access-guardrails",
+          retention_in_days: 90,
+          kms_key_id: refTo(stack, "aws_kms_key", "AuditKey", "arn"),
+        })
+      );
+    });
+
+    test("defaults to a year of retention", () => {
+      expect(onlyResource(audit(), "aws_cloudwatch_log_group").retention_in_days).toBe(365);
+    });
+
+    test("is written by a role only this trail can assume, only into its streams", () => {
+      const stack = audit();
+      const trust = parsePolicy(onlyResource(stack, "aws_iam_role").assume_role_policy);
+      expect(trust.Statement).toEqual([
+        {
+          Sid: "CloudTrailAssumesForThisTrail",
+          Effect: "Allow",
+          Principal: { Service: "cloudtrail.amazonaws.com" },
+          Action: "sts:AssumeRole",
+          Condition: { StringEquals: { "aws:SourceArn": TRAIL_ARN } },
+        },
+      ]);
+      const delivery = parsePolicy(onlyResource(stack, "aws_iam_role_policy").policy);
+      expect(delivery.Statement).toEqual([
+        {
+          Sid: "DeliverToTheAuditLogGroup",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: `${refTo(stack, "aws_cloudwatch_log_group", "TrailLogGroup", "arn")}:log-stream:*`,
+        },
+      ]);
+    });
+  });
+
+  describe("metric filters", () => {
+    // Pinned by hand: a change to a pattern must be a deliberate change to this table.
+    test.each([
+      ["OpenTunnel", '{ ($.eventSource = "ec2-instance-connect.amazonaws.com") && ($.eventName = "OpenTunnel") }'],
+      [
+        "SendSshPublicKey",
+        '{ ($.eventSource = "ec2-instance-connect.amazonaws.com") && ($.eventName = "SendSSHPublicKey") }',
+      ],
+      ["StartSession", '{ ($.eventSource = "ssm.amazonaws.com") && ($.eventName = "StartSession") }'],
+      [
+        "InstanceConnectEndpointChange",
+        '{ ($.eventSource = "ec2.amazonaws.com") && (($.eventName = "CreateInstanceConnectEndpoint") || ($.eventName = "DeleteInstanceConnectEndpoint") || ($.eventName = "ModifyInstanceConnectEndpoint")) }',
+      ],
+      [
+        "DeniedAccessAttempt",
+        '{ (($.eventSource = "ec2-instance-connect.amazonaws.com") || (($.eventSource = "ec2.amazonaws.com") && ($.eventName = "*InstanceConnectEndpoint*")) || (($.eventSource = "ssm.amazonaws.com") && (($.eventName = "StartSession") || ($.eventName = "ResumeSession") || ($.eventName = "TerminateSession")))) && (($.errorCode = "AccessDenied*") || ($.errorCode = "*UnauthorizedOperation")) }',
+      ],
+    ])("pins the %s filter pattern on the trail's log group", (id, pattern) => {
+      const stack = audit();
+      expect(filter(stack, id)).toEqual(
+        expect.objectContaining({
+          pattern,
+          log_group_name: refTo(stack, "aws_cloudwatch_log_group", "TrailLogGroup", "name"),
+          metric_transformation: { namespace: "Ec2AccessGuardrails", name: id, value: "1", default_value: "0" },
+        })
+      );
+      // CloudWatch Logs accepts patterns of at most 1024 characters.
+      expect(pattern.length).toBeLessThanOrEqual(1024);
+    });
+
+    test("there are exactly five filters", () => {
+      expect(Object.keys(resourcesOf(audit(), "aws_cloudwatch_log_metric_filter"))).toHaveLength(5);
+    });
+
+    const sample = (file: string): unknown =>
+      JSON.parse(readFileSync(path.join(__dirname, "..", "fixtures", "cloudtrail", file), "utf8"));
+
+    // Which filters each sample CloudTrail record must trip; every other filter must stay silent.
+    test.each([
+      ["open-tunnel.json", ["OpenTunnel"]],
+      ["open-tunnel-denied.json", ["OpenTunnel", "DeniedAccessAttempt"]],
+      ["send-ssh-public-key.json", ["SendSshPublicKey"]],
+      ["start-session.json", ["StartSession"]],
+      ["start-session-denied.json", ["StartSession", "DeniedAccessAttempt"]],
+      ["create-instance-connect-endpoint.json", ["InstanceConnectEndpointChange"]],
+      ["delete-instance-connect-endpoint.json", ["InstanceConnectEndpointChange"]],
+      ["describe-instance-connect-endpoints-denied.json", ["DeniedAccessAttempt"]],
+      ["describe-instances.json", []],
+      ["s3-get-object-denied.json", []],
+    ])("the record %s trips exactly the filters %j", (file, expected) => {
+      const stack = audit();
+      const record = sample(file);
+      const tripped = Object.values(resourcesOf(stack, "aws_cloudwatch_log_metric_filter"))
+        .filter((f) => filterPatternMatches(f.pattern as string, record))
+        .map((f) => (f.metric_transformation as { name: string }).name)
+        .sort();
+      expect(tripped).toEqual([...expected].sort());
+    });
+  });
+
+  describe("alarms", () => {
+    test.each([
+      "OpenTunnel",
+      "SendSshPublicKey",
+      "StartSession",
+      "InstanceConnectEndpointChange",
+      "DeniedAccessAttempt",
+    ])("the %s alarm fires on the first event in five minutes and notifies the topic", (id) => {
+      const stack = audit();
+      expect(resourceNamed(stack, "aws_cloudwatch_metric_alarm", `${id}Alarm`)).toEqual(
+        expect.objectContaining({
+          namespace: "Ec2AccessGuardrails",
+          metric_name: id,
+          statistic: "Sum",
+          period: 300,
+          evaluation_periods: 1,
+          threshold: 1,
+          comparison_operator: "GreaterThanOrEqualToThreshold",
+          treat_missing_data: "notBreaching",
+          alarm_actions: [refTo(stack, "aws_sns_topic", "AlarmTopic", "arn")],
+        })
+      );
+    });
+
+    test("the topic is encrypted with the audit key and only CloudWatch alarms of this account may publish", () => {
+      const stack = audit();
+      const topicArn = refTo(stack, "aws_sns_topic", "AlarmTopic", "arn");
+      expect(onlyResource(stack, "aws_sns_topic").kms_master_key_id).toBe(
+        refTo(stack, "aws_kms_key", "AuditKey", "arn")
+      );
+      const topicPolicy = onlyResource(stack, "aws_sns_topic_policy");
+      expect(topicPolicy.arn).toBe(topicArn);
+      expect(parsePolicy(topicPolicy.policy).Statement).toEqual([
+        {
+          Sid: "CloudWatchAlarmsPublish",
+          Effect: "Allow",
+          Principal: { Service: "cloudwatch.amazonaws.com" },
+          Action: "sns:Publish",
+          Resource: topicArn,
+          Condition: {
+            StringEquals: { "aws:SourceAccount": "111111111111" },
+            ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:*" },
+          },
+        },
+      ]);
+    });
+
+    test("subscribes no email by default", () => {
+      expect(resourcesOf(audit(), "aws_sns_topic_subscription")).toEqual({});
+    });
+
+    test("subscribes the configured email address to the topic", () => {
+      const stack = stackJson("audit", { config: testConfig({ audit: { alarmEmail: "security@example.com" } }) });
+      expect(onlyResource(stack, "aws_sns_topic_subscription")).toEqual(
+        expect.objectContaining({
+          protocol: "email",
+          endpoint: "security@example.com",
+          topic_arn: refTo(stack, "aws_sns_topic", "AlarmTopic", "arn"),
+        })
+      );
+    });
+  });
+
+  test("deploys with a provider pinned to the workload account", () => {
+    expect(audit().provider?.aws?.[0]).toMatchObject({ allowed_account_ids: ["111111111111"] });
+  });
+
+  test("opens the key to any principal only for this account's callers decrypting trail logs", () => {
+    const doc = parsePolicy(onlyResource(audit(), "aws_kms_key").policy);
+    const open = doc.Statement.filter((s) => s.Effect === "Allow" && JSON.stringify(s.Principal) === '{"AWS":"*"}');
+    // The one "*" principal statement is limited to this account's callers.
+    expect(open.map((s) => [s.Sid, s.Condition?.StringEquals?.["kms:CallerAccount"], asList(s.Action)])).toEqual([
+      ["AccountDecryptsLogFiles", "111111111111", ["kms:Decrypt", "kms:ReEncryptFrom"]],
+    ]);
+  });
+});
