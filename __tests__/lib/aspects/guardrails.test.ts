@@ -1,0 +1,154 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { App, Aspects, TerraformStack, Testing } from "cdktf";
+import { defineStacks } from "../../../main";
+import { applyGuardrails, evaluateStack, GuardrailAspect } from "../../../lib/aspects/guardrails";
+import { suppressGuardrail } from "../../../lib/aspects/suppressions";
+import { defaultConfig, resourcesOf, synthCached } from "../../helpers";
+import { guardrailFixture } from "../../helpers/guardrails";
+
+const STACK_IDS = ["private-access", "org-guardrails", "ssm-instance-arn", "ssm-fixed-tag", "ssm-abac", "cross-account-s3", "audit"];
+
+/** An instance breaking two rules: no IMDSv2 and no explicit associate_public_ip_address. */
+const looseInstance = (stack: TerraformStack, id: string) =>
+  new Instance(stack, id, { ami: "ami-0123456789abcdef0", instanceType: "t3.micro", rootBlockDevice: { encrypted: true } });
+
+describe("guardrail pack on the project's stacks", () => {
+  test("the default configuration synthesizes every stack with zero error annotations", () => {
+    const { annotations } = synthCached();
+    expect(Object.keys(annotations).sort()).toEqual([...STACK_IDS].sort());
+    for (const id of STACK_IDS) {
+      expect(annotations[id].filter((a) => a.level === "@cdktf/error")).toEqual([]);
+    }
+  });
+
+  test.each(STACK_IDS)("the written cdk.tf.json of %s has no findings and no suppressions", (id) => {
+    const stack = synthCached().stacks[id];
+    expect(evaluateStack(id, stack)).toEqual([]);
+    expect(JSON.stringify(stack)).not.toContain("guardrail_suppressions");
+  });
+
+  test("the check is live on the written JSON: private-access without IMDSv2 would be flagged", () => {
+    const written = synthCached().stacks["private-access"];
+    const mutated = JSON.parse(JSON.stringify(written));
+    for (const instance of Object.values<Record<string, unknown>>(mutated.resource.aws_instance)) delete instance.metadata_options;
+    expect(evaluateStack("private-access", mutated).map((f) => f.ruleId)).toEqual(["EC2_IMDSV2_REQUIRED"]);
+  });
+
+  test("every stack defineStacks declares carries the guardrail aspect", () => {
+    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), "guardrails-aspects-")) });
+    defineStacks(app, { config: defaultConfig(), offline: false, source: "test" });
+    const stacks = app.node.findAll().filter(TerraformStack.isStack);
+    expect(stacks.map((s) => s.node.id).sort()).toEqual([...STACK_IDS].sort());
+    for (const stack of stacks) {
+      expect(Aspects.of(stack).all.filter((a) => a instanceof GuardrailAspect)).toHaveLength(1);
+    }
+    rmSync(app.outdir, { recursive: true, force: true });
+  });
+});
+
+describe("guardrail pack on a non-compliant stack", () => {
+  test("app.synth() fails with the rule id, the construct path and the fix", () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), "guardrails-fail-"));
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, "fixture");
+    new AwsProvider(stack, "Aws", { region: "eu-west-1" });
+    looseInstance(stack, "Loose");
+    applyGuardrails(app);
+    expect(() => app.synth()).toThrow(/\[fixture\/Loose\] \[EC2_IMDSV2_REQUIRED \(CKV_AWS_79 \/ EC2\.8\)\].*Fix: Set metadata_options/);
+    rmSync(outdir, { recursive: true, force: true });
+  });
+
+  test("an aspect added to the App alone checks nothing (why applyGuardrails adds it to each stack)", () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), "guardrails-app-aspect-"));
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, "fixture");
+    new AwsProvider(stack, "Aws", { region: "eu-west-1" });
+    looseInstance(stack, "Loose");
+    Aspects.of(app).add(new GuardrailAspect());
+    expect(() => app.synth()).not.toThrow();
+    rmSync(outdir, { recursive: true, force: true });
+  });
+});
+
+describe("suppressGuardrail", () => {
+  test("a reasoned suppression silences exactly that rule on that resource", () => {
+    const report = guardrailFixture((stack) => {
+      const excepted = looseInstance(stack, "Excepted");
+      looseInstance(stack, "Other");
+      suppressGuardrail(excepted, "EC2_IMDSV2_REQUIRED", "Legacy agent on this image only speaks IMDSv1 (ticket OPS-42).");
+    });
+    expect(report.errors.map((e) => `${e.ruleId} ${e.path}`).sort()).toEqual([
+      "EC2_IMDSV2_REQUIRED fixture/Other",
+      "EC2_NO_PUBLIC_IP fixture/Excepted",
+      "EC2_NO_PUBLIC_IP fixture/Other",
+    ]);
+    expect(report.infos).toEqual([
+      {
+        ruleId: "EC2_IMDSV2_REQUIRED",
+        path: "fixture/Excepted",
+        message: "[EC2_IMDSV2_REQUIRED] suppressed: Legacy agent on this image only speaks IMDSv1 (ticket OPS-42).",
+      },
+    ]);
+  });
+
+  test("the suppression and its reason are recorded in the resource's // block of the synthesized JSON", () => {
+    const app = new App({ outdir: mkdtempSync(path.join(tmpdir(), "guardrails-suppress-")) });
+    const stack = new TerraformStack(app, "fixture");
+    new AwsProvider(stack, "Aws", { region: "eu-west-1" });
+    const instance = looseInstance(stack, "Excepted");
+    suppressGuardrail(instance, "EC2_IMDSV2_REQUIRED", "Legacy agent on this image only speaks IMDSv1 (ticket OPS-42).");
+    suppressGuardrail(instance, "EC2_NO_PUBLIC_IP", "The subnet decides; it is private (reviewed in PR 7).");
+    applyGuardrails(app);
+    app.synth();
+    const written = JSON.parse(readFileSync(path.join(app.outdir, "stacks", "fixture", "cdk.tf.json"), "utf8"));
+    expect(resourcesOf(written, "aws_instance").Excepted["//"]).toMatchObject({
+      guardrail_suppressions: {
+        EC2_IMDSV2_REQUIRED: "Legacy agent on this image only speaks IMDSv1 (ticket OPS-42).",
+        EC2_NO_PUBLIC_IP: "The subnet decides; it is private (reviewed in PR 7).",
+      },
+    });
+    rmSync(app.outdir, { recursive: true, force: true });
+  });
+
+  test.each([
+    ["an empty reason", ""],
+    ["a blank reason", "         "],
+    ["a reason too short to explain anything", "temporary"],
+    ["no reason at all", undefined as unknown as string],
+  ])("rejects %s", (_what, reason) => {
+    const stack = new TerraformStack(Testing.app(), "fixture");
+    const instance = looseInstance(stack, "Excepted");
+    expect(() => suppressGuardrail(instance, "EC2_IMDSV2_REQUIRED", reason)).toThrow(
+      `Suppression of EC2_IMDSV2_REQUIRED on fixture/Excepted needs a reason of at least 10 characters saying why the exception is deliberate; got ${JSON.stringify(reason)}.`,
+    );
+  });
+
+  test("rejects a rule id that is not in the pack, listing the ids", () => {
+    const stack = new TerraformStack(Testing.app(), "fixture");
+    const instance = looseInstance(stack, "Excepted");
+    expect(() => suppressGuardrail(instance, "CKV_AWS_79", "Legacy agent needs IMDSv1 here.")).toThrow(
+      /^Cannot suppress unknown guardrail "CKV_AWS_79" on fixture\/Excepted: use one of EC2_NO_PUBLIC_IP, .*EC2_IMDSV2_REQUIRED/,
+    );
+  });
+
+  test("warns about a suppression that silences nothing", () => {
+    const report = guardrailFixture((stack) => {
+      const instance = new Instance(stack, "Compliant", {
+        ami: "ami-0123456789abcdef0",
+        instanceType: "t3.micro",
+        associatePublicIpAddress: false,
+        metadataOptions: { httpTokens: "required" },
+        rootBlockDevice: { encrypted: true },
+      });
+      suppressGuardrail(instance, "EC2_IMDSV2_REQUIRED", "Left over from the IMDSv1 migration.");
+    });
+    expect(report.errors).toEqual([]);
+    expect(report.warnings.map((w) => w.message)).toEqual([
+      "[EC2_IMDSV2_REQUIRED] suppression on aws_instance.Compliant silences nothing: remove it.",
+    ]);
+  });
+});
