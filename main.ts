@@ -29,7 +29,8 @@ export function defineStacks(app: App, settings: Settings): void {
   applyGuardrails(app);
 }
 
-function main(): void {
+/** The `cdktf synth` entry point: validate the configuration, then synthesize every stack. */
+export function main(): void {
   let settings: Settings;
   try {
     // Validated before the App exists: on a bad configuration nothing is synthesized.

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError, formatIssues } from "./errors";
 import { configSchema, type Config } from "./schema";
@@ -7,8 +7,19 @@ import { configSchema, type Config } from "./schema";
 export const CONFIG_ENV = "ACCESS_GUARDRAILS_CONFIG";
 /** Env var switching every provider to offline mode (dummy credentials, no AWS calls). */
 export const OFFLINE_ENV = "ACCESS_GUARDRAILS_OFFLINE";
+/**
+ * The project folder: the nearest ancestor holding package.json, whether this file runs from source
+ * (lib/config) or compiled (dist/lib/config).
+ */
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return path.join(from, "..", "..");
+  }
+}
+
 /** Shipped configuration with placeholder accounts, so `cdktf synth` runs out of the box. */
-export const DEFAULT_CONFIG_PATH = path.join(__dirname, "..", "..", "config", "default.json");
+export const DEFAULT_CONFIG_PATH = path.join(projectRoot(__dirname), "config", "default.json");
 
 /** Everything the stacks receive: the validated configuration and the provider mode. */
 export interface Settings {
