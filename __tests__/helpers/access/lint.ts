@@ -31,7 +31,15 @@ export interface LintInput {
   readonly raw: string;
   /** The document AWS receives, Terraform references already given values. */
   readonly document: PolicyJson;
+  /** Terraform type holding the policy (`aws_kms_key`): some types give `Resource: "*"` a narrow meaning. */
+  readonly type?: string;
 }
+
+/**
+ * Types whose policy is attached to one resource and where `Resource: "*"` means that resource: in a
+ * KMS key policy "*" is "this key", never every key.
+ */
+const RESOURCE_STAR_IS_SELF = new Set(["aws_kms_key", "aws_kms_replica_key", "aws_kms_replica_external_key"]);
 
 const statementsOf = (doc: PolicyJson): PolicyStatementJson[] =>
   Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement as unknown as PolicyStatementJson];
@@ -82,7 +90,7 @@ export async function lintPolicyDocument(input: LintInput): Promise<string[]> {
       findings.push(`${at(s, i)}: Allow of every action ("*"); grant the actions the principal needs`);
       continue;
     }
-    if (!asList(s.Resource).includes("*")) continue;
+    if (!asList(s.Resource).includes("*") || RESOURCE_STAR_IS_SELF.has(input.type ?? "")) continue;
     const writes: string[] = [];
     for (const action of expanded) if (await isWriteAction(action)) writes.push(action);
     if (writes.length > 0 && (s.Sid === undefined || WILDCARD_WRITE_EXCEPTIONS[s.Sid] === undefined)) {
