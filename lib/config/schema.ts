@@ -63,6 +63,24 @@ function isVpcCidr(cidr: string): boolean {
   return address % 2 ** (32 - prefix) === 0;
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * Cross-field checks run even when unrelated fields are invalid (zod skips them by default), so one pass
+ * reports every problem; they need only the fields they read to have the right shape.
+ */
+function crossFieldInputsReadable(value: unknown): boolean {
+  if (!isRecord(value) || !isRecord(value.accounts) || !isRecord(value.scp) || !isRecord(value.crossAccount)) return false;
+  const { accounts, scp } = value;
+  return (
+    ["workload", "management", "data"].every((k) => isRecord(accounts[k]) && typeof accounts[k].id === "string") &&
+    Array.isArray(scp.targetIds) &&
+    scp.targetIds.every((t) => typeof t === "string") &&
+    isRecord(scp.attachedPolicyCounts) &&
+    Object.values(scp.attachedPolicyCounts).every((n) => typeof n === "number")
+  );
+}
+
 const str = (allowed: string) => z.string({ error: allowed });
 const pattern = (re: RegExp, allowed: string) => str(allowed).regex(re, { error: allowed });
 const accountId = pattern(ACCOUNT_ID, "use a 12-digit AWS account id");
@@ -100,7 +118,7 @@ const accountSchema = z
         message: `use a role in account ${account.id} (the account this entry deploys to)`,
       });
     }
-  });
+  }, { when: ({ value }) => isRecord(value) });
 
 const bucketName = str("use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)").refine(
   isBucketName,
@@ -302,7 +320,7 @@ export const configSchema = z
         message: "remove it, or set crossAccount.createAccessKey to true: it only encrypts a created key",
       });
     }
-  });
+  }, { when: ({ value }) => crossFieldInputsReadable(value) });
 
 /** The validated configuration, every default filled in. */
 export type Config = z.output<typeof configSchema>;
