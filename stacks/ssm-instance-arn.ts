@@ -35,11 +35,17 @@ export class SsmInstanceArnStack extends TerraformStack {
     const { region, project } = config;
     const workload = config.accounts.workload;
 
-    const instanceIds = config.ssm.targetInstanceIds ?? (props.defaultTargetInstanceId ? [props.defaultTargetInstanceId] : []);
+    const configured = config.ssm.targetInstanceIds;
+    // An empty list would synthesize a policy that allows no instance at all: a silent no-op.
+    if (configured !== undefined && configured.length === 0) {
+      throw new Error(
+        "Invalid ssm.targetInstanceIds []: list at least one instance id such as i-0123456789abcdef0, or remove the field to target the private-access instance.",
+      );
+    }
+    const instanceIds = configured ?? (props.defaultTargetInstanceId ? [props.defaultTargetInstanceId] : []);
     if (instanceIds.length === 0) {
       throw new Error(
-        `Stack ${id}: ssm.targetInstanceIds is ${JSON.stringify(config.ssm.targetInstanceIds)} and no default target was given: ` +
-          "set ssm.targetInstanceIds to instance ids such as i-0123456789abcdef0, or pass the private-access instance.",
+        `Stack ${id} has no target instance: set ssm.targetInstanceIds to instance ids such as i-0123456789abcdef0, or pass defaultTargetInstanceId (main.ts passes the private-access instance).`,
       );
     }
 

@@ -161,12 +161,23 @@ describe("ssm-instance-arn", () => {
     expect(resources.filter((r) => r.includes("*"))).toEqual([]);
   });
 
-  test("refuses to synthesize with no target at all, naming ssm.targetInstanceIds", () => {
-    const config = testConfig();
-    expect(() => new SsmInstanceArnStack(new App(), "ssm-instance-arn", { config, offline: true })).toThrow(
-      "Stack ssm-instance-arn: ssm.targetInstanceIds is undefined and no default target was given: " +
-        "set ssm.targetInstanceIds to instance ids such as i-0123456789abcdef0, or pass the private-access instance.",
-    );
+  test.each([
+    [
+      "no ssm.targetInstanceIds and no default target",
+      undefined,
+      undefined,
+      "Stack ssm-instance-arn has no target instance: set ssm.targetInstanceIds to instance ids such as i-0123456789abcdef0, or pass defaultTargetInstanceId (main.ts passes the private-access instance).",
+    ],
+    [
+      "an empty ssm.targetInstanceIds, even with a default target",
+      [],
+      "i-0fedcba9876543210",
+      "Invalid ssm.targetInstanceIds []: list at least one instance id such as i-0123456789abcdef0, or remove the field to target the private-access instance.",
+    ],
+  ])("refuses to synthesize with %s, naming the field", (_case, ids, defaultTargetInstanceId, message) => {
+    const config = testConfig(ids === undefined ? {} : { ssm: { targetInstanceIds: ids } });
+    const props = { config, offline: true, defaultTargetInstanceId };
+    expect(() => new SsmInstanceArnStack(new App(), "ssm-instance-arn", props)).toThrow(message);
   });
 });
 
