@@ -1,0 +1,422 @@
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { Testing } from "cdktf";
+import { PrivateNetwork } from "../../lib/constructs/private-network";
+import { CrossAccountS3Stack } from "../../stacks/cross-account-s3";
+import {
+  asList,
+  onlyResource,
+  parsePolicy,
+  refTo,
+  resourceNamed,
+  resourcesOf,
+  stackJson,
+  statement,
+  synthCached,
+  testConfig,
+  type TfJson,
+} from "../helpers";
+
+const ID = "cross-account-s3";
+const WORKLOAD = "111111111111";
+const DATA = "333333333333";
+
+const stack = stackJson(ID);
+const withKey = stackJson(ID, { config: testConfig({ crossAccount: { createAccessKey: true } }) });
+const withPgpKey = stackJson(ID, {
+  config: testConfig({ crossAccount: { createAccessKey: true, pgpKey: "keybase:demo_operator" } }),
+});
+const withRoleGrant = stackJson(ID, { config: testConfig({ crossAccount: { grantWorkloadRole: true } }) });
+
+/** Every resource of a stack as [type, logical name, block]. */
+const allResources = (tf: TfJson) =>
+  Object.entries(tf.resource ?? {}).flatMap(([type, byName]) =>
+    Object.entries(byName).map(([name, block]) => [type, name, block as Record<string, unknown>] as const),
+  );
+
+/** The resource types that live in the data account (A); everything else belongs to the workload (B). */
+const DATA_ACCOUNT_TYPES = [
+  "aws_iam_access_key",
+  "aws_iam_user",
+  "aws_s3_bucket",
+  "aws_s3_bucket_ownership_controls",
+  "aws_s3_bucket_policy",
+  "aws_s3_bucket_public_access_block",
+  "aws_s3_bucket_server_side_encryption_configuration",
+  "aws_s3_bucket_versioning",
+];
+
+describe("cross-account-s3 providers", () => {
+  test("the default provider is pinned to the workload account and the data alias to the data account", () => {
+    expect(stack.provider?.aws).toEqual([
+      expect.objectContaining({ region: "eu-west-1", allowed_account_ids: [WORKLOAD] }),
+      expect.objectContaining({ region: "eu-west-1", alias: "data", allowed_account_ids: [DATA] }),
+    ]);
+    expect(stack.provider?.aws[0]).not.toHaveProperty("alias");
+  });
+
+  test("each account is reached through its own profile or role", () => {
+    const config = testConfig({
+      accounts: {
+        workload: { id: WORKLOAD, profile: "workload-admin" },
+        data: { id: DATA, roleArn: `arn:aws:iam::${DATA}:role/Deployer` },
+      },
+    });
+    const [workload, data] = stackJson(ID, { config }).provider?.aws ?? [];
+    expect(workload).toMatchObject({ profile: "workload-admin" });
+    expect(workload).not.toHaveProperty("assume_role");
+    expect(data).toMatchObject({ alias: "data", assume_role: [{ role_arn: `arn:aws:iam::${DATA}:role/Deployer` }] });
+    expect(data).not.toHaveProperty("profile");
+  });
+
+  test("in offline mode both providers use dummy credentials, skip every AWS call and the AMI lookup", () => {
+    const result = synthCached({ offline: true });
+    const offline = result.stacks[ID];
+    expect(offline.provider?.aws).toHaveLength(2);
+    for (const provider of offline.provider?.aws ?? []) {
+      expect(provider).toMatchObject({
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: "true",
+      });
+      expect(provider).not.toHaveProperty("allowed_account_ids");
+    }
+    expect(offline.data?.aws_ssm_parameter).toBeUndefined();
+    expect(onlyResource(offline, "aws_instance").ami).toBe("ami-00000000000000000");
+    expect(result.annotations[ID].map((a) => a.message)).toContainEqual(expect.stringContaining("Offline mode: AMI lookup"));
+  });
+
+  test.each([
+    ["the default configuration", stack],
+    ["an access key", withKey],
+    ["the role grant", withRoleGrant],
+  ])("with %s, every data-account resource uses the aliased provider and every other resource the default", (_, tf) => {
+    const resources = allResources(tf);
+    expect(resources.length).toBeGreaterThan(DATA_ACCOUNT_TYPES.length);
+    for (const [type, name, block] of resources) {
+      const expected = DATA_ACCOUNT_TYPES.includes(type) ? "aws.data" : undefined;
+      expect({ address: `${type}.${name}`, provider: block.provider }).toEqual({ address: `${type}.${name}`, provider: expected });
+    }
+  });
+
+  test("the AMI lookup runs in the workload account, where the instance is", () => {
+    expect(stack.data?.aws_ssm_parameter?.Al2023Ami).not.toHaveProperty("provider");
+  });
+});
+
+describe("cross-account-s3 data account user", () => {
+  const user = resourceNamed(stack, "aws_iam_user", "DataUser");
+  const userRef = refTo(stack, "aws_iam_user", "DataUser", "");
+
+  test("is named from crossAccount.userName", () => {
+    expect(user.name).toBe("data-account-user");
+    const renamed = stackJson(ID, { config: testConfig({ crossAccount: { userName: "article-user" } }) });
+    expect(resourceNamed(renamed, "aws_iam_user", "DataUser").name).toBe("article-user");
+  });
+
+  test.each([
+    "aws_iam_user_policy",
+    "aws_iam_user_policy_attachment",
+    "aws_iam_policy_attachment",
+    "aws_iam_user_group_membership",
+    "aws_iam_group_membership",
+    "aws_iam_group_policy",
+    "aws_iam_group_policy_attachment",
+  ])("has no IAM policy of any kind: the stack declares no %s", (type) => {
+    expect(resourcesOf(stack, type)).toEqual({});
+    expect(resourcesOf(withKey, type)).toEqual({});
+  });
+
+  test("has no permissions boundary and is referenced only by the bucket policy and its access key", () => {
+    expect(user).not.toHaveProperty("permissions_boundary");
+    const referencing = allResources(withKey)
+      .filter(([, , block]) => JSON.stringify(block).includes(userRef.slice(2, -2)))
+      .map(([type]) => type)
+      .sort();
+    expect(referencing).toEqual(["aws_iam_access_key", "aws_s3_bucket_policy"]);
+  });
+});
+
+describe("cross-account-s3 data bucket", () => {
+  const bucketArn = refTo(stack, "aws_s3_bucket", "DataBucket", "arn");
+  const bucketId = refTo(stack, "aws_s3_bucket", "DataBucket", "id");
+  const doc = parsePolicy(resourceNamed(stack, "aws_s3_bucket_policy", "DataBucket_Policy").policy);
+
+  test("blocks every form of public access and disables ACLs", () => {
+    expect(onlyResource(stack, "aws_s3_bucket_public_access_block")).toMatchObject({
+      bucket: bucketId,
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(onlyResource(stack, "aws_s3_bucket_ownership_controls").rule).toEqual({ object_ownership: "BucketOwnerEnforced" });
+  });
+
+  test("is versioned and encrypted by default", () => {
+    expect(onlyResource(stack, "aws_s3_bucket_versioning")).toMatchObject({
+      bucket: bucketId,
+      versioning_configuration: { status: "Enabled" },
+    });
+    expect(onlyResource(stack, "aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
+      expect.objectContaining({ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }),
+    ]);
+  });
+
+  test("denies every request without TLS", () => {
+    expect(statement(doc, "DenyInsecureTransport")).toEqual({
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+  });
+
+  test("grants exactly A's user s3:* on the bucket and its objects, and nobody else anything", () => {
+    expect(doc.Statement.filter((s) => s.Effect === "Allow")).toEqual([
+      {
+        Sid: "DataAccountUserFullAccess",
+        Effect: "Allow",
+        Principal: { AWS: refTo(stack, "aws_iam_user", "DataUser", "arn") },
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+      },
+    ]);
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(["DenyInsecureTransport", "DataAccountUserFullAccess"]);
+  });
+
+  test("with crossAccount.grantWorkloadRole, also grants B's instance role list, read and write only", () => {
+    const granted = parsePolicy(resourceNamed(withRoleGrant, "aws_s3_bucket_policy", "DataBucket_Policy").policy);
+    const arn = refTo(withRoleGrant, "aws_s3_bucket", "DataBucket", "arn");
+    expect(statement(granted, "WorkloadRoleCrossAccountAccess")).toEqual({
+      Sid: "WorkloadRoleCrossAccountAccess",
+      Effect: "Allow",
+      Principal: { AWS: refTo(withRoleGrant, "aws_iam_role", "Workload_Role", "arn") },
+      Action: ["s3:ListBucket", "s3:GetObject", "s3:PutObject"],
+      Resource: [arn, `${arn}/*`],
+    });
+    expect(granted.Statement.map((s) => s.Sid)).toEqual([
+      "DenyInsecureTransport",
+      "DataAccountUserFullAccess",
+      "WorkloadRoleCrossAccountAccess",
+    ]);
+  });
+});
+
+describe("cross-account-s3 access key", () => {
+  const secretLike = (tf: TfJson) =>
+    Object.entries(tf.output ?? {}).filter(([, o]) => /aws_iam_access_key\.[^.]+\.(secret|encrypted_secret|ses_smtp)/.test(JSON.stringify(o.value)));
+
+  test("does not exist unless crossAccount.createAccessKey is true", () => {
+    expect(resourcesOf(stack, "aws_iam_access_key")).toEqual({});
+    expect(resourcesOf(withRoleGrant, "aws_iam_access_key")).toEqual({});
+    expect(Object.keys(stack.output ?? {}).filter((name) => /AccessKey/.test(name))).toEqual([]);
+  });
+
+  test("when asked for, belongs to A's user and its secret is only a sensitive output", () => {
+    expect(onlyResource(withKey, "aws_iam_access_key")).toMatchObject({
+      user: refTo(withKey, "aws_iam_user", "DataUser", "name"),
+      provider: "aws.data",
+    });
+    expect(onlyResource(withKey, "aws_iam_access_key")).not.toHaveProperty("pgp_key");
+    expect(secretLike(withKey)).toEqual([
+      [
+        "DataUserSecretAccessKey",
+        expect.objectContaining({ value: refTo(withKey, "aws_iam_access_key", "DataUserAccessKey", "secret"), sensitive: true }),
+      ],
+    ]);
+  });
+
+  test("with crossAccount.pgpKey, is encrypted and only the encrypted secret is output, as sensitive", () => {
+    expect(onlyResource(withPgpKey, "aws_iam_access_key").pgp_key).toBe("keybase:demo_operator");
+    expect(secretLike(withPgpKey)).toEqual([
+      [
+        "DataUserEncryptedSecretAccessKey",
+        expect.objectContaining({
+          value: refTo(withPgpKey, "aws_iam_access_key", "DataUserAccessKey", "encrypted_secret"),
+          sensitive: true,
+        }),
+      ],
+    ]);
+  });
+
+  test("the key id is output for the CLI steps, and no output other than the sensitive one names the secret", () => {
+    expect(withKey.output?.DataUserAccessKeyId.value).toBe(refTo(withKey, "aws_iam_access_key", "DataUserAccessKey", "id"));
+    for (const tf of [withKey, withPgpKey]) {
+      const plain = Object.entries(tf.output ?? {}).filter(([, o]) => !o.sensitive);
+      for (const [name, output] of plain) expect({ name, value: JSON.stringify(output.value) }).not.toEqual({ name, value: expect.stringMatching(/secret}/) });
+    }
+  });
+});
+
+describe("cross-account-s3 workload network", () => {
+  test("is the shared PrivateNetwork construct, the only VPC in the stack", () => {
+    const app = Testing.app();
+    const built = new CrossAccountS3Stack(app, ID, { config: testConfig(), offline: false });
+    expect(built.network).toBeInstanceOf(PrivateNetwork);
+    expect(built.node.findAll().filter((c) => c instanceof Vpc)).toEqual([built.network.vpc]);
+    expect(Object.keys(resourcesOf(stack, "aws_vpc"))).toEqual([expect.stringMatching(/^Network_Vpc_/)]);
+  });
+
+  test("uses crossAccount.vpcCidr, apart from private-access's VPC", () => {
+    expect(onlyResource(stack, "aws_vpc").cidr_block).toBe("10.1.0.0/16");
+    const moved = stackJson(ID, { config: testConfig({ crossAccount: { vpcCidr: "10.20.0.0/16" } }) });
+    expect(onlyResource(moved, "aws_vpc").cidr_block).toBe("10.20.0.0/16");
+  });
+
+  test("gives the private subnets one NAT gateway: Session Manager's only path out", () => {
+    expect(Object.keys(resourcesOf(stack, "aws_nat_gateway"))).toHaveLength(1);
+    const nat = refTo(stack, "aws_nat_gateway", "Network_NatGateway1", "id");
+    expect(Object.values(resourcesOf(stack, "aws_route")).filter((r) => r.nat_gateway_id === nat)).toHaveLength(2);
+  });
+});
+
+describe("cross-account-s3 S3 gateway endpoint policy", () => {
+  const endpoint = onlyResource(stack, "aws_vpc_endpoint");
+  const doc = parsePolicy(endpoint.policy);
+
+  test("is a gateway endpoint for the region's S3 on both private route tables", () => {
+    expect(endpoint).toMatchObject({ vpc_endpoint_type: "Gateway", service_name: "com.amazonaws.eu-west-1.s3" });
+    expect(asList(endpoint.route_table_ids as string[])).toHaveLength(2);
+  });
+
+  test("allows the workload account's own buckets, the approved buckets and the AWS-owned buckets only", () => {
+    expect(doc.Statement.map((s) => [s.Sid, s.Effect])).toEqual([
+      ["OwnAccountBuckets", "Allow"],
+      ["ApprovedBuckets", "Allow"],
+      ["AwsOwnedRepositoryAndAgentBuckets", "Allow"],
+    ]);
+    expect(statement(doc, "OwnAccountBuckets")).toMatchObject({
+      Resource: "*",
+      Condition: { StringEquals: { "aws:ResourceAccount": [WORKLOAD] } },
+    });
+    expect(statement(doc, "ApprovedBuckets").Resource).toEqual([
+      "arn:aws:s3:::approved-reports-111111111111",
+      "arn:aws:s3:::approved-reports-111111111111/*",
+    ]);
+    const awsOwned = statement(doc, "AwsOwnedRepositoryAndAgentBuckets");
+    expect(awsOwned.Action).toEqual(["s3:GetObject", "s3:ListBucket"]);
+    expect(asList(awsOwned.Resource).every((arn) => arn.includes("eu-west-1"))).toBe(true);
+  });
+
+  test("leaves A's account and A's bucket outside the perimeter", () => {
+    expect(endpoint.policy).not.toContain(DATA);
+    expect(endpoint.policy).not.toContain("aws_s3_bucket.");
+    const granted = onlyResource(withRoleGrant, "aws_vpc_endpoint").policy;
+    expect(granted).toBe(endpoint.policy);
+  });
+
+  test.each([
+    [[], undefined],
+    [["partner-a", "partner-b"], ["arn:aws:s3:::partner-a", "arn:aws:s3:::partner-a/*", "arn:aws:s3:::partner-b", "arn:aws:s3:::partner-b/*"]],
+  ])("approvedBuckets %j puts exactly those buckets in an ApprovedBuckets statement (none when empty)", (approvedBuckets, resources) => {
+    const tf = stackJson(ID, { config: testConfig({ crossAccount: { approvedBuckets } }) });
+    const approved = parsePolicy(onlyResource(tf, "aws_vpc_endpoint").policy).Statement.find((s) => s.Sid === "ApprovedBuckets");
+    expect(approved?.Resource).toEqual(resources);
+  });
+});
+
+describe("cross-account-s3 workload instance", () => {
+  const instance = onlyResource(stack, "aws_instance");
+
+  test("runs in a private subnet with no public address, no key pair and IMDSv2", () => {
+    expect(instance.subnet_id).toBe(refTo(stack, "aws_subnet", "Network_PrivateSubnet1", "id"));
+    expect(instance.associate_public_ip_address).toBe(false);
+    expect(instance).not.toHaveProperty("key_name");
+    expect(instance.metadata_options).toMatchObject({ http_tokens: "required" });
+  });
+
+  test("accepts no inbound traffic at all: Session Manager is the way in", () => {
+    expect(resourcesOf(stack, "aws_vpc_security_group_ingress_rule")).toEqual({});
+    expect(resourcesOf(stack, "aws_ec2_instance_connect_endpoint")).toEqual({});
+    for (const sg of Object.values(resourcesOf(stack, "aws_security_group"))) expect(sg.ingress ?? []).toEqual([]);
+  });
+
+  test("has a role with Session Manager core and the article's S3 access", () => {
+    expect(resourceNamed(stack, "aws_iam_role_policy_attachment", "Workload_SsmCore").policy_arn).toBe(
+      "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    );
+    const s3 = parsePolicy(resourceNamed(stack, "aws_iam_role_policy", "Workload_S3Access").policy);
+    expect(statement(s3, "ListAllBuckets")).toMatchObject({ Action: "s3:ListAllMyBuckets", Resource: "*" });
+    expect(statement(s3, "ArticleS3ReadWriteAnyBucket")).toMatchObject({
+      Action: ["s3:ListBucket", "s3:GetObject", "s3:PutObject"],
+      Resource: "*",
+    });
+    expect(instance.iam_instance_profile).toBe(refTo(stack, "aws_iam_instance_profile", "Workload_InstanceProfile", "name"));
+  });
+
+  test("takes its AMI from the same lookup as private-access", () => {
+    expect(instance.ami).toBe("${data.aws_ssm_parameter.Al2023Ami.insecure_value}");
+    expect(stack.data?.aws_ssm_parameter?.Al2023Ami.name).toBe(
+      "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+    );
+    expect(stack.data?.aws_ssm_parameter?.Al2023Ami.name).toBe(stackJson("private-access").data?.aws_ssm_parameter?.Al2023Ami.name);
+    const pinned = stackJson(ID, { config: testConfig({ instance: { amiId: "ami-0abcdef1234567890" } }) });
+    expect(onlyResource(pinned, "aws_instance").ami).toBe("ami-0abcdef1234567890");
+  });
+});
+
+describe("cross-account-s3 CLI steps", () => {
+  const article = stack.output?.ReproduceArticleSteps.value as string;
+  const defence = stack.output?.DefenceSteps.value as string;
+  const bucket = refTo(stack, "aws_s3_bucket", "DataBucket", "bucket");
+  const instanceId = refTo(stack, "aws_instance", "Workload_Instance", "id");
+  const commands = (text: string) => text.split("\n").filter((line) => !line.startsWith("#"));
+
+  test("open a Session Manager shell on B's instance in the configured region", () => {
+    expect(commands(article)[0]).toBe(`aws ssm start-session --region eu-west-1 --target ${instanceId}`);
+  });
+
+  test("check the caller identity before and after configuring A's keys, around the two uploads", () => {
+    const lines = commands(article);
+    const at = (prefix: string, from = 0) => lines.findIndex((l, i) => i >= from && l.startsWith(prefix));
+    const firstIdentity = at("aws sts get-caller-identity");
+    const roleUpload = at(`aws s3 cp /tmp/article.txt s3://${bucket}/from-workload-role.txt --region eu-west-1`);
+    const configure = at("aws configure set aws_access_key_id");
+    const secondIdentity = at("aws sts get-caller-identity", firstIdentity + 1);
+    const keyUpload = at(`aws s3 cp /tmp/article.txt s3://${bucket}/from-data-user-keys.txt --region eu-west-1`);
+    const outside = at("AWS_ACCESS_KEY_ID=");
+    expect([firstIdentity, roleUpload, configure, secondIdentity, keyUpload, outside].every((i) => i > 0)).toBe(true);
+    expect(firstIdentity < roleUpload && roleUpload < configure && configure < secondIdentity).toBe(true);
+    expect(secondIdentity < keyUpload && keyUpload < outside).toBe(true);
+  });
+
+  test("state the expected identities and results with the real accounts", () => {
+    expect(article).toContain(`arn:aws:sts::${WORKLOAD}:assumed-role/${refTo(stack, "aws_iam_role", "Workload_Role", "name")}/${instanceId}`);
+    expect(article).toContain(`arn:aws:iam::${DATA}:user/data-account-user`);
+    expect(article).toMatch(/2\. B's role writes to A's bucket: AccessDenied/);
+    expect(article).toMatch(/6\. The success with A's keys/);
+  });
+
+  test("without a key, tell how to create one instead of naming one", () => {
+    expect(article).toContain("aws iam create-access-key --user-name data-account-user");
+    expect(article).toContain("aws configure set aws_access_key_id <access key id>");
+  });
+
+  test("with a key, name its id and where to read the secret, never the secret itself", () => {
+    const steps = withKey.output?.ReproduceArticleSteps.value as string;
+    expect(steps).toContain(`aws configure set aws_access_key_id ${refTo(withKey, "aws_iam_access_key", "DataUserAccessKey", "id")}`);
+    expect(steps).toContain("terraform output -raw DataUserSecretAccessKey");
+    expect(steps).not.toMatch(/\.secret}/);
+    const pgpSteps = withPgpKey.output?.ReproduceArticleSteps.value as string;
+    expect(pgpSteps).toContain("terraform output -raw DataUserEncryptedSecretAccessKey | base64 -d | gpg --decrypt");
+    expect(pgpSteps).not.toMatch(/encrypted_secret}/);
+  });
+
+  test("show the defence: the upload with A's keys through B's endpoint, an approved bucket, and the endpoint policy", () => {
+    expect(commands(defence)).toEqual([
+      `aws s3 cp /tmp/article.txt s3://${bucket}/from-data-user-keys.txt --region eu-west-1`,
+      "aws s3 cp /tmp/article.txt s3://approved-reports-111111111111/from-workload-role.txt --region eu-west-1",
+      `aws ec2 describe-vpc-endpoints --region eu-west-1 --vpc-endpoint-ids ${refTo(stack, "aws_vpc_endpoint", "Network_S3GatewayEndpoint", "id")} --query "VpcEndpoints[0].PolicyDocument" --output text`,
+    ]);
+    expect(defence).toMatch(/only S3 traffic through this endpoint is capped/);
+  });
+
+  test("contain no Terraform interpolation other than references to this stack's resources", () => {
+    for (const text of [article, defence]) {
+      for (const m of text.matchAll(/\$\{([^}]*)\}/g)) expect(m[1]).toMatch(/^aws_[a-z0-9_]+\.[A-Za-z0-9_]+\.[a-z_]+$/);
+      expect(text).not.toContain("%{");
+    }
+  });
+});
