@@ -1,5 +1,5 @@
 import type { ScpVariant } from "../config/schema";
-import { assertPolicySize, policy, POLICY_SIZE_LIMITS, type PolicyDocument, type PolicyStatement } from "./document";
+import { policy, POLICY_SIZE_LIMITS, type PolicyDocument, type PolicyStatement } from "./document";
 
 /**
  * Endpoint management that every variant denies.
@@ -75,6 +75,12 @@ export function eiceGuardrailScp(props: EiceGuardrailScpProps): PolicyDocument {
     ...(exempt.length > 0 ? { Condition: { ArnNotLike: { "aws:PrincipalArn": [...exempt] } } } : {}),
   };
   const document = policy(statement);
-  assertPolicySize(document, POLICY_SIZE_LIMITS.scp, `The ${props.variant} SCP`);
+  // Only the exempt list can grow the document; say so rather than a generic size error.
+  const size = JSON.stringify(document).length;
+  if (size > POLICY_SIZE_LIMITS.scp) {
+    throw new Error(
+      `Invalid scp.exemptPrincipalArns (${exempt.length} ARNs): the ${props.variant} SCP would be ${size} characters and AWS accepts at most ${POLICY_SIZE_LIMITS.scp}. List fewer principals or use a wildcard such as arn:aws:iam::*:role/BreakGlass.`
+    );
+  }
   return document;
 }
