@@ -1,6 +1,6 @@
-import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamAccessKey } from "@cdktf/provider-aws/lib/iam-access-key";
 import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { Config } from "../lib/config";
