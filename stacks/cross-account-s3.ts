@@ -63,6 +63,7 @@ export class CrossAccountS3Stack extends TerraformStack {
 
     // ---- Workload account B ----------------------------------------------------------------------
     this.network = new PrivateNetwork(this, "Network", {
+      name: "cross-account-workload",
       cidr: settings.vpcCidr,
       region,
       // Session Manager is the only way in (no public IP, no inbound rule): the agent needs a path to

@@ -42,6 +42,7 @@ export class PrivateAccessStack extends TerraformStack {
     accountProvider(this, "Aws", { account: workload, region, offline, project });
 
     this.network = new PrivateNetwork(this, "Network", {
+      name: "private-access",
       cidr: config.network.vpcCidr,
       region,
       natGateways: config.network.natGateways,
@@ -60,6 +61,7 @@ export class PrivateAccessStack extends TerraformStack {
       instanceType: config.instance.type,
       project,
       name: "eice-target",
+      securityGroupDescription: "Target instance: SSH only from the EC2 Instance Connect Endpoint",
       s3Policy: articleInstanceS3Policy(),
     });
 

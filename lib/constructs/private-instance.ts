@@ -24,6 +24,12 @@ export interface PrivateInstanceProps {
   readonly project: string;
   /** Name tag of the instance, its role and security group. */
   readonly name: string;
+  /**
+   * What the instance's security group is for, shown in the console; its ingress rules are added by the
+   * stack that places the instance.
+   * @default "Private instance: no inbound rules unless a stack adds them"
+   */
+  readonly securityGroupDescription?: string;
   /** Inline S3 policy of the instance role. */
   readonly s3Policy: PolicyDocument;
 }
@@ -43,7 +49,7 @@ export class PrivateInstance extends Construct {
     // No inline rules: Terraform removes AWS's default allow-all egress, and each rule below is explicit.
     this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
       namePrefix: `${props.name}-instance-`,
-      description: "Target instance: SSH only from the EC2 Instance Connect Endpoint",
+      description: props.securityGroupDescription ?? "Private instance: no inbound rules unless a stack adds them",
       vpcId: props.vpcId,
       tags: { Name: `${props.name}-instance` },
       lifecycle: { createBeforeDestroy: true },

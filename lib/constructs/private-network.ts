@@ -18,6 +18,8 @@ import { policy, toPolicyJson, type PolicyDocument } from "../policies/document"
 import { cidrSubnet } from "./cidr";
 
 export interface PrivateNetworkProps {
+  /** Name tag of the VPC and prefix of its parts' names, so two demo VPCs are told apart in the console. */
+  readonly name: string;
   /** IPv4 range of the VPC, /16 to /24; subnets are carved out of it (1/16 of it each). */
   readonly cidr: string;
   /** Region, for the S3 endpoint's service name and the default availability zones. */
@@ -63,7 +65,7 @@ export class PrivateNetwork extends Construct {
       // Interface endpoints and SSM need private DNS names to resolve inside the VPC.
       enableDnsHostnames: true,
       enableDnsSupport: true,
-      tags: { Name: "ec2-access-guardrails" },
+      tags: { Name: props.name },
     });
 
     // The default security group would otherwise allow all traffic between its members; no rules at all.
@@ -149,7 +151,7 @@ export class PrivateNetwork extends Construct {
     });
 
     const flowLogGroup = new CloudwatchLogGroup(this, "FlowLogGroup", {
-      namePrefix: "/ec2-access-guardrails/vpc-flow-logs/",
+      namePrefix: `/ec2-access-guardrails/vpc-flow-logs/${props.name}-`,
       retentionInDays: retention,
     });
     const flowLogRole = new IamRole(this, "FlowLogRole", {
