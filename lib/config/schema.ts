@@ -71,14 +71,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
  */
 function crossFieldInputsReadable(value: unknown): boolean {
   if (!isRecord(value) || !isRecord(value.accounts) || !isRecord(value.scp) || !isRecord(value.crossAccount)) return false;
-  const { accounts, scp } = value;
-  return (
-    ["workload", "management", "data"].every((k) => isRecord(accounts[k]) && typeof accounts[k].id === "string") &&
-    Array.isArray(scp.targetIds) &&
-    scp.targetIds.every((t) => typeof t === "string") &&
-    isRecord(scp.attachedPolicyCounts) &&
-    Object.values(scp.attachedPolicyCounts).every((n) => typeof n === "number")
-  );
+  const { accounts } = value;
+  return ["workload", "management", "data"].every((k) => isRecord(accounts[k]));
 }
 
 const str = (allowed: string) => z.string({ error: allowed });
@@ -284,7 +278,8 @@ export const configSchema = z
   )
   .superRefine((config, ctx) => {
     const { workload, management, data } = config.accounts;
-    if (data.id === workload.id) {
+    // Other fields may be invalid here (see crossFieldInputsReadable): read each one defensively.
+    if (typeof data.id === "string" && data.id === workload.id) {
       ctx.addIssue({
         code: "custom",
         path: ["accounts", "data", "id"],
@@ -292,7 +287,7 @@ export const configSchema = z
         message: `use an account other than accounts.workload.id (${workload.id}): the demo needs two accounts`,
       });
     }
-    config.scp.targetIds.forEach((target, i) => {
+    (Array.isArray(config.scp.targetIds) ? config.scp.targetIds : []).forEach((target, i) => {
       if (target === management.id) {
         ctx.addIssue({
           code: "custom",
@@ -302,8 +297,9 @@ export const configSchema = z
         });
       }
       // This stack adds one SCP; a target already carrying five (FullAWSAccess counts) cannot take it.
-      const attached = config.scp.attachedPolicyCounts[target] ?? 1;
-      if (attached + 1 > 5) {
+      const counts: Record<string, unknown> = isRecord(config.scp.attachedPolicyCounts) ? config.scp.attachedPolicyCounts : {};
+      const attached = typeof target === "string" ? (counts[target] ?? 1) : 1;
+      if (typeof attached === "number" && attached + 1 > 5) {
         ctx.addIssue({
           code: "custom",
           path: ["scp", "targetIds", i],
@@ -312,7 +308,7 @@ export const configSchema = z
         });
       }
     });
-    if (config.crossAccount.pgpKey !== undefined && !config.crossAccount.createAccessKey) {
+    if (config.crossAccount.pgpKey !== undefined && config.crossAccount.createAccessKey !== true) {
       ctx.addIssue({
         code: "custom",
         path: ["crossAccount", "pgpKey"],

@@ -1,0 +1,417 @@
+/**
+ * Hostile and broken configuration, generated (fast-check).
+ *
+ * Generators:
+ * - `validConfig`: a configuration every field of which is allowed: a commercial region, three distinct
+ *   12-digit accounts, a project tag value, an aligned /16-/24 VPC CIDR, a NAT mode, CloudWatch retention
+ *   periods, 1-3 distinct ports, Linux user names, valid S3 bucket names, SCP targets that are roots or OUs
+ *   (never the management account), an IAM user name.
+ * - `mutation`: one bad field of a valid configuration, with the field path the error must name:
+ *   - wrong types for every kind of field (numbers, booleans, null, lists, objects where a string, a number,
+ *     a boolean or a list belongs);
+ *   - out-of-range and malformed values: account ids with 1-11 or 13-15 digits, dashes or letters; regions
+ *     outside the commercial pattern (GovCloud, China, typos, case); CIDRs with prefixes outside /16-/24,
+ *     misaligned, octets over 255, IPv6, truncated; tag values empty, over 256 characters or with
+ *     forbidden characters; bucket names with capitals, underscores, `..`, IP form, reserved prefixes and
+ *     suffixes, too short or too long; ports 0, negative, over 65535 or fractional; tunnel durations
+ *     outside 1-3600; retention days CloudWatch does not offer; unknown SCP variants and target ids;
+ *   - duplicates in lists that must be unique (ports, OS users, bucket lists, target ids);
+ *   - unknown keys at the top level and inside nested objects;
+ *   - conflicting fields: profile together with roleArn, accounts.data.id equal to accounts.workload.id,
+ *     the management account in scp.targetIds, crossAccount.pgpKey without createAccessKey.
+ *   An invalid configuration is a valid one with 1-5 mutations on distinct fields; conflicts are applied
+ *   last because they copy values from other fields. Not generated: fractional numbers for integer
+ *   fields. zod aborts the whole parse on them (explicit abort of z.int), so a conflict elsewhere is
+ *   reported only on the next run; that single case is pinned in schema.test.ts instead.
+ *
+ * Properties: in-process, every invalid configuration is rejected by `parseConfig` with a message naming
+ * every mutated field; through the real entrypoint (`node --import tsx main.ts`), a sample exits non-zero,
+ * names the fields and writes nothing; every valid configuration parses, and a sample synthesizes all
+ * stacks (guardrails included). Runs are seeded so a failure reproduces.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import fc from "fast-check";
+import { ConfigError, LOG_RETENTION_DAYS, NAT_GATEWAY_MODES, parseConfig, SCP_VARIANTS } from "../../../lib/config";
+import { synthApp } from "../../helpers";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, "..", "..", "..");
+const SEED = 7007;
+
+type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/* ---------- valid values ---------- */
+
+const region = fc.constantFrom("eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-2", "ap-northeast-1", "sa-east-1", "ca-central-1", "me-south-1", "af-south-1");
+const accountId = fc.stringMatching(/^\d{12}$/);
+const tagValue = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 _.:/=+@-]{0,30}$/);
+const vpcCidr = fc
+  .tuple(fc.integer({ min: 16, max: 24 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }))
+  .map(([prefix, address]) => {
+    const aligned = address - (address % 2 ** (32 - prefix));
+    return `${[24, 16, 8, 0].map((s) => Math.floor(aligned / 2 ** s) % 256).join(".")}/${prefix}`;
+  });
+const bucketName = fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/).filter((n) => !n.startsWith("xn--") && !n.startsWith("sthree-"));
+const ouId = fc.stringMatching(/^ou-[0-9a-z]{4}-[a-z0-9]{8}$/);
+const rootId = fc.stringMatching(/^r-[0-9a-z]{4}$/);
+const osUser = fc.stringMatching(/^[a-z_][a-z0-9_-]{0,15}$/);
+const iamUserName = fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,32}$/);
+
+const validConfig: fc.Arbitrary<Raw> = fc
+  .record({
+    region,
+    project: tagValue,
+    ids: fc.uniqueArray(accountId, { minLength: 3, maxLength: 3 }),
+    network: fc.record({
+      vpcCidr,
+      natGateways: fc.constantFrom(...NAT_GATEWAY_MODES),
+      flowLogRetentionDays: fc.constantFrom(...LOG_RETENTION_DAYS),
+    }),
+    eice: fc.record({
+      preserveClientIp: fc.boolean(),
+      ports: fc.uniqueArray(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 3 }),
+      maxTunnelDurationSeconds: fc.integer({ min: 1, max: 3600 }),
+      osUsers: fc.uniqueArray(osUser, { minLength: 1, maxLength: 2 }),
+    }),
+    allowedBuckets: fc.uniqueArray(bucketName, { maxLength: 2 }),
+    approvedBuckets: fc.uniqueArray(bucketName, { maxLength: 2 }),
+    scp: fc.record({
+      variant: fc.constantFrom(...SCP_VARIANTS),
+      targetIds: fc.uniqueArray(fc.oneof(ouId, rootId), { maxLength: 2 }),
+    }),
+    userName: iamUserName,
+    logRetentionDays: fc.constantFrom(...LOG_RETENTION_DAYS),
+  })
+  .map((v) => ({
+    region: v.region,
+    project: v.project,
+    accounts: { workload: { id: v.ids[0] }, management: { id: v.ids[1] }, data: { id: v.ids[2] } },
+    network: v.network,
+    eice: v.eice,
+    privateAccess: { allowedBuckets: v.allowedBuckets },
+    scp: v.scp,
+    ssm: { userName: v.userName },
+    crossAccount: { createAccessKey: false, approvedBuckets: v.approvedBuckets },
+    audit: { logRetentionDays: v.logRetentionDays },
+  }));
+
+/* ---------- bad values ---------- */
+
+/** JSON values of the wrong type for a field expecting `kind`. */
+const wrongType = (kind: "string" | "number" | "boolean" | "list"): fc.Arbitrary<unknown> => {
+  const options: Array<fc.Arbitrary<unknown>> = [fc.constant(null), fc.dictionary(fc.stringMatching(/^[a-z]{1,4}$/), fc.integer(), { maxKeys: 2 })];
+  if (kind !== "string") options.push(fc.string({ maxLength: 8 }));
+  if (kind !== "number") options.push(fc.integer());
+  if (kind !== "boolean") options.push(fc.boolean());
+  if (kind !== "list") options.push(fc.array(fc.integer(), { maxLength: 2 }));
+  return fc.oneof(...options);
+};
+
+const badAccountId = fc.oneof(
+  wrongType("string"),
+  fc.stringMatching(/^\d{1,11}$/),
+  fc.stringMatching(/^\d{13,15}$/),
+  fc.stringMatching(/^\d{4}-\d{4}-\d{4}$/),
+  fc.stringMatching(/^[0-9a-z]{12}$/).filter((s) => /[a-z]/.test(s)),
+  fc.integer({ min: 100000000000, max: 999999999999 }),
+);
+const badRegion = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom("eu-west-0", "EU-WEST-1", "us-gov-west-1", "cn-north-1", "eu-west", "eu-west-1 ", "mars-east-1", ""),
+  fc.string({ maxLength: 12 }).filter((s) => !/^[a-z]{2}-[a-z]+-[1-9]$/.test(s)),
+);
+const badTagValue = fc.oneof(
+  wrongType("string"),
+  fc.constant(""),
+  fc.string({ minLength: 257, maxLength: 300, unit: fc.constantFrom("a", "b", "1") }),
+  fc.stringMatching(/^[a-z]{0,5}[!#$%^&*<>?;"'\\|~`][a-z]{0,5}$/),
+);
+const badCidr = fc.oneof(
+  wrongType("string"),
+  fc.oneof(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 25, max: 32 })).map((p) => `10.0.0.0/${p}`),
+  fc.tuple(fc.integer({ min: 16, max: 24 }), fc.integer({ min: 1, max: 255 })).map(([p, last]) => `10.0.0.${last}/${p}`),
+  fc.integer({ min: 256, max: 999 }).map((o) => `10.${o}.0.0/16`),
+  fc.constantFrom("10.0.0/16", "10.0.0.0", "10.0.0.0/16/1", "fd00::/48", "10.0.0.0/a", " 10.0.0.0/16"),
+);
+const badBucket = fc.oneof(
+  wrongType("string"),
+  fc.stringMatching(/^[a-z]{1,10}[A-Z_][a-z]{1,10}$/),
+  fc.stringMatching(/^[a-z0-9]{0,2}$/),
+  fc.stringMatching(/^[a-z]{64,70}$/),
+  fc.stringMatching(/^[a-z]{1,5}\.\.[a-z]{1,5}$/),
+  fc.constantFrom("192.168.1.1", "xn--bucket", "sthree-bucket", "bucket-s3alias", "bucket--ol-s3", "-bucket", "bucket-"),
+);
+const badPort = fc.oneof(
+  fc.integer({ min: -65535, max: 0 }),
+  fc.integer({ min: 65536, max: 10 ** 6 }),
+  wrongType("number"),
+);
+const badDuration = fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 3601 }), wrongType("number"));
+const badRetention = fc.oneof(
+  fc.integer({ min: -10, max: 4000 }).filter((d) => !(LOG_RETENTION_DAYS as readonly number[]).includes(d)),
+  wrongType("number"),
+);
+const notOneOf = (allowed: readonly string[]) =>
+  fc.oneof(wrongType("string"), fc.string({ maxLength: 12 }).filter((s) => !allowed.includes(s)), fc.constant("deny-all"));
+const badScpTarget = fc.oneof(wrongType("string"), fc.constantFrom("ou-123", "r-", "12345", "OU-ABCD-12345678", "root", "ou-abcd-1234567"));
+const badOsUser = fc.oneof(wrongType("string"), fc.constantFrom("Root", "1abc", "a b", "x".repeat(33), ""));
+const badUserName = fc.oneof(wrongType("string"), fc.constantFrom("", "a b", "user#1", "u".repeat(65), "名前"));
+const unknownKey = fc
+  .stringMatching(/^[a-z][a-zA-Z]{2,10}$/)
+  .filter((k) => !KNOWN_KEYS.has(k));
+const KNOWN_KEYS = new Set([
+  "region", "project", "accounts", "network", "instance", "eice", "privateAccess", "scp", "ssm", "crossAccount", "audit",
+  "workload", "management", "data", "id", "profile", "roleArn", "vpcCidr", "natGateways", "flowLogRetentionDays", "type",
+  "amiSsmParameter", "amiId", "preserveClientIp", "ports", "maxTunnelDurationSeconds", "osUsers", "allowedBuckets", "variant",
+  "targetIds", "attachedPolicyCounts", "exemptPrincipalArns", "userName", "targetInstanceIds", "createAccessKey", "pgpKey",
+  "approvedBuckets", "alarmEmail", "logRetentionDays",
+]);
+
+/** One bad field: `group` keeps two mutations off the same field; `late` ones copy other fields. */
+interface Mutation {
+  readonly group: string;
+  readonly late?: boolean;
+  /** Changes the configuration; returns the field path the error message must name. */
+  readonly apply: (config: Raw) => string;
+}
+
+function at(config: Raw, dotted: string): Raw {
+  return dotted.split(".").reduce((obj, key) => obj[key], config);
+}
+
+/** `field` set to a value from `bad`. */
+const setField = (field: string, bad: fc.Arbitrary<unknown>): fc.Arbitrary<Mutation> =>
+  bad.map((value) => ({
+    group: field,
+    apply: (config) => {
+      const parts = field.split(".");
+      const parent = parts.length > 1 ? at(config, parts.slice(0, -1).join(".")) : config;
+      parent[parts[parts.length - 1]] = value;
+      return field;
+    },
+  }));
+
+/** One element of the list at `field` replaced (or appended) by a value from `bad`. */
+const setElement = (field: string, bad: fc.Arbitrary<unknown>): fc.Arbitrary<Mutation> =>
+  fc.tuple(bad, fc.nat()).map(([value, n]) => ({
+    group: field,
+    apply: (config) => {
+      const list = at(config, field) as unknown[];
+      const i = n % (list.length + 1);
+      list[i] = value;
+      return `${field}[${i}]`;
+    },
+  }));
+
+/** The list at `field` given a duplicate of one of its elements (or of `fallback`). */
+const duplicate = (field: string, fallback: unknown): fc.Arbitrary<Mutation> =>
+  fc.nat().map((n) => ({
+    group: field,
+    apply: (config) => {
+      const list = at(config, field) as unknown[];
+      const item = list.length > 0 ? list[n % list.length] : fallback;
+      list.push(item, item);
+      return field;
+    },
+  }));
+
+const unknownKeyIn = (container: string): fc.Arbitrary<Mutation> =>
+  fc.tuple(unknownKey, fc.jsonValue({ maxDepth: 1 })).map(([key, value]) => ({
+    group: `unknown:${container}`,
+    apply: (config) => {
+      (container === "" ? config : at(config, container))[key] = value;
+      return container === "" ? key : `${container}.${key}`;
+    },
+  }));
+
+const ACCOUNTS = ["workload", "management", "data"] as const;
+
+const conflicts: Array<fc.Arbitrary<Mutation>> = [
+  ...ACCOUNTS.map((name) =>
+    fc.constant<Mutation>({
+      group: `accounts.${name}.roleArn`,
+      late: true,
+      apply: (config) => {
+        const account = config.accounts[name];
+        account.profile = "deployer";
+        account.roleArn = `arn:aws:iam::${/^\d{12}$/.test(String(account.id)) ? account.id : "111111111111"}:role/Deployer`;
+        return `accounts.${name}.roleArn`;
+      },
+    }),
+  ),
+  fc.constant<Mutation>({
+    group: "accounts.data.id",
+    late: true,
+    apply: (config) => {
+      config.accounts.data.id = config.accounts.workload.id;
+      return "accounts.data.id";
+    },
+  }),
+  fc.constant<Mutation>({
+    group: "scp.targetIds",
+    late: true,
+    apply: (config) => {
+      const targets = config.scp.targetIds as unknown[];
+      targets.push(config.accounts.management.id);
+      return `scp.targetIds[${targets.length - 1}]`;
+    },
+  }),
+  fc.constant<Mutation>({
+    group: "crossAccount.pgpKey",
+    apply: (config) => {
+      config.crossAccount.pgpKey = "keybase:someone";
+      return "crossAccount.pgpKey";
+    },
+  }),
+];
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  setField("region", badRegion),
+  setField("project", badTagValue),
+  ...ACCOUNTS.map((name) => setField(`accounts.${name}.id`, badAccountId)),
+  setField("network.vpcCidr", badCidr),
+  setField("network.natGateways", notOneOf(NAT_GATEWAY_MODES)),
+  setField("network.flowLogRetentionDays", badRetention),
+  setField("eice.preserveClientIp", wrongType("boolean")),
+  setElement("eice.ports", badPort),
+  duplicate("eice.ports", 22),
+  setField("eice.ports", fc.oneof(fc.constant([]), wrongType("list"))),
+  setField("eice.maxTunnelDurationSeconds", badDuration),
+  setElement("eice.osUsers", badOsUser),
+  duplicate("eice.osUsers", "ec2-user"),
+  setElement("privateAccess.allowedBuckets", badBucket),
+  duplicate("privateAccess.allowedBuckets", "some-bucket"),
+  setElement("crossAccount.approvedBuckets", badBucket),
+  duplicate("crossAccount.approvedBuckets", "some-bucket"),
+  setField("crossAccount.vpcCidr", badCidr),
+  setField("crossAccount.createAccessKey", wrongType("boolean")),
+  setField("scp.variant", notOneOf(SCP_VARIANTS)),
+  setElement("scp.targetIds", badScpTarget),
+  duplicate("scp.targetIds", "r-ab12"),
+  setField("ssm.userName", badUserName),
+  setField("audit.logRetentionDays", badRetention),
+  setField("audit.alarmEmail", fc.oneof(wrongType("string"), fc.constantFrom("not-an-email", "a@b", "@x.io", "a b@x.io"))),
+  ...["", "network", "eice", "scp", "accounts", "accounts.workload", "crossAccount"].map(unknownKeyIn),
+  ...conflicts,
+);
+
+/** A valid configuration broken in 1-5 distinct fields, with the paths the error must name. */
+const invalidConfig: fc.Arbitrary<{ config: Raw; paths: string[] }> = fc
+  .tuple(validConfig, fc.uniqueArray(mutation, { minLength: 1, maxLength: 5, selector: (m) => m.group }))
+  .map(([valid, mutations]) => {
+    // A copy: fast-check reuses generated values while shrinking, and mutations edit in place.
+    const config = structuredClone(valid);
+    const ordered = [...mutations.filter((m) => !m.late), ...mutations.filter((m) => m.late)];
+    return { config, paths: ordered.map((m) => m.apply(config)) };
+  });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The message names `field` as the subject of a problem, not as a prefix of a longer path. */
+function namesField(message: string, field: string): boolean {
+  return new RegExp(`(Invalid|Missing|Unknown field) ${escapeRegExp(field)}[ :]`).test(message);
+}
+
+function rejection(config: unknown): string {
+  try {
+    parseConfig(config, "generated.json");
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message;
+    throw err;
+  }
+  throw new Error(`accepted an invalid configuration: ${JSON.stringify(config)}`);
+}
+
+describe("generated valid configurations", () => {
+  test("always parse", () => {
+    fc.assert(
+      fc.property(validConfig, (config) => {
+        parseConfig(config, "generated.json");
+      }),
+      { numRuns: 1000, seed: SEED },
+    );
+  });
+
+  test("always synthesize every stack, guardrails included", () => {
+    for (const config of fc.sample(validConfig, { numRuns: 12, seed: SEED })) {
+      const { stacks } = synthApp({ config: parseConfig(config, "generated.json") });
+      expect(Object.keys(stacks)).toHaveLength(7);
+    }
+  });
+});
+
+describe("generated invalid configurations", () => {
+  test("are rejected in-process with a message naming every bad field", () => {
+    fc.assert(
+      fc.property(invalidConfig, ({ config, paths }) => {
+        const message = rejection(config);
+        for (const field of paths) {
+          if (!namesField(message, field)) throw new Error(`message does not name ${field}:\n${message}`);
+        }
+      }),
+      { numRuns: 3000, seed: SEED },
+    );
+  });
+
+  test("a wrong top-level type is rejected as a whole", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.string(), fc.constant(null), fc.array(fc.integer())), (value) => {
+        expect(rejection(value)).toContain("Invalid configuration");
+      }),
+      { numRuns: 200, seed: SEED },
+    );
+  });
+});
+
+describe("the real entrypoint (node --import tsx main.ts)", () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(path.join(tmpdir(), "guardrails-hostile-"));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  /** Runs main.ts on a config file with its own output folder; returns exit code, stderr and what was written. */
+  async function entrypoint(name: string, write?: (file: string) => void) {
+    const file = path.join(work, `${name}.json`);
+    const outdir = path.join(work, `${name}.out`);
+    write?.(file);
+    const env = { ...process.env, ACCESS_GUARDRAILS_CONFIG: file, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" };
+    try {
+      await run(process.execPath, ["--import", "tsx", "main.ts"], { cwd: ROOT, env });
+      return { code: 0, stderr: "", file, written: existsSync(outdir) ? readdirSync(outdir) : [] };
+    } catch (err) {
+      const e = err as { code: number; stderr: string };
+      return { code: e.code, stderr: e.stderr, file, written: existsSync(outdir) ? readdirSync(outdir) : [] };
+    }
+  }
+
+  test("a sample of invalid configurations exits non-zero, names every bad field and writes nothing", async () => {
+    const samples = fc.sample(invalidConfig, { numRuns: 12, seed: SEED + 1 });
+    const results = await Promise.all(
+      samples.map((s, i) => entrypoint(`invalid-${i}`, (file) => writeFileSync(file, JSON.stringify(s.config)))),
+    );
+    results.forEach((result, i) => {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`Configuration ${result.file} is not valid:`);
+      for (const field of samples[i].paths) expect(namesField(result.stderr, field)).toBe(true);
+      expect(result.written).toEqual([]);
+    });
+  });
+
+  test.each([
+    ["a missing file", undefined, "Cannot read {file}: the file does not exist."],
+    ["unreadable JSON", "{ \"region\": ", "Unreadable JSON in {file}:"],
+    ["an empty file", "  \n", "Empty configuration file {file}:"],
+  ])("%s fails with a message naming the path and writes nothing", async (name, content, expected) => {
+    const result = await entrypoint(name.replace(/\W+/g, "-"), content === undefined ? undefined : (file) => writeFileSync(file, content));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(expected.replace("{file}", result.file));
+    expect(result.written).toEqual([]);
+  });
+});
