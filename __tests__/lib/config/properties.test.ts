@@ -25,7 +25,7 @@
  *   reported only on the next run; that single case is pinned in schema.test.ts instead.
  *
  * Properties: in-process, every invalid configuration is rejected by `parseConfig` with a message naming
- * every mutated field; through the real entrypoint (`node --import tsx main.ts`), a sample exits non-zero,
+ * every mutated field; through the real entrypoint (the cdktf.json `app` command), a sample exits non-zero,
  * names the fields and writes nothing; every valid configuration parses, and a sample synthesizes all
  * stacks (guardrails included). Runs are seeded so a failure reproduces.
  */
@@ -369,21 +369,21 @@ describe("generated invalid configurations", () => {
   });
 });
 
-describe("the real entrypoint (node --import tsx main.ts)", () => {
+describe("the real entrypoint (the cdktf.json app command)", () => {
   let work: string;
   beforeAll(() => {
     work = mkdtempSync(path.join(tmpdir(), "guardrails-hostile-"));
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  /** Runs main.ts on a config file with its own output folder; returns exit code, stderr and what was written. */
+  /** Runs the app command on a config file with its own output folder; returns exit code, stderr and what was written. */
   async function entrypoint(name: string, write?: (file: string) => void) {
     const file = path.join(work, `${name}.json`);
     const outdir = path.join(work, `${name}.out`);
     write?.(file);
     const env = { ...process.env, ACCESS_GUARDRAILS_CONFIG: file, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" };
     try {
-      await run(process.execPath, ["--import", "tsx", "main.ts"], { cwd: ROOT, env });
+      await run(process.execPath, [path.join("scripts", "run-app.js")], { cwd: ROOT, env });
       return { code: 0, stderr: "", file, written: existsSync(outdir) ? readdirSync(outdir) : [] };
     } catch (err) {
       const e = err as { code: number; stderr: string };
