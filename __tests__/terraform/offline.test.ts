@@ -60,6 +60,7 @@ const show = (r: CommandResult | undefined) => (r ? r.output.slice(-4000) : "(di
       );
     }
 
+    // Runs alone, first: without a mirror it also fills the plugin cache the parallel inits then read.
     const withArn = await arnTypes(workRoot, env);
 
     type Job = { id: string; kind: "mocked" | "offline" };

@@ -38,11 +38,15 @@ export function findProviderMirror(version: string, env: NodeJS.ProcessEnv = pro
   return candidates.find((dir) => existsSync(path.join(dir, "registry.terraform.io", "hashicorp", "aws", version)));
 }
 
-/** A Terraform CLI config that installs hashicorp/aws from `mirror` and everything else directly. */
+/**
+ * A Terraform CLI config that installs hashicorp/aws from `mirror` and everything else directly.
+ * Without a mirror, a plugin cache saves downloading the ~700 MB provider once per stack. With one, no
+ * cache: an unpacked mirror is linked, not copied, and the cache is not safe for concurrent `terraform
+ * init`s (two inits installing into it at once removed the provider under a running test).
+ */
 export function cliConfig(mirror: string | undefined, pluginCacheDir: string): string {
-  const cache = `plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}\n`;
-  if (!mirror) return cache;
-  return `${cache}provider_installation {
+  if (!mirror) return `plugin_cache_dir = ${JSON.stringify(pluginCacheDir)}\n`;
+  return `provider_installation {
   filesystem_mirror {
     path    = ${JSON.stringify(mirror)}
     include = ["registry.terraform.io/hashicorp/aws"]
