@@ -109,7 +109,7 @@ const lines = [
   "|---|---|---|",
   `| (a) app command \`${appCommand}\`, all stacks | ${fmt(aWall)} s | ${fmt(aRss)} MiB |`,
   `| (b) \`node dist/main.js\` (tsc output), all stacks | ${fmt(bWall)} s | ${fmt(bRss)} MiB |`,
-  `| type check (\`tsc --noEmit\`) | ${fmt(median(tests.typecheck))} s | |`,
+  `| type check (\`tsc --noEmit\`, cold) | ${fmt(median(tests.typecheck))} s | |`,
   `| unit layer (jest, Terraform tests excluded) | ${fmt(median(tests.unit))} s | |`,
   `| Terraform layer (\`__tests__/terraform\`) | ${fmt(median(tests.terraform))} s | |`,
   `| whole \`npm test\` | ${fmt(median(tests.whole))} s | |`,
