@@ -40,7 +40,7 @@ export function findProviderMirror(version: string, env: NodeJS.ProcessEnv = pro
 
 /**
  * A Terraform CLI config that installs hashicorp/aws from `mirror` and everything else directly.
- * Without a mirror, a plugin cache saves downloading the ~700 MB provider once per stack. With one, no
+ * Without a mirror, a plugin cache saves downloading the 674 MiB provider once per stack. With one, no
  * cache: an unpacked mirror is linked, not copied, and the cache is not safe for concurrent `terraform
  * init`s (two inits installing into it at once removed the provider under a running test).
  */
