@@ -1,6 +1,7 @@
 import { SCP_VARIANTS } from "../../lib/config/schema";
 import { WILDCARD_WRITE_EXCEPTIONS } from "../../lib/policies/wildcard-exceptions";
 import { lintPolicyDocument, listPolicies, resolveDocument, Resolver, type SynthesizedPolicy } from "../helpers/access";
+import { parsePolicy } from "../helpers/lookup";
 import { synthCached, testConfig, type TfJson } from "../helpers/synth";
 
 /*
@@ -59,7 +60,7 @@ describe("policy lint over the synthesized stacks", () => {
 
 const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
 const lint = (raw: string, kind: SynthesizedPolicy["kind"] = "identity") =>
-  lintPolicyDocument({ label: "seeded", kind, raw, document: JSON.parse(raw.replace(/\$\$\{/g, "${")) });
+  lintPolicyDocument({ label: "seeded", kind, raw, document: parsePolicy(raw) });
 
 describe("policy lint catches seeded mistakes", () => {
   test.each([

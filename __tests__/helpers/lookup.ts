@@ -1,3 +1,4 @@
+import { unescapeIamVariables } from "../../lib/policies/document";
 import type { TfJson } from "./synth";
 
 export type Block = Record<string, unknown>;
@@ -36,7 +37,7 @@ export function refTo(stack: TfJson, type: string, prefix: string, attribute: st
  */
 export function parsePolicy(text: unknown): PolicyJson {
   if (typeof text !== "string") throw new Error(`Expected a policy string, got ${JSON.stringify(text)}`);
-  return JSON.parse(text.replace(/\$\$\{/g, "${"));
+  return JSON.parse(unescapeIamVariables(text));
 }
 
 export interface PolicyStatementJson {

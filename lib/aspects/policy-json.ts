@@ -1,3 +1,4 @@
+import { unescapeIamVariables } from "../policies/document";
 import { isObject, type Json } from "./rule";
 
 /** A policy statement as read back from the synthesized JSON (single values not yet normalized). */
@@ -41,7 +42,7 @@ function parsePolicyText(text: string): PolicyDocumentJson | undefined {
   if (!text.trimStart().startsWith("{") || !text.includes("Statement")) return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text.replace(/\$\$\{/g, "${"));
+    parsed = JSON.parse(unescapeIamVariables(text));
   } catch {
     return undefined;
   }

@@ -43,6 +43,14 @@ export function escapeIamVariables(text: string): string {
   return text.replace(IAM_VARIABLE, "$$${");
 }
 
+/**
+ * Reads Terraform's escape back: `$${aws:username}` becomes the `${aws:username}` AWS receives. The inverse
+ * of `escapeIamVariables`, for code that inspects synthesized policy strings.
+ */
+export function unescapeIamVariables(text: string): string {
+  return text.replace(/\$\$\{/g, "${");
+}
+
 /** The JSON string Terraform will send to AWS, IAM policy variables escaped. */
 export function toPolicyJson(document: PolicyDocument): string {
   return escapeIamVariables(JSON.stringify(document));
