@@ -96,7 +96,8 @@ export class CrossAccountS3Stack extends TerraformStack {
       // No IAM policy, group or boundary: the bucket policy alone grants this user its access.
       // force_destroy also deletes keys created outside Terraform (the article creates one by hand).
       forceDestroy: true,
-      tags: { Purpose: "cross-account-s3 demonstration: no IAM policies, granted by the bucket policy" },
+      // IAM tag values allow letters, digits, spaces and _ . : / = + - @ only: no comma (TAGS_VALID).
+      tags: { Purpose: "cross-account-s3 demonstration - no IAM policies - granted by the bucket policy" },
       provider,
     });
 

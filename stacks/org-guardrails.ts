@@ -1,6 +1,6 @@
 import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-policy";
 import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { Config } from "../lib/config";
 import { accountProvider } from "../lib/constructs/account-provider";
@@ -53,7 +53,7 @@ export class OrgGuardrailsStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: OrgGuardrailsStackProps) {
     super(scope, id);
     const { config, offline } = props;
-    const { variant, targetIds, exemptPrincipalArns } = config.scp;
+    const { variant, targetIds, exemptPrincipalArns, deployerPrincipalArns } = config.scp;
 
     accountProvider(this, "Aws", {
       account: config.accounts.management,
@@ -66,11 +66,19 @@ export class OrgGuardrailsStack extends TerraformStack {
       name: SCP_NAME,
       description: SCP_DESCRIPTIONS[variant],
       type: "SERVICE_CONTROL_POLICY",
-      content: toPolicyJson(eiceGuardrailScp({ variant, exemptPrincipalArns })),
+      content: toPolicyJson(eiceGuardrailScp({ variant, exemptPrincipalArns, deployerPrincipalArns })),
       // Explicitly false: `cdktf destroy org-guardrails` means "lift the guardrail", and a policy left
       // behind in Organizations would be a deny no code owns. The attachments are destroyed first.
       skipDestroy: false,
     });
+
+    if (targetIds.length > 0 && deployerPrincipalArns.length === 0) {
+      // Not an error: the SCP may govern accounts where nobody deploys private-access. But where it does,
+      // the next deploy or destroy of that stack fails with an explicit deny, and the reason is far away.
+      Annotations.of(this).addWarning(
+        "scp.deployerPrincipalArns is empty: in a governed account, cdktf deploy/destroy of private-access will fail with an explicit deny on ec2:CreateInstanceConnectEndpoint. List the role that deploys it (e.g. arn:aws:iam::*:role/OrganizationAccountAccessRole).",
+      );
+    }
 
     const seen = new Map<string, string>();
     this.attachments = targetIds.map((targetId) => {

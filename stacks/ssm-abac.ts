@@ -1,6 +1,6 @@
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { Config } from "../lib/config";
+import { SSM_USER_SUFFIXES, type Config } from "../lib/config";
 import { accountProvider } from "../lib/constructs/account-provider";
 import { SessionManagerUser } from "../lib/constructs/session-manager-user";
 import { abacSessionPolicy, PROJECT_TAG } from "../lib/policies/ssm";
@@ -16,7 +16,7 @@ export interface SsmAbacStackProps {
  * to the user's own `Project` tag. Use it when one policy must serve many teams: each team's users are
  * tagged with their project, and the policy never names a project.
  *
- * An alternative to the other `ssm-*` stacks: all create the IAM user `ssm.userName` (see ssm-instance-arn).
+ * Its user is `ssm.userName` + `_abac` (see SSM_USER_SUFFIXES), so it deploys beside the other `ssm-*` stacks.
  */
 export class SsmAbacStack extends TerraformStack {
   readonly sessionUser: SessionManagerUser;
@@ -30,7 +30,7 @@ export class SsmAbacStack extends TerraformStack {
     accountProvider(this, "Aws", { account: workload, region, offline, project });
 
     this.sessionUser = new SessionManagerUser(this, "SessionUser", {
-      userName: config.ssm.userName,
+      userName: config.ssm.userName + SSM_USER_SUFFIXES["ssm-abac"],
       groupName: "ec2-access-guardrails-ssm-abac",
       description: `Session Manager on instances whose ${PROJECT_TAG} tag equals the user's; end and resume only one's own sessions`,
       sessionPolicy: abacSessionPolicy({ region, accountId: workload.id }),

@@ -1,6 +1,6 @@
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { Config } from "../lib/config";
+import { SSM_USER_SUFFIXES, type Config } from "../lib/config";
 import { accountProvider } from "../lib/constructs/account-provider";
 import { SessionManagerUser } from "../lib/constructs/session-manager-user";
 import { fixedTagSessionPolicy, PROJECT_TAG } from "../lib/policies/ssm";
@@ -16,7 +16,7 @@ export interface SsmFixedTagStackProps {
  * `Project=<project>` (`ssm:resourceTag/Project`). Use it when targets come and go: tagging an instance
  * grants access, no policy change. Independent of private-access, whose instance carries the tag.
  *
- * An alternative to the other `ssm-*` stacks: all create the IAM user `ssm.userName` (see ssm-instance-arn).
+ * Its user is `ssm.userName` + `_fixed-tag` (see SSM_USER_SUFFIXES), so it deploys beside the other `ssm-*` stacks.
  */
 export class SsmFixedTagStack extends TerraformStack {
   readonly sessionUser: SessionManagerUser;
@@ -30,7 +30,7 @@ export class SsmFixedTagStack extends TerraformStack {
     accountProvider(this, "Aws", { account: workload, region, offline, project });
 
     this.sessionUser = new SessionManagerUser(this, "SessionUser", {
-      userName: config.ssm.userName,
+      userName: config.ssm.userName + SSM_USER_SUFFIXES["ssm-fixed-tag"],
       groupName: "ec2-access-guardrails-ssm-fixed-tag",
       description: `Session Manager on instances tagged ${PROJECT_TAG}=${project} only; end and resume only one's own sessions`,
       sessionPolicy: fixedTagSessionPolicy({ region, accountId: workload.id, project }),

@@ -1,6 +1,6 @@
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { Config } from "../lib/config";
+import { SSM_USER_SUFFIXES, type Config } from "../lib/config";
 import { accountProvider } from "../lib/constructs/account-provider";
 import { SessionManagerUser } from "../lib/constructs/session-manager-user";
 import { instanceArnSessionPolicy } from "../lib/policies/ssm";
@@ -22,9 +22,9 @@ export interface SsmInstanceArnStackProps {
  * Stack `ssm-instance-arn` (workload account): Session Manager restricted by instance ARN. Use it when
  * the targets never change: every new or replaced instance means a policy change.
  *
- * The three `ssm-*` stacks are alternatives: each creates the IAM user `ssm.userName` (the SPEC's
- * `TestUserA`), and IAM user names are unique per account, so deploy one pattern at a time, or give
- * each deployment its own `ssm.userName` through its own configuration file.
+ * Its user is `ssm.userName` itself (the article's `TestUserA`); the other two patterns append a suffix
+ * (SSM_USER_SUFFIXES), because IAM user names are unique per account and the three stacks deploy side
+ * by side (`cdktf deploy '*'` runs them in parallel).
  */
 export class SsmInstanceArnStack extends TerraformStack {
   readonly sessionUser: SessionManagerUser;
@@ -52,7 +52,7 @@ export class SsmInstanceArnStack extends TerraformStack {
     accountProvider(this, "Aws", { account: workload, region, offline, project });
 
     this.sessionUser = new SessionManagerUser(this, "SessionUser", {
-      userName: config.ssm.userName,
+      userName: config.ssm.userName + SSM_USER_SUFFIXES["ssm-instance-arn"],
       groupName: "ec2-access-guardrails-ssm-instance-arn",
       description: "Session Manager on the named instances only; end and resume only one's own sessions",
       sessionPolicy: instanceArnSessionPolicy({ region, accountId: workload.id, instanceIds }),

@@ -54,6 +54,24 @@ describe("cross-account-s3 providers", () => {
     expect(stack.provider?.aws[0]).not.toHaveProperty("alias");
   });
 
+  test("with no profile or roleArn, the data provider assumes the data account's OrganizationAccountAccessRole", () => {
+    // Both providers taking the same ambient credentials would fail one allowed_account_ids check.
+    const [workload, data] = stack.provider?.aws ?? [];
+    expect(workload).not.toHaveProperty("assume_role");
+    expect(workload).not.toHaveProperty("profile");
+    expect(data).toMatchObject({
+      alias: "data",
+      assume_role: [{ role_arn: `arn:aws:iam::${DATA}:role/OrganizationAccountAccessRole`, session_name: "ec2-access-guardrails" }],
+    });
+  });
+
+  test("a profile for the data account replaces the default role", () => {
+    const config = testConfig({ accounts: { data: { id: DATA, profile: "data-admin" } } });
+    const data = stackJson(ID, { config }).provider?.aws[1];
+    expect(data).toMatchObject({ alias: "data", profile: "data-admin" });
+    expect(data).not.toHaveProperty("assume_role");
+  });
+
   test("each account is reached through its own profile or role", () => {
     const config = testConfig({
       accounts: {

@@ -1,4 +1,4 @@
-import { asList, onlyResource, parsePolicy, refTo, resourcesOf, stackJson, testConfig } from "../helpers";
+import { asList, onlyResource, parsePolicy, refTo, resourcesOf, stackJson, synthCached, testConfig } from "../helpers";
 import { attachmentId } from "../../stacks/org-guardrails";
 
 const ORG = "org-guardrails";
@@ -35,6 +35,35 @@ describe("org-guardrails", () => {
     expect(only.NotAction).toBeUndefined();
     expect([...asList(only.Action)].sort()).toEqual([...denied].sort());
     expect(only.Condition).toBeUndefined();
+  });
+
+  test.each([
+    ["deny-eice", [OPEN_TUNNEL], [CREATE, DELETE, MODIFY, DESCRIBE]],
+    ["deny-eice-except-describe", [OPEN_TUNNEL], [CREATE, DELETE, MODIFY]],
+    ["deny-eice-and-eic", [OPEN_TUNNEL, SEND_KEY], [CREATE, DELETE, MODIFY, DESCRIBE]],
+  ] as const)(
+    "with deployers, the %s SCP still denies exactly its actions, exempting deployers from endpoint management only",
+    (variant, access, management) => {
+      const breakGlass = "arn:aws:iam::*:role/BreakGlass";
+      const deployer = "arn:aws:iam::*:role/OrganizationAccountAccessRole";
+      const doc = scpOf(orgStack({ variant, exemptPrincipalArns: [breakGlass], deployerPrincipalArns: [deployer] }));
+      expect(doc.Statement.map((s) => [s.Effect, s.Resource])).toEqual([["Deny", "*"], ["Deny", "*"]]);
+      const [use, manage] = doc.Statement;
+      expect([...asList(use.Action)].sort()).toEqual([...access].sort());
+      expect(use.Condition).toEqual({ ArnNotLike: { "aws:PrincipalArn": [breakGlass] } });
+      expect([...asList(manage.Action)].sort()).toEqual([...management].sort());
+      expect(manage.Condition).toEqual({ ArnNotLike: { "aws:PrincipalArn": [breakGlass, deployer] } });
+    },
+  );
+
+  test("warns at synth when targets are set but no deployer is exempt, and not once one is", () => {
+    const warnings = (scp: Parameters<typeof orgStack>[0]) =>
+      synthCached({ config: testConfig({ scp }) }).annotations[ORG].filter((a) => a.level === "@cdktf/warn").map((a) => a.message);
+    expect(warnings({ targetIds: ["ou-abcd-11111111"] })).toEqual([
+      expect.stringMatching(/^scp\.deployerPrincipalArns is empty: in a governed account, cdktf deploy\/destroy of private-access will fail/),
+    ]);
+    expect(warnings({ targetIds: ["ou-abcd-11111111"], deployerPrincipalArns: ["arn:aws:iam::*:role/Deployer"] })).toEqual([]);
+    expect(warnings({ targetIds: [] })).toEqual([]);
   });
 
   test("defaults to the variant that keeps DescribeInstanceConnectEndpoints allowed", () => {

@@ -25,6 +25,17 @@ const SHELL_DOCUMENT = `arn:aws:ssm:${REGION}:${ACCOUNT}:document/SSM-SessionMan
 const ALL_INSTANCES = `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/*`;
 const DOCUMENT_CHECK = { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } };
 
+/**
+ * Written out by hand: the three stacks share the workload account, where IAM user names are unique.
+ * `_`, not `-`: the own-session rule `session/${aws:username}-*` of TestUserA must not match the
+ * sessions (`<user>-<id>`) of the other patterns' users.
+ */
+const EXPECTED_USERS: Record<SsmStackId, string> = {
+  "ssm-instance-arn": "TestUserA",
+  "ssm-fixed-tag": "TestUserA_fixed-tag",
+  "ssm-abac": "TestUserA_abac",
+};
+
 const rawPolicy = (stack: TfJson): string => resourceNamed(stack, "aws_iam_policy", "SessionUser_SessionPolicy").policy as string;
 const sessionPolicy = (stack: TfJson): PolicyJson => parsePolicy(rawPolicy(stack));
 const startSessionStatements = (doc: PolicyJson) => doc.Statement.filter((s) => asList(s.Action).includes("ssm:StartSession"));
@@ -32,9 +43,9 @@ const startSessionStatements = (doc: PolicyJson) => doc.Statement.filter((s) => 
 describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
   const stack = () => stackJson(id);
 
-  test("creates the restricted user named by ssm.userName (TestUserA by default)", () => {
+  test("creates the restricted user: the article's TestUserA for the first pattern, suffixed for the others", () => {
     const users = Object.values(resourcesOf(stack(), "aws_iam_user"));
-    expect(users.map((u) => u.name)).toEqual(["TestUserA"]);
+    expect(users.map((u) => u.name)).toEqual([EXPECTED_USERS[id]]);
   });
 
   test("puts the user in a group of its own pattern", () => {
@@ -115,7 +126,7 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
   test("follows ssm.userName", () => {
     const config = testConfig({ ssm: { userName: "alice.ops" } });
     const users = Object.values(resourcesOf(stackJson(id, { config }), "aws_iam_user"));
-    expect(users.map((u) => u.name)).toEqual(["alice.ops"]);
+    expect(users.map((u) => u.name)).toEqual([EXPECTED_USERS[id].replace("TestUserA", "alice.ops")]);
   });
 });
 

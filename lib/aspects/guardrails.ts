@@ -1,5 +1,6 @@
 import { Annotations, Aspects, TerraformStack, type IAspect } from "cdktf";
 import type { Construct, IConstruct } from "constructs";
+import { iamNameClashes, iamNameClashMessage } from "./iam-names";
 import { ruleLabel, type Rule } from "./rule";
 import { GUARDRAIL_RULES } from "./rules";
 import { stackView, type SynthesizedStack } from "./stack-view";
@@ -64,6 +65,11 @@ export function unusedSuppressions(stackName: string, stack: SynthesizedStack, f
  */
 export class GuardrailAspect implements IAspect {
   private readonly visited = new WeakSet<TerraformStack>();
+  /**
+   * Every stack judged so far, for the checks no single stack can answer (IAM names are unique per
+   * account, and several stacks share one). A clash is reported on the later stack's resource.
+   */
+  private readonly judged: Array<{ id: string; json: SynthesizedStack }> = [];
 
   constructor(private readonly rules: readonly Rule[] = GUARDRAIL_RULES) {}
 
@@ -80,6 +86,10 @@ export class GuardrailAspect implements IAspect {
       } else {
         Annotations.of(target).addError(finding.message);
       }
+    }
+    this.judged.push({ id: node.node.id, json: tf });
+    for (const clash of iamNameClashes(this.judged).filter((c) => c.stack === node.node.id)) {
+      Annotations.of(byPath.get(clash.path) ?? node).addError(iamNameClashMessage(clash));
     }
     for (const stale of unusedSuppressions(node.node.id, tf, findings)) {
       Annotations.of(byPath.get(stale.path) ?? node).addWarning(

@@ -42,6 +42,11 @@ export interface StackView {
    * (`${aws_s3_bucket.Logs_Bucket_1A2B.id}`) or, for named resources, the same literal name.
    */
   referencing(target: ResourceJson, type: string, attribute: string): readonly ResourceJson[];
+  /**
+   * The `default_tags` of the provider that creates `resource` (its `provider` argument, or the
+   * stack's default AWS provider): AWS receives them with the resource's own tags.
+   */
+  defaultTags(resource: ResourceJson): Readonly<Record<string, Json>>;
 }
 
 export interface Rule {

@@ -1,4 +1,4 @@
-import { isObject, type JsonObject, type ResourceJson, type StackView } from "./rule";
+import { blocks, isObject, type JsonObject, type ResourceJson, type StackView } from "./rule";
 
 /** Key under a resource's `//` metadata where `suppressGuardrail` records rule id -> reason. */
 export const SUPPRESSIONS_KEY = "guardrail_suppressions";
@@ -6,6 +6,7 @@ export const SUPPRESSIONS_KEY = "guardrail_suppressions";
 /** The synthesized stack as `cdk.tf.json` holds it (only the parts the guardrails read). */
 export interface SynthesizedStack {
   readonly resource?: Record<string, Record<string, unknown>>;
+  readonly provider?: Record<string, unknown>;
   readonly [key: string]: unknown;
 }
 
@@ -52,6 +53,19 @@ function toResource(type: string, name: string, raw: unknown): ResourceJson {
   };
 }
 
+/** Provider reference (`aws`, `aws.data`) -> the tags of its `default_tags` block. */
+function defaultTagsByProvider(stack: SynthesizedStack): Map<string, JsonObject> {
+  const byProvider = new Map<string, JsonObject>();
+  const providers = isObject(stack.provider) ? stack.provider : {};
+  for (const config of Array.isArray(providers.aws) ? providers.aws : []) {
+    if (!isObject(config)) continue;
+    const tags: JsonObject = {};
+    for (const block of blocks(config.default_tags)) if (isObject(block.tags)) Object.assign(tags, block.tags);
+    byProvider.set(typeof config.alias === "string" ? `aws.${config.alias}` : "aws", tags);
+  }
+  return byProvider;
+}
+
 /** A StackView over a synthesized stack. */
 export function stackView(stackName: string, stack: SynthesizedStack): StackView {
   const all: ResourceJson[] = [];
@@ -61,8 +75,12 @@ export function stackView(stackName: string, stack: SynthesizedStack): StackView
   const byType = new Map<string, ResourceJson[]>();
   for (const r of all) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
 
+  const defaultTags = defaultTagsByProvider(stack);
+
   return {
     stackName,
+    defaultTags: (resource) =>
+      defaultTags.get(typeof resource.config.provider === "string" ? resource.config.provider : "aws") ?? {},
     resources: (...types) => (types.length === 0 ? all : types.flatMap((t) => byType.get(t) ?? [])),
     referencing(target, type, attribute) {
       const nameAttribute = NAME_ATTRIBUTES[target.type];

@@ -29,6 +29,15 @@ const PRINCIPAL_ARN = /^arn:aws:(iam|sts)::(\d{12}|\*):[A-Za-z0-9+=,.@_/*-]{1,51
 // IAM tag values: letters, digits, spaces and _ . : / = + - @ (the tag value is also compared by ABAC).
 const TAG_VALUE = /^[\p{L}\p{N} _.:/=+\-@]{1,256}$/u;
 const IAM_USER_NAME = /^[A-Za-z0-9+=,.@_-]{1,64}$/;
+/**
+ * What the ssm-* stacks append to `ssm.userName`: the three stacks share an account, and IAM user
+ * names are unique per account. The separator is `_`, not `-`: session ids are `<user name>-<id>`, and
+ * the own-session rule `session/${aws:username}-*` of user `TestUserA` would match a user named
+ * `TestUserA-abac`, but never `TestUserA_abac`.
+ */
+export const SSM_USER_SUFFIXES = { "ssm-instance-arn": "", "ssm-fixed-tag": "_fixed-tag", "ssm-abac": "_abac" } as const;
+const SSM_USER_NAME_MAX = 64 - Math.max(...Object.values(SSM_USER_SUFFIXES).map((s) => s.length));
+const SSM_USER_NAME = new RegExp(`^[A-Za-z0-9+=,.@_-]{1,${SSM_USER_NAME_MAX}}$`);
 const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
@@ -104,7 +113,8 @@ const accountSchema = z
       });
     }
     const roleAccount = account.roleArn ? ROLE_ARN.exec(account.roleArn)?.[1] : undefined;
-    if (roleAccount !== undefined && roleAccount !== account.id) {
+    // The id may be invalid here (the check runs whenever the account is an object): compare strings only.
+    if (roleAccount !== undefined && typeof account.id === "string" && roleAccount !== account.id) {
       ctx.addIssue({
         code: "custom",
         path: ["roleArn"],
@@ -216,6 +226,12 @@ export const configSchema = z
               pattern(PRINCIPAL_ARN, "use an IAM principal ARN such as arn:aws:iam::*:role/BreakGlass"),
               "principal ARNs",
             ).default([]),
+            // The principals that deploy private-access into governed accounts: exempt from the endpoint
+            // management deny only, so the SCP does not lock out its own stack's deploys and destroys.
+            deployerPrincipalArns: unique(
+              pattern(PRINCIPAL_ARN, "use an IAM principal ARN such as arn:aws:iam::*:role/OrganizationAccountAccessRole"),
+              "principal ARNs",
+            ).default([]),
           },
           { error: "use an object" },
         )
@@ -224,13 +240,17 @@ export const configSchema = z
           targetIds: [],
           attachedPolicyCounts: {},
           exemptPrincipalArns: [],
+          deployerPrincipalArns: [],
         }),
       ssm: z
         .strictObject(
           {
-            userName: pattern(IAM_USER_NAME, "use an IAM user name (1-64 of letters, digits, + = , . @ _ -)").default(
-              "TestUserA",
-            ),
+            // The ssm-fixed-tag and ssm-abac users append SSM_USER_SUFFIXES to this name (IAM user names are
+            // unique per account and at most 64 characters), so it may use 64 minus the longest suffix.
+            userName: pattern(
+              SSM_USER_NAME,
+              `use an IAM user name of 1-${SSM_USER_NAME_MAX} letters, digits, + = , . @ _ - (ssm-fixed-tag and ssm-abac append ${Object.values(SSM_USER_SUFFIXES).filter(Boolean).join(" and ")})`,
+            ).default("TestUserA"),
             targetInstanceIds: unique(pattern(INSTANCE_ID, "use an instance id such as i-0123456789abcdef0"), "instance ids")
               .optional(),
           },

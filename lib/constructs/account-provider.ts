@@ -14,10 +14,32 @@ export interface AccountProviderProps {
   /** Tag value of `Project` on every resource this provider creates. */
   readonly project: string;
   /**
-   * Provider alias, for a stack that deploys to two accounts.
-   * @default - the stack's default provider
+   * Provider alias, for a stack that deploys to two accounts. An aliased provider cannot use the same
+   * ambient credentials as the stack's default provider (each is pinned to its own account), so unless
+   * the account names a `profile` or `roleArn` it assumes `OrganizationAccountAccessRole` there.
+   * @default - the stack's default provider: ambient credentials unless the account names a way in
    */
   readonly alias?: string;
+}
+
+/**
+ * The role AWS Organizations creates in every member account it creates, trusted by the management
+ * account (AWS Organizations User Guide, "Accessing member accounts": OrganizationAccountAccessRole).
+ * Invited accounts may lack it: give those a `profile` or `roleArn`.
+ */
+export const ORGANIZATION_ACCESS_ROLE = "OrganizationAccountAccessRole";
+
+/** Session name of every assumed role: CloudTrail shows it as the deploying session. */
+const SESSION_NAME = "ec2-access-guardrails";
+
+/**
+ * How a provider reaches its account: the configured `roleArn`, else (aliased providers without a
+ * `profile`) the account's OrganizationAccountAccessRole, else the profile or ambient credentials.
+ */
+export function assumedRoleArn(account: AccountConfig, aliased: boolean): string | undefined {
+  if (account.roleArn !== undefined) return account.roleArn;
+  if (aliased && account.profile === undefined) return `arn:aws:iam::${account.id}:role/${ORGANIZATION_ACCESS_ROLE}`;
+  return undefined;
 }
 
 /** Dummy credentials for offline mode; never valid anywhere, which is the point. */
@@ -29,6 +51,7 @@ const OFFLINE_CREDENTIALS = { accessKey: "offline-mode-no-credentials", secretKe
  */
 export function accountProvider(scope: Construct, id: string, props: AccountProviderProps): AwsProvider {
   const { account, offline } = props;
+  const roleArn = assumedRoleArn(account, props.alias !== undefined);
   return new AwsProvider(scope, id, {
     region: props.region,
     alias: props.alias,
@@ -44,9 +67,7 @@ export function accountProvider(scope: Construct, id: string, props: AccountProv
       : {
           allowedAccountIds: [account.id],
           profile: account.profile,
-          assumeRole: account.roleArn
-            ? [{ roleArn: account.roleArn, sessionName: "ec2-access-guardrails" }]
-            : undefined,
+          assumeRole: roleArn ? [{ roleArn, sessionName: SESSION_NAME }] : undefined,
         }),
   });
 }

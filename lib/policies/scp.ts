@@ -56,30 +56,65 @@ export interface EiceGuardrailScpProps {
    * @default - none: the deny applies to every principal the SCP governs
    */
   readonly exemptPrincipalArns?: readonly string[];
+  /**
+   * Principals that deploy the private-access stack (a pipeline role, `OrganizationAccountAccessRole`):
+   * exempt from the endpoint management part of the deny only, so `cdktf deploy` and `cdktf destroy`
+   * of the stack that owns the endpoint keep working in an account the SCP governs. They stay denied
+   * OpenTunnel and key pushes: deploying an endpoint is not using it.
+   * @default - none: the SCP is one statement and governs deployers like everyone else
+   */
+  readonly deployerPrincipalArns?: readonly string[];
+}
+
+/** Actions a deployer needs to create, change, refresh (Describe) and delete an endpoint. */
+const DEPLOYER_ACTIONS: readonly string[] = [...ENDPOINT_MANAGEMENT, DESCRIBE_ENDPOINTS];
+
+/** `ArnNotLike aws:PrincipalArn` for a non-empty list, nothing otherwise. */
+function unlessPrincipal(arns: readonly string[]): Pick<PolicyStatement, "Condition"> {
+  // aws:PrincipalArn is the role ARN (not the assumed-role session ARN), so a role is named once; it is
+  // present in every request context, so the condition never fails open.
+  return arns.length > 0 ? { Condition: { ArnNotLike: { "aws:PrincipalArn": [...arns] } } } : {};
 }
 
 /**
- * The EICE/EIC guardrail SCP: one Deny statement on `Resource: "*"` with the variant's actions.
+ * The EICE/EIC guardrail SCP: Deny statements on `Resource: "*"` with the variant's actions.
+ * Without deployers, one statement (the article's shape). With deployers, the variant's endpoint
+ * management actions move to a second statement that also exempts the deployers, so the SCP still
+ * denies exactly the variant's actions to everyone else.
  * An SCP only filters: the accounts below still need an Allow (`FullAWSAccess`) at every level and
  * an identity policy that grants the action.
  */
 export function eiceGuardrailScp(props: EiceGuardrailScpProps): PolicyDocument {
   const exempt = props.exemptPrincipalArns ?? [];
-  const statement: PolicyStatement = {
-    Sid: "DenyEc2InstanceConnect",
-    Effect: "Deny",
-    Action: [...SCP_DENIED_ACTIONS[props.variant]],
-    Resource: "*",
-    // aws:PrincipalArn is the role ARN (not the assumed-role session ARN), so a break-glass role is
-    // named once; it is present in every request context, so the condition never fails open.
-    ...(exempt.length > 0 ? { Condition: { ArnNotLike: { "aws:PrincipalArn": [...exempt] } } } : {}),
-  };
-  const document = policy(statement);
-  // Only the exempt list can grow the document; say so rather than a generic size error.
+  const deployers = props.deployerPrincipalArns ?? [];
+  const denied = SCP_DENIED_ACTIONS[props.variant];
+  const management = denied.filter((action) => DEPLOYER_ACTIONS.includes(action));
+  const statements: PolicyStatement[] =
+    deployers.length === 0
+      ? [{ Sid: "DenyEc2InstanceConnect", Effect: "Deny", Action: [...denied], Resource: "*", ...unlessPrincipal(exempt) }]
+      : [
+          {
+            Sid: "DenyEc2InstanceConnect",
+            Effect: "Deny",
+            Action: denied.filter((action) => !management.includes(action)),
+            Resource: "*",
+            ...unlessPrincipal(exempt),
+          },
+          {
+            Sid: "DenyEndpointManagementExceptDeployers",
+            Effect: "Deny",
+            Action: management,
+            Resource: "*",
+            ...unlessPrincipal([...exempt, ...deployers]),
+          },
+        ];
+  const document = policy(...statements);
+  // Only the principal lists can grow the document; say so rather than a generic size error.
   const size = JSON.stringify(document).length;
   if (size > POLICY_SIZE_LIMITS.scp) {
+    const field = deployers.length > 0 ? "scp.exemptPrincipalArns and scp.deployerPrincipalArns" : "scp.exemptPrincipalArns";
     throw new Error(
-      `Invalid scp.exemptPrincipalArns (${exempt.length} ARNs): the ${props.variant} SCP would be ${size} characters and AWS accepts at most ${POLICY_SIZE_LIMITS.scp}. List fewer principals or use a wildcard such as arn:aws:iam::*:role/BreakGlass.`
+      `Invalid ${field} (${exempt.length + deployers.length} ARNs): the ${props.variant} SCP would be ${size} characters and AWS accepts at most ${POLICY_SIZE_LIMITS.scp}. List fewer principals or use a wildcard such as arn:aws:iam::*:role/BreakGlass.`
     );
   }
   return document;

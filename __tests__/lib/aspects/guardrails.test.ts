@@ -1,13 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, Aspects, TerraformStack, Testing } from "cdktf";
 import { defineStacks } from "../../../main";
 import { applyGuardrails, evaluateStack, GuardrailAspect } from "../../../lib/aspects/guardrails";
+import { iamNameClashes } from "../../../lib/aspects/iam-names";
 import { suppressGuardrail } from "../../../lib/aspects/suppressions";
-import { defaultConfig, resourcesOf, synthCached } from "../../helpers";
+import { defaultConfig, resourcesOf, synthCached, type TfJson } from "../../helpers";
 import { guardrailFixture } from "../../helpers/guardrails";
 
 const STACK_IDS = ["private-access", "org-guardrails", "ssm-instance-arn", "ssm-fixed-tag", "ssm-abac", "cross-account-s3", "audit"];
@@ -47,6 +49,52 @@ describe("guardrail pack on the project's stacks", () => {
       expect(Aspects.of(stack).all.filter((a) => a instanceof GuardrailAspect)).toHaveLength(1);
     }
     rmSync(app.outdir, { recursive: true, force: true });
+  });
+});
+
+describe("IAM names across stacks", () => {
+  const stacksOf = (result: { stacks: Record<string, TfJson> }) =>
+    Object.entries(result.stacks).map(([id, json]) => ({ id, json }));
+
+  test("the default configuration creates every literal IAM name once per account", () => {
+    expect(iamNameClashes(stacksOf(synthCached()))).toEqual([]);
+  });
+
+  test("the check is live on the written JSON: two ssm stacks with one user name clash in the workload account", () => {
+    const stacks = stacksOf(synthCached()).map(({ id, json }) => ({ id, json: JSON.parse(JSON.stringify(json)) as TfJson }));
+    const abac = stacks.find((s) => s.id === "ssm-abac")!;
+    for (const user of Object.values<Record<string, unknown>>(abac.json.resource!.aws_iam_user)) user.name = "TestUserA";
+    const clashes = iamNameClashes(stacks);
+    expect(clashes).toEqual([expect.objectContaining({ account: "111111111111", type: "aws_iam_user", name: "TestUserA" })]);
+    // Whichever comes second is reported, the other named as the first creator.
+    expect([clashes[0].stack, clashes[0].first.split(":")[0]].sort()).toEqual(["ssm-abac", "ssm-instance-arn"]);
+  });
+
+  /** Two stacks, each creating the user `name` through a provider pinned to `accounts[i]`. */
+  function twoStacks(accounts: [string, string]) {
+    const outdir = mkdtempSync(path.join(tmpdir(), "guardrails-iam-names-"));
+    const app = new App({ outdir });
+    accounts.forEach((account, i) => {
+      const stack = new TerraformStack(app, `stack-${i + 1}`);
+      new AwsProvider(stack, "Aws", { region: "eu-west-1", allowedAccountIds: [account] });
+      new IamUser(stack, "User", { name: "operator" });
+    });
+    applyGuardrails(app);
+    return { app, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+  }
+
+  test("synth fails when two stacks create one IAM name in one account, naming both and the fix", () => {
+    const { app, cleanup } = twoStacks(["111111111111", "111111111111"]);
+    expect(() => app.synth()).toThrow(
+      /\[stack-2\/User\] \[IAM_NAME_UNIQUE_PER_ACCOUNT\] aws_iam_user "operator" is also created by stack-1:aws_iam_user\.User in account 111111111111.*EntityAlreadyExists/,
+    );
+    cleanup();
+  });
+
+  test("the same name in two accounts is fine", () => {
+    const { app, cleanup } = twoStacks(["111111111111", "222222222222"]);
+    expect(() => app.synth()).not.toThrow();
+    cleanup();
   });
 });
 

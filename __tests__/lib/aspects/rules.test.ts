@@ -6,12 +6,15 @@ import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamGroupPolicyAttachment } from "@cdktf/provider-aws/lib/iam-group-policy-attachment";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamPolicyAttachment } from "@cdktf/provider-aws/lib/iam-policy-attachment";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamUserPolicy } from "@cdktf/provider-aws/lib/iam-user-policy";
+import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamUserPolicyAttachment } from "@cdktf/provider-aws/lib/iam-user-policy-attachment";
 import { Instance, type InstanceConfig } from "@cdktf/provider-aws/lib/instance";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-policy";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3AccountPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-account-public-access-block";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
@@ -89,6 +92,13 @@ const adminPolicy = (statement: Partial<PolicyStatement>) =>
 const trail = (multiRegion: boolean | undefined, validation: boolean | undefined): Build => (stack) =>
   new Cloudtrail(stack, "Trail", { name: "trail", s3BucketName: "logs", isMultiRegionTrail: multiRegion, enableLogFileValidation: validation });
 
+const trustEc2 = toPolicyJson(policy({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }));
+/** A role created through a second provider whose default tags are `defaultTags`. */
+const roleUnderDefaultTags = (defaultTags: Record<string, string>): Build => (stack) => {
+  const tagged = new AwsProvider(stack, "Tagged", { region: "eu-west-1", alias: "tagged", defaultTags: [{ tags: defaultTags }] });
+  new IamRole(stack, "Role", { name: "r", assumeRolePolicy: trustEc2, provider: tagged });
+};
+
 /** [rule id, what the fixture holds, fixture] */
 const compliant: Array<[string, string, Build]> = [
   ["EC2_NO_PUBLIC_IP", "an instance with associate_public_ip_address = false", (s) => instance(s)],
@@ -135,6 +145,10 @@ const compliant: Array<[string, string, Build]> = [
   ["IAM_NO_ADMIN_STAR", "a policy denying *:*", (s) => new IamPolicy(s, "Policy", { policy: adminPolicy({ Effect: "Deny" }) })],
   ["IAM_NO_ADMIN_STAR", "an SCP shaped like FullAWSAccess (SCPs only filter)", (s) =>
     new OrganizationsPolicy(s, "Scp", { name: "full", content: adminPolicy({}) })],
+  ["TAGS_VALID", "an IAM user tagged with every character IAM allows", (s) =>
+    new IamUser(s, "User", { name: "u", tags: { "Purpose_1 .:/=+-@": "demo - no policies: granted by/the bucket=policy+ é @x" } })],
+  ["TAGS_VALID", "an instance tag with a comma (EC2 accepts it; IAM would not)", (s) => instance(s, { tags: { Note: "a, b" } })],
+  ["TAGS_VALID", "an IAM role under default tags IAM accepts", roleUnderDefaultTags({ Project: "test", ManagedBy: "ec2-access-guardrails" })],
   ["VPC_FLOW_LOGS_ENABLED", "a VPC with a flow log", (s) => {
     const vpc = new Vpc(s, "Vpc", { cidrBlock: "10.0.0.0/16" });
     new FlowLog(s, "FlowLog", { vpcId: vpc.id, trafficType: "ALL", logDestination: "arn:aws:s3:::logs", logDestinationType: "s3" });
@@ -196,6 +210,14 @@ const nonCompliant: Array<[string, string, Build, string]> = [
         { Effect: "Allow", Action: ["*"], Resource: ["*"] },
       )),
     }), "RolePolicy"],
+  ["TAGS_VALID", "an IAM user whose tag value has a comma (CreateUser fails)", (s) =>
+    new IamUser(s, "User", { name: "u", tags: { Purpose: "demonstration: no IAM policies, granted by the bucket policy" } }), "User"],
+  ["TAGS_VALID", "an IAM role whose provider's default tag has a comma", roleUnderDefaultTags({ Owner: "platform, security" }), "Role"],
+  ["TAGS_VALID", "a tag key with the reserved aws: prefix", (s) => instance(s, { tags: { "aws:owner": "me" } }), "Instance"],
+  ["TAGS_VALID", "a tag value of 257 characters", (s) => instance(s, { tags: { Note: "x".repeat(257) } }), "Instance"],
+  ["TAGS_VALID", "a tag key of 129 characters", (s) => instance(s, { tags: { ["k".repeat(129)]: "v" } }), "Instance"],
+  ["TAGS_VALID", "51 tags on one resource", (s) =>
+    instance(s, { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`Tag${i}`, "v"])) }), "Instance"],
   ["VPC_FLOW_LOGS_ENABLED", "a VPC without a flow log", (s) => new Vpc(s, "Vpc", { cidrBlock: "10.0.0.0/16" }), "Vpc"],
   ["VPC_FLOW_LOGS_ENABLED", "a VPC whose only flow log watches another VPC", (s) => {
     new Vpc(s, "Vpc", { cidrBlock: "10.0.0.0/16" });

@@ -59,7 +59,10 @@ const bucketName = fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/).filter
 const ouId = fc.stringMatching(/^ou-[0-9a-z]{4}-[a-z0-9]{8}$/);
 const rootId = fc.stringMatching(/^r-[0-9a-z]{4}$/);
 const osUser = fc.stringMatching(/^[a-z_][a-z0-9_-]{0,15}$/);
-const iamUserName = fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,32}$/);
+const iamUserName = fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,54}$/);
+const principalArn = fc
+  .tuple(fc.oneof(accountId, fc.constant("*")), fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,32}$/))
+  .map(([account, role]) => `arn:aws:iam::${account}:role/${role}`);
 
 const validConfig: fc.Arbitrary<Raw> = fc
   .record({
@@ -82,6 +85,7 @@ const validConfig: fc.Arbitrary<Raw> = fc
     scp: fc.record({
       variant: fc.constantFrom(...SCP_VARIANTS),
       targetIds: fc.uniqueArray(fc.oneof(ouId, rootId), { maxLength: 2 }),
+      deployerPrincipalArns: fc.uniqueArray(principalArn, { maxLength: 2 }),
     }),
     userName: iamUserName,
     logRetentionDays: fc.constantFrom(...LOG_RETENTION_DAYS),
@@ -159,7 +163,8 @@ const notOneOf = (allowed: readonly string[]) =>
   fc.oneof(wrongType("string"), fc.string({ maxLength: 12 }).filter((s) => !allowed.includes(s)), fc.constant("deny-all"));
 const badScpTarget = fc.oneof(wrongType("string"), fc.constantFrom("ou-123", "r-", "12345", "OU-ABCD-12345678", "root", "ou-abcd-1234567"));
 const badOsUser = fc.oneof(wrongType("string"), fc.constantFrom("Root", "1abc", "a b", "x".repeat(33), ""));
-const badUserName = fc.oneof(wrongType("string"), fc.constantFrom("", "a b", "user#1", "u".repeat(65), "名前"));
+const badUserName = fc.oneof(wrongType("string"), fc.constantFrom("", "a b", "user#1", "u".repeat(55), "u".repeat(65), "名前"));
+const badPrincipalArn = fc.oneof(wrongType("string"), fc.constantFrom("BreakGlass", "arn:aws:iam::1234:role/x", "arn:aws:s3:::bucket", "arn:aws:iam::*:role/a b", ""));
 const unknownKey = fc
   .stringMatching(/^[a-z][a-zA-Z]{2,10}$/)
   .filter((k) => !KNOWN_KEYS.has(k));
@@ -167,7 +172,7 @@ const KNOWN_KEYS = new Set([
   "region", "project", "accounts", "network", "instance", "eice", "privateAccess", "scp", "ssm", "crossAccount", "audit",
   "workload", "management", "data", "id", "profile", "roleArn", "vpcCidr", "natGateways", "flowLogRetentionDays", "type",
   "amiSsmParameter", "amiId", "preserveClientIp", "ports", "maxTunnelDurationSeconds", "osUsers", "allowedBuckets", "variant",
-  "targetIds", "attachedPolicyCounts", "exemptPrincipalArns", "userName", "targetInstanceIds", "createAccessKey", "pgpKey",
+  "targetIds", "attachedPolicyCounts", "exemptPrincipalArns", "deployerPrincipalArns", "userName", "targetInstanceIds", "createAccessKey", "pgpKey",
   "approvedBuckets", "alarmEmail", "logRetentionDays",
 ]);
 
@@ -238,7 +243,9 @@ const conflicts: Array<fc.Arbitrary<Mutation>> = [
       apply: (config) => {
         const account = config.accounts[name];
         account.profile = "deployer";
-        account.roleArn = `arn:aws:iam::${/^\d{12}$/.test(String(account.id)) ? account.id : "111111111111"}:role/Deployer`;
+        // The id may itself be mutated, even into a null-prototype object that String() cannot print.
+        const id = typeof account.id === "string" && /^\d{12}$/.test(account.id) ? account.id : "111111111111";
+        account.roleArn = `arn:aws:iam::${id}:role/Deployer`;
         return `accounts.${name}.roleArn`;
       },
     }),
@@ -293,6 +300,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setElement("scp.targetIds", badScpTarget),
   duplicate("scp.targetIds", "r-ab12"),
   setField("ssm.userName", badUserName),
+  setElement("scp.deployerPrincipalArns", badPrincipalArn),
+  duplicate("scp.deployerPrincipalArns", "arn:aws:iam::*:role/Deployer"),
   setField("audit.logRetentionDays", badRetention),
   setField("audit.alarmEmail", fc.oneof(wrongType("string"), fc.constantFrom("not-an-email", "a@b", "@x.io", "a b@x.io"))),
   ...["", "network", "eice", "scp", "accounts", "accounts.workload", "crossAccount"].map(unknownKeyIn),

@@ -32,6 +32,7 @@ describe("configuration schema", () => {
     ["duplicate ports", (c: any) => (c.eice.ports = [22, 22]), "Invalid eice.ports [22,22]: list each of TCP ports once (duplicates found)."],
     ["an unknown key", (c: any) => (c.network.cidr = "10.0.0.0/16"), "Unknown field network.cidr: remove it or correct its spelling (unknown fields are rejected)."],
     ["profile and roleArn together", (c: any) => Object.assign(c.accounts.data, { profile: "p", roleArn: "arn:aws:iam::333333333333:role/D" }), 'Invalid accounts.data.roleArn "arn:aws:iam::333333333333:role/D": set either profile or roleArn, not both.'],
+    ["an ssm.userName too long for the suffixed users of the other patterns", (c: any) => (c.ssm.userName = "u".repeat(55)), `Invalid ssm.userName "${"u".repeat(55)}": use an IAM user name of 1-54 letters, digits, + = , . @ _ - (ssm-fixed-tag and ssm-abac append _fixed-tag and _abac).`],
     ["a tag value with forbidden characters", (c: any) => (c.project = "a<b>"), 'Invalid project "a<b>": use a tag value of 1-256 letters, digits, spaces or _ . : / = + - @.'],
   ])("rejects %s", (_what, edit, expected) => {
     expect(problems(edit)).toEqual([expected]);

@@ -75,6 +75,17 @@ describe("scp configuration", () => {
     expect(problemsWithScp({ targetIds: [], exemptPrincipalArns: [arn] })).toEqual([]);
   });
 
+  test("accepts deployer principals, defaulting to none", () => {
+    expect(problemsWithScp({ targetIds: [], deployerPrincipalArns: ["arn:aws:iam::*:role/OrganizationAccountAccessRole"] })).toEqual([]);
+  });
+
+  test.each([
+    ["a bare role name", ["Deployer"], 'Invalid scp.deployerPrincipalArns[0] "Deployer": use an IAM principal ARN such as arn:aws:iam::*:role/OrganizationAccountAccessRole.'],
+    ["a repeated ARN", ["arn:aws:iam::*:role/D", "arn:aws:iam::*:role/D"], 'Invalid scp.deployerPrincipalArns ["arn:aws:iam::*:role/D","arn:aws:iam::*:role/D"]: list each of principal ARNs once (duplicates found).'],
+  ])("rejects %s as deployer principals", (_kind, deployerPrincipalArns, message) => {
+    expect(problemsWithScp({ targetIds: [], deployerPrincipalArns })).toEqual([message]);
+  });
+
   test("rejects a bare role name as an exempt principal: ArnNotLike needs an ARN", () => {
     expect(problemsWithScp({ targetIds: [], exemptPrincipalArns: ["BreakGlass"] })).toEqual([
       'Invalid scp.exemptPrincipalArns[0] "BreakGlass": use an IAM principal ARN such as arn:aws:iam::*:role/BreakGlass.',

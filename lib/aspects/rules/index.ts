@@ -13,6 +13,7 @@ import { S3_DEFAULT_ENCRYPTION } from "./s3-default-encryption";
 import { S3_PUBLIC_ACCESS_BLOCKED } from "./s3-public-access-blocked";
 import { S3_TLS_ONLY } from "./s3-tls-only";
 import { S3_VERSIONING_ENABLED } from "./s3-versioning-enabled";
+import { TAGS_VALID } from "./tags-valid";
 import { VPC_FLOW_LOGS_ENABLED } from "./vpc-flow-logs-enabled";
 
 /** The guardrail pack applied to every stack (README "Guardrails" lists them). */
@@ -32,6 +33,7 @@ export const GUARDRAIL_RULES: readonly Rule[] = [
   IAM_NO_USER_POLICIES,
   IAM_NO_ADMIN_STAR,
   VPC_FLOW_LOGS_ENABLED,
+  TAGS_VALID,
 ];
 
 export {
@@ -49,5 +51,6 @@ export {
   S3_PUBLIC_ACCESS_BLOCKED,
   S3_TLS_ONLY,
   S3_VERSIONING_ENABLED,
+  TAGS_VALID,
   VPC_FLOW_LOGS_ENABLED,
 };
