@@ -22,6 +22,23 @@ export interface SynthResult {
   readonly stacks: Record<string, TfJson>;
   /** Error/warning annotations per stack, as recorded in the manifest. */
   readonly annotations: Record<string, Array<{ level: string; message: string; constructPath: string }>>;
+  /** The synthesized `manifest.json` as written: stack dependencies, working directories. */
+  readonly manifest: Manifest;
+}
+
+/** The parts of cdktf's `manifest.json` the tests read. */
+export interface Manifest {
+  readonly stacks: Record<
+    string,
+    {
+      readonly name: string;
+      readonly dependencies: string[];
+      readonly workingDirectory: string;
+      readonly synthesizedStackPath: string;
+      readonly annotations?: SynthResult["annotations"][string];
+    }
+  >;
+  readonly [key: string]: unknown;
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -56,17 +73,15 @@ export function synthApp(settings: Partial<Settings> = {}, keep = false): SynthR
   const app = new App({ outdir });
   defineStacks(app, full);
   app.synth();
-  const manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  const manifest: Manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8"));
   const stacks: Record<string, TfJson> = {};
   const annotations: SynthResult["annotations"] = {};
-  for (const [id, entry] of Object.entries<{ synthesizedStackPath: string; annotations: SynthResult["annotations"][string] }>(
-    manifest.stacks,
-  )) {
+  for (const [id, entry] of Object.entries(manifest.stacks)) {
     stacks[id] = JSON.parse(readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8"));
     annotations[id] = entry.annotations ?? [];
   }
   if (!keep) rmSync(outdir, { recursive: true, force: true });
-  return { outdir, stacks, annotations };
+  return { outdir, stacks, annotations, manifest };
 }
 
 const cache = new Map<string, SynthResult>();
