@@ -104,7 +104,8 @@ const accountSchema = z
       });
     }
     const roleAccount = account.roleArn ? ROLE_ARN.exec(account.roleArn)?.[1] : undefined;
-    if (roleAccount !== undefined && roleAccount !== account.id) {
+    // Only against a string id: an invalid id has its own error, and `{"toString": 1}` cannot be printed.
+    if (roleAccount !== undefined && typeof account.id === "string" && roleAccount !== account.id) {
       ctx.addIssue({
         code: "custom",
         path: ["roleArn"],

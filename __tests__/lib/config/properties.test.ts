@@ -238,7 +238,9 @@ const conflicts: Array<fc.Arbitrary<Mutation>> = [
       apply: (config) => {
         const account = config.accounts[name];
         account.profile = "deployer";
-        account.roleArn = `arn:aws:iam::${/^\d{12}$/.test(String(account.id)) ? account.id : "111111111111"}:role/Deployer`;
+        // typeof first: fc.dictionary may build null-prototype objects, which String() cannot convert.
+        const id = typeof account.id === "string" && /^\d{12}$/.test(account.id) ? account.id : "111111111111";
+        account.roleArn = `arn:aws:iam::${id}:role/Deployer`;
         return `accounts.${name}.roleArn`;
       },
     }),
