@@ -11,6 +11,7 @@ import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { suppressGuardrail } from "../lib/aspects/suppressions";
 import { AUDIT_EVENTS, AUDIT_METRIC_NAMESPACE } from "../lib/audit/metric-filters";
 import type { Config } from "../lib/config";
 import { accountProvider } from "../lib/constructs/account-provider";
@@ -55,6 +56,9 @@ export class AuditStack extends TerraformStack {
     const { region } = config;
     const accountId = config.accounts.workload.id;
     const location: TrailLocation = { region, accountId, trailName: TRAIL_NAME };
+    // Evidence survives `cdktf destroy audit` unless the configuration says the account is throwaway:
+    // prevent_destroy makes Terraform refuse the whole destroy plan before it deletes anything.
+    const retainEvidence = !config.audit.allowDestroy;
 
     accountProvider(this, "Aws", { account: config.accounts.workload, region, offline, project: config.project });
 
@@ -63,6 +67,8 @@ export class AuditStack extends TerraformStack {
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: toPolicyJson(auditKeyPolicy({ ...location, logGroupName: AUDIT_LOG_GROUP_NAME })),
+      // A key scheduled for deletion takes every log file and log event it encrypted with it.
+      lifecycle: retainEvidence ? { preventDestroy: true } : undefined,
     });
     new KmsAlias(this, "AuditKeyAlias", { name: "alias/ec2-access-guardrails-audit", targetKeyId: this.key.keyId });
 
@@ -70,18 +76,25 @@ export class AuditStack extends TerraformStack {
       bucketPrefix: "ec2-access-guardrails-trail-",
       kmsKeyArn: this.key.arn,
       grants: (bucketArn) => cloudTrailBucketGrants(bucketArn, location),
+      // Also on the policy, encryption and public access block: a destroy never strips the locks first.
+      preventDestroy: retainEvidence,
+      // Never force_destroy, even with audit.allowDestroy: deleting log files stays a deliberate step.
+      forceDestroy: false,
     });
 
     this.logGroup = new CloudwatchLogGroup(this, "TrailLogGroup", {
       name: AUDIT_LOG_GROUP_NAME,
       retentionInDays: config.audit.logRetentionDays,
       kmsKeyId: this.key.arn,
+      // Destroy forgets the group instead of deleting it and its events (provider 5.x `skip_destroy`).
+      skipDestroy: retainEvidence,
     });
 
     const deliveryRole = new IamRole(this, "TrailToLogsRole", {
       namePrefix: "ec2-access-guardrails-trail-",
       description: "Lets the ec2-access-guardrails trail write to its CloudWatch Logs group",
-      assumeRolePolicy: toPolicyJson(cloudTrailLogsTrustPolicy(location)),
+      // No source conditions: AWS does not support them on this role (see cloudTrailLogsTrustPolicy).
+      assumeRolePolicy: toPolicyJson(cloudTrailLogsTrustPolicy()),
     });
     const deliveryPolicy = new IamRolePolicy(this, "TrailToLogsPolicy", {
       role: deliveryRole.id,
@@ -102,6 +115,13 @@ export class AuditStack extends TerraformStack {
       // CloudTrail checks the bucket policy and the role when the trail is created.
       dependsOn: [this.bucket.policy, deliveryPolicy],
     });
+
+    if (!retainEvidence) {
+      const reason = "audit.allowDestroy is true: a throwaway demo account whose audit evidence may be destroyed.";
+      for (const resource of [this.key, this.bucket.bucket, this.logGroup]) {
+        suppressGuardrail(resource, "CLOUDTRAIL_EVIDENCE_RETAINED", reason);
+      }
+    }
 
     this.topic = new SnsTopic(this, "AlarmTopic", {
       name: "ec2-access-guardrails-alarms",

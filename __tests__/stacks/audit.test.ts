@@ -1,5 +1,8 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { TerraformStack, Testing } from "cdktf";
+import { evaluateStack } from "../../lib/aspects/guardrails";
+import { LockedBucket } from "../../lib/constructs/locked-bucket";
 import {
   asList,
   onlyResource,
@@ -9,6 +12,7 @@ import {
   resourcesOf,
   stackJson,
   statement,
+  synthCached,
   testConfig,
   type TfJson,
 } from "../helpers";
@@ -176,18 +180,20 @@ describe("audit", () => {
       expect(onlyResource(audit(), "aws_cloudwatch_log_group").retention_in_days).toBe(365);
     });
 
-    test("is written by a role only this trail can assume, only into its streams", () => {
+    test("is written by a role CloudTrail assumes without source conditions, only into its streams", () => {
       const stack = audit();
       const trust = parsePolicy(onlyResource(stack, "aws_iam_role").assume_role_policy);
+      // AWS does not support aws:SourceArn / aws:SourceAccount on this role and CreateTrail fails on them
+      // (CloudTrail User Guide, "Role policy document for CloudTrail to use CloudWatch Logs").
       expect(trust.Statement).toEqual([
         {
-          Sid: "CloudTrailAssumesForThisTrail",
+          Sid: "CloudTrailAssumesTheRole",
           Effect: "Allow",
           Principal: { Service: "cloudtrail.amazonaws.com" },
           Action: "sts:AssumeRole",
-          Condition: { StringEquals: { "aws:SourceArn": TRAIL_ARN } },
         },
       ]);
+      expect(trust.Statement.every((s) => s.Condition === undefined)).toBe(true);
       const delivery = parsePolicy(onlyResource(stack, "aws_iam_role_policy").policy);
       expect(delivery.Statement).toEqual([
         {
@@ -197,6 +203,73 @@ describe("audit", () => {
           Resource: `${refTo(stack, "aws_cloudwatch_log_group", "TrailLogGroup", "arn")}:log-stream:*`,
         },
       ]);
+    });
+  });
+
+  describe("evidence on destroy", () => {
+    const allowDestroy = (): TfJson => stackJson("audit", { config: testConfig({ audit: { allowDestroy: true } }) });
+    const lifecycle = (resource: Record<string, unknown>) => resource.lifecycle as { prevent_destroy?: boolean } | undefined;
+    /** Every resource of the trail bucket (the bucket and each one holding its protection). */
+    const bucketParts = (stack: TfJson) =>
+      [
+        "aws_s3_bucket",
+        "aws_s3_bucket_public_access_block",
+        "aws_s3_bucket_ownership_controls",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "aws_s3_bucket_versioning",
+        "aws_s3_bucket_policy",
+      ].map((type) => [type, onlyResource(stack, type)] as const);
+
+    test("by default the trail bucket and every resource holding its protection refuse destroy", () => {
+      for (const [type, resource] of bucketParts(audit())) {
+        expect({ type, lifecycle: lifecycle(resource) }).toEqual({ type, lifecycle: { prevent_destroy: true } });
+      }
+    });
+
+    test("by default the audit key refuses destroy (its deletion would make every log file unreadable)", () => {
+      expect(lifecycle(onlyResource(audit(), "aws_kms_key"))).toEqual({ prevent_destroy: true });
+    });
+
+    test("by default destroy forgets the log group instead of deleting its events", () => {
+      expect(onlyResource(audit(), "aws_cloudwatch_log_group").skip_destroy).toBe(true);
+    });
+
+    test("with audit.allowDestroy nothing refuses destroy and the log group is deleted", () => {
+      const stack = allowDestroy();
+      for (const [type, resource] of [...bucketParts(stack), ["aws_kms_key", onlyResource(stack, "aws_kms_key")] as const]) {
+        expect({ type, lifecycle: lifecycle(resource) }).toEqual({ type, lifecycle: undefined });
+      }
+      expect(onlyResource(stack, "aws_cloudwatch_log_group").skip_destroy).toBe(false);
+    });
+
+    test.each([
+      ["the default configuration", audit],
+      ["audit.allowDestroy", allowDestroy],
+    ])("with %s the trail bucket is never force-destroyed", (_what, stack) => {
+      expect(onlyResource(stack(), "aws_s3_bucket").force_destroy).toBe(false);
+    });
+
+    test("with audit.allowDestroy the evidence rule is suppressed on exactly the bucket, key and log group, with the reason", () => {
+      const findings = evaluateStack("audit", allowDestroy());
+      expect(findings.map((f) => [f.ruleId, f.address.split(".")[0], f.suppressedBecause])).toEqual(
+        ["aws_cloudwatch_log_group", "aws_kms_key", "aws_s3_bucket"].map((type) => [
+          "CLOUDTRAIL_EVIDENCE_RETAINED",
+          type,
+          "audit.allowDestroy is true: a throwaway demo account whose audit evidence may be destroyed.",
+        ])
+      );
+    });
+
+    test("a LockedBucket refuses preventDestroy together with forceDestroy", () => {
+      const stack = new TerraformStack(Testing.app(), "fixture");
+      expect(() => new LockedBucket(stack, "Evidence", { bucketPrefix: "evidence-", preventDestroy: true, forceDestroy: true })).toThrow(
+        "LockedBucket fixture/Evidence: preventDestroy and forceDestroy contradict each other; a bucket kept for evidence is never emptied by destroy. Set at most one of them.",
+      );
+    });
+
+    test("with audit.allowDestroy the stack still synthesizes without error annotations", () => {
+      const { annotations } = synthCached({ config: testConfig({ audit: { allowDestroy: true } }) });
+      expect(annotations.audit.filter((a) => a.level === "@cdktf/error")).toEqual([]);
     });
   });
 

@@ -289,10 +289,13 @@ export const configSchema = z
                 error: `use one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs retention periods)`,
               })
               .default(365),
+            // Off: the trail bucket, its key and the log group survive `cdktf destroy audit` (evidence).
+            // On only for throwaway demo accounts; the bucket is still never force-destroyed.
+            allowDestroy: z.boolean({ error: "use true or false" }).default(false),
           },
           { error: "use an object" },
         )
-        .default({ logRetentionDays: 365 }),
+        .default({ logRetentionDays: 365, allowDestroy: false }),
     },
     { error: "use a JSON object" },
   )

@@ -30,6 +30,16 @@ export interface LockedBucketProps {
    */
   readonly forceDestroy?: boolean;
   /**
+   * Make Terraform refuse any plan that would destroy the bucket or a resource holding its protection
+   * (public access block, ownership controls, encryption, versioning, policy): `lifecycle {
+   * prevent_destroy = true }` on each. For buckets that hold evidence. A destroy plan that includes one of
+   * them fails at plan time, before anything is deleted; a `-target`ed destroy of the policy or the
+   * encryption fails the same way instead of stripping the bucket's locks. Cannot be combined with
+   * `forceDestroy`.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+  /**
    * Provider to create the bucket with, for stacks that span two accounts.
    * @default - the stack's default provider
    */
@@ -47,10 +57,19 @@ export class LockedBucket extends Construct {
   constructor(scope: Construct, id: string, props: LockedBucketProps) {
     super(scope, id);
     const provider = props.provider;
+    const preventDestroy = props.preventDestroy ?? false;
+    if (preventDestroy && props.forceDestroy) {
+      throw new Error(
+        `LockedBucket ${this.node.path}: preventDestroy and forceDestroy contradict each other; a bucket kept for evidence is never emptied by destroy. Set at most one of them.`,
+      );
+    }
+    // Only when asked: an absent lifecycle block leaves the other stacks' JSON as it was.
+    const lifecycle = preventDestroy ? { preventDestroy: true } : undefined;
 
     this.bucket = new S3Bucket(this, "Bucket", {
       bucketPrefix: props.bucketPrefix,
       forceDestroy: props.forceDestroy ?? false,
+      lifecycle,
       provider,
     });
     const publicAccessBlock = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {
@@ -59,11 +78,13 @@ export class LockedBucket extends Construct {
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
+      lifecycle,
       provider,
     });
     new S3BucketOwnershipControls(this, "OwnershipControls", {
       bucket: this.bucket.id,
       rule: { objectOwnership: "BucketOwnerEnforced" },
+      lifecycle,
       provider,
     });
     new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
@@ -76,11 +97,13 @@ export class LockedBucket extends Construct {
           bucketKeyEnabled: props.kmsKeyArn !== undefined,
         },
       ],
+      lifecycle,
       provider,
     });
     new S3BucketVersioningA(this, "Versioning", {
       bucket: this.bucket.id,
       versioningConfiguration: { status: "Enabled" },
+      lifecycle,
       provider,
     });
     this.policy = new S3BucketPolicy(this, "Policy", {
@@ -88,6 +111,7 @@ export class LockedBucket extends Construct {
       policy: toPolicyJson(lockedBucketPolicy(this.bucket.arn, props.grants?.(this.bucket.arn) ?? [])),
       // S3 rejects a policy put while the public access block is still being applied.
       dependsOn: [publicAccessBlock],
+      lifecycle,
       provider,
     });
   }

@@ -127,14 +127,23 @@ export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
   );
 }
 
-/** Trust policy of the role CloudTrail uses to write to CloudWatch Logs: this trail only. */
-export function cloudTrailLogsTrustPolicy(trail: TrailLocation): PolicyDocument {
+/**
+ * Trust policy of the role CloudTrail uses to write to CloudWatch Logs: the service principal, plainly.
+ * No `aws:SourceArn` / `aws:SourceAccount` here: AWS documents that confused deputy prevention "is not
+ * applicable to the role policy for CloudWatch Logs monitoring" and that it "doesn't support" those keys
+ * (CloudTrail User Guide, "Role policy document for CloudTrail to use CloudWatch Logs for monitoring",
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html).
+ * CreateTrail checks that it can assume the role, so a source condition fails the apply. The source
+ * conditions stay where they hold: the trail bucket's and the audit key's policies. What the role may
+ * do is limited to the one log group (`cloudTrailLogsDeliveryPolicy`).
+ * The guardrail CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION keeps them from coming back.
+ */
+export function cloudTrailLogsTrustPolicy(): PolicyDocument {
   return policy({
-    Sid: "CloudTrailAssumesForThisTrail",
+    Sid: "CloudTrailAssumesTheRole",
     Effect: "Allow",
     Principal: CLOUDTRAIL,
     Action: "sts:AssumeRole",
-    Condition: { StringEquals: { "aws:SourceArn": trailArn(trail) } },
   });
 }
 

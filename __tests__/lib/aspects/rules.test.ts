@@ -1,4 +1,5 @@
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EbsEncryptionByDefault } from "@cdktf/provider-aws/lib/ebs-encryption-by-default";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { Ec2InstanceConnectEndpoint } from "@cdktf/provider-aws/lib/ec2-instance-connect-endpoint";
@@ -12,6 +13,7 @@ import { IamUserPolicy } from "@cdktf/provider-aws/lib/iam-user-policy";
 import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import { IamUserPolicyAttachment } from "@cdktf/provider-aws/lib/iam-user-policy-attachment";
 import { Instance, type InstanceConfig } from "@cdktf/provider-aws/lib/instance";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -99,6 +101,49 @@ const roleUnderDefaultTags = (defaultTags: Record<string, string>): Build => (st
   new IamRole(stack, "Role", { name: "r", assumeRolePolicy: trustEc2, provider: tagged });
 };
 
+interface TrailEvidence {
+  readonly bucket?: { readonly preventDestroy?: boolean; readonly forceDestroy?: boolean };
+  readonly keyPreventDestroy?: boolean;
+  readonly logGroup?: { readonly skipDestroy?: boolean; readonly preventDestroy?: boolean };
+  /** Condition of the delivery role's trust statement. */
+  readonly trustCondition?: PolicyStatement["Condition"];
+  /** Name the bucket by its literal name instead of a reference. */
+  readonly literalBucketName?: boolean;
+}
+
+/** A trail with its bucket, key, log group and delivery role, each kept on destroy unless `parts` says otherwise. */
+const trailWithEvidence = (parts: TrailEvidence = {}): Build => (stack) => {
+  const lifecycle = (prevent: boolean | undefined) => (prevent === false ? undefined : { preventDestroy: true });
+  const b = new S3Bucket(stack, "TrailBucket", {
+    bucket: "trail-evidence",
+    forceDestroy: parts.bucket?.forceDestroy,
+    lifecycle: lifecycle(parts.bucket?.preventDestroy),
+  });
+  const key = new KmsKey(stack, "TrailKey", { lifecycle: lifecycle(parts.keyPreventDestroy) });
+  const logGroup = new CloudwatchLogGroup(stack, "TrailLogGroup", {
+    name: "/aws/cloudtrail/fixture",
+    skipDestroy: parts.logGroup?.skipDestroy ?? true,
+    lifecycle: parts.logGroup?.preventDestroy ? { preventDestroy: true } : undefined,
+  });
+  const role = new IamRole(stack, "TrailRole", {
+    assumeRolePolicy: toPolicyJson(policy({
+      Effect: "Allow",
+      Principal: { Service: "cloudtrail.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      ...(parts.trustCondition ? { Condition: parts.trustCondition } : {}),
+    })),
+  });
+  new Cloudtrail(stack, "Trail", {
+    name: "trail",
+    s3BucketName: parts.literalBucketName ? "trail-evidence" : b.bucket,
+    kmsKeyId: key.arn,
+    cloudWatchLogsGroupArn: `${logGroup.arn}:*`,
+    cloudWatchLogsRoleArn: role.arn,
+    isMultiRegionTrail: true,
+    enableLogFileValidation: true,
+  });
+};
+
 /** [rule id, what the fixture holds, fixture] */
 const compliant: Array<[string, string, Build]> = [
   ["EC2_NO_PUBLIC_IP", "an instance with associate_public_ip_address = false", (s) => instance(s)],
@@ -136,6 +181,26 @@ const compliant: Array<[string, string, Build]> = [
   ["S3_DEFAULT_ENCRYPTION", "a LockedBucket with a KMS key", (s) => new LockedBucket(s, "Locked", { bucketPrefix: "locked-", kmsKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/abc" })],
   ["CLOUDTRAIL_MULTI_REGION", "a multi-region trail", trail(true, true)],
   ["CLOUDTRAIL_LOG_VALIDATION", "a trail with log file validation", trail(true, true)],
+  ["CLOUDTRAIL_EVIDENCE_RETAINED", "a trail whose bucket and key prevent destroy and whose log group skips it", trailWithEvidence()],
+  ["CLOUDTRAIL_EVIDENCE_RETAINED", "a trail whose log group prevents destroy instead of skipping it", trailWithEvidence({ logGroup: { skipDestroy: false, preventDestroy: true } })],
+  ["CLOUDTRAIL_EVIDENCE_RETAINED", "a bucket, key and log group no trail uses", (s) => {
+    new S3Bucket(s, "Bucket", { bucketPrefix: "scratch-" });
+    new KmsKey(s, "Key", {});
+    new CloudwatchLogGroup(s, "LogGroup", { name: "/scratch" });
+  }],
+  ["CLOUDTRAIL_BUCKET_NO_FORCE_DESTROY", "a trail bucket with force_destroy = false", trailWithEvidence({ bucket: { forceDestroy: false } })],
+  ["CLOUDTRAIL_BUCKET_NO_FORCE_DESTROY", "a force-destroy bucket no trail writes to", (s) =>
+    new S3Bucket(s, "Bucket", { bucketPrefix: "scratch-", forceDestroy: true })],
+  ["CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION", "a delivery role trusting cloudtrail.amazonaws.com plainly", trailWithEvidence()],
+  ["CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION", "a role with aws:SourceArn that no trail delivers through", (s) =>
+    new IamRole(s, "FlowLogRole", {
+      assumeRolePolicy: toPolicyJson(policy({
+        Effect: "Allow",
+        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+      })),
+    })],
   ["IAM_NO_USER_POLICIES", "a policy attached to a group", (s) =>
     new IamGroupPolicyAttachment(s, "GroupAttachment", { group: "operators", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" })],
   ["IAM_NO_USER_POLICIES", "an aws_iam_policy_attachment to groups and roles only", (s) =>
@@ -195,6 +260,17 @@ const nonCompliant: Array<[string, string, Build, string]> = [
   ["S3_DEFAULT_ENCRYPTION", "a bucket without an encryption configuration", (s) => bucket(s, { encryption: false }), "Bucket"],
   ["CLOUDTRAIL_MULTI_REGION", "a single-region trail", trail(false, true), "Trail"],
   ["CLOUDTRAIL_LOG_VALIDATION", "a trail leaving log file validation unset", trail(true, undefined), "Trail"],
+  ["CLOUDTRAIL_EVIDENCE_RETAINED", "a trail bucket without prevent_destroy", trailWithEvidence({ bucket: { preventDestroy: false } }), "TrailBucket"],
+  ["CLOUDTRAIL_EVIDENCE_RETAINED", "a trail bucket named literally, without prevent_destroy", trailWithEvidence({ bucket: { preventDestroy: false }, literalBucketName: true }), "TrailBucket"],
+  ["CLOUDTRAIL_EVIDENCE_RETAINED", "a trail key without prevent_destroy", trailWithEvidence({ keyPreventDestroy: false }), "TrailKey"],
+  ["CLOUDTRAIL_EVIDENCE_RETAINED", "a trail log group with neither skip_destroy nor prevent_destroy", trailWithEvidence({ logGroup: { skipDestroy: false } }), "TrailLogGroup"],
+  ["CLOUDTRAIL_BUCKET_NO_FORCE_DESTROY", "a trail bucket with force_destroy = true", trailWithEvidence({ bucket: { forceDestroy: true } }), "TrailBucket"],
+  ["CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION", "a delivery role trusting CloudTrail only for aws:SourceArn", trailWithEvidence({
+    trustCondition: { StringEquals: { "aws:SourceArn": "arn:aws:cloudtrail:eu-west-1:111111111111:trail/trail" } },
+  }), "TrailRole"],
+  ["CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION", "a delivery role with AWS:SourceAccount (keys are case-insensitive)", trailWithEvidence({
+    trustCondition: { StringEquals: { "AWS:SourceAccount": "111111111111" } },
+  }), "TrailRole"],
   ["IAM_NO_USER_POLICIES", "an inline aws_iam_user_policy", (s) =>
     new IamUserPolicy(s, "UserPolicy", { user: "alice", policy: adminPolicy({ Action: "s3:GetObject" }) }), "UserPolicy"],
   ["IAM_NO_USER_POLICIES", "an aws_iam_user_policy_attachment", (s) =>

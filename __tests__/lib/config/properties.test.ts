@@ -5,7 +5,7 @@
  * - `validConfig`: a configuration every field of which is allowed: a commercial region, three distinct
  *   12-digit accounts, a project tag value, an aligned /16-/24 VPC CIDR, a NAT mode, CloudWatch retention
  *   periods, 1-3 distinct ports, Linux user names, valid S3 bucket names, SCP targets that are roots or OUs
- *   (never the management account), an IAM user name.
+ *   (never the management account), an IAM user name, either value of audit.allowDestroy.
  * - `mutation`: one bad field of a valid configuration, with the field path the error must name:
  *   - wrong types for every kind of field (numbers, booleans, null, lists, objects where a string, a number,
  *     a boolean or a list belongs);
@@ -15,6 +15,7 @@
  *     forbidden characters; bucket names with capitals, underscores, `..`, IP form, reserved prefixes and
  *     suffixes, too short or too long; ports 0, negative, over 65535 or fractional; tunnel durations
  *     outside 1-3600; retention days CloudWatch does not offer; unknown SCP variants and target ids;
+ *   - booleans written as strings or numbers ("true", "yes", 0, 1), e.g. for audit.allowDestroy;
  *   - duplicates in lists that must be unique (ports, OS users, bucket lists, target ids);
  *   - unknown keys at the top level and inside nested objects;
  *   - conflicting fields: profile together with roleArn, accounts.data.id equal to accounts.workload.id,
@@ -89,6 +90,7 @@ const validConfig: fc.Arbitrary<Raw> = fc
     }),
     userName: iamUserName,
     logRetentionDays: fc.constantFrom(...LOG_RETENTION_DAYS),
+    allowDestroy: fc.boolean(),
   })
   .map((v) => ({
     region: v.region,
@@ -100,7 +102,7 @@ const validConfig: fc.Arbitrary<Raw> = fc
     scp: v.scp,
     ssm: { userName: v.userName },
     crossAccount: { createAccessKey: false, approvedBuckets: v.approvedBuckets },
-    audit: { logRetentionDays: v.logRetentionDays },
+    audit: { logRetentionDays: v.logRetentionDays, allowDestroy: v.allowDestroy },
   }));
 
 /* ---------- bad values ---------- */
@@ -173,7 +175,7 @@ const KNOWN_KEYS = new Set([
   "workload", "management", "data", "id", "profile", "roleArn", "vpcCidr", "natGateways", "flowLogRetentionDays", "type",
   "amiSsmParameter", "amiId", "preserveClientIp", "ports", "maxTunnelDurationSeconds", "osUsers", "allowedBuckets", "variant",
   "targetIds", "attachedPolicyCounts", "exemptPrincipalArns", "deployerPrincipalArns", "userName", "targetInstanceIds", "createAccessKey", "pgpKey",
-  "approvedBuckets", "alarmEmail", "logRetentionDays",
+  "approvedBuckets", "alarmEmail", "logRetentionDays", "allowDestroy",
 ]);
 
 /** One bad field: `group` keeps two mutations off the same field; `late` ones copy other fields. */
@@ -304,7 +306,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   duplicate("scp.deployerPrincipalArns", "arn:aws:iam::*:role/Deployer"),
   setField("audit.logRetentionDays", badRetention),
   setField("audit.alarmEmail", fc.oneof(wrongType("string"), fc.constantFrom("not-an-email", "a@b", "@x.io", "a b@x.io"))),
-  ...["", "network", "eice", "scp", "accounts", "accounts.workload", "crossAccount"].map(unknownKeyIn),
+  setField("audit.allowDestroy", fc.oneof(wrongType("boolean"), fc.constantFrom("true", "false", "yes", 0, 1))),
+  ...["", "network", "eice", "scp", "accounts", "accounts.workload", "crossAccount", "audit"].map(unknownKeyIn),
   ...conflicts,
 );
 

@@ -33,6 +33,10 @@ describe("configuration schema", () => {
     ["an unknown key", (c: any) => (c.network.cidr = "10.0.0.0/16"), "Unknown field network.cidr: remove it or correct its spelling (unknown fields are rejected)."],
     ["profile and roleArn together", (c: any) => Object.assign(c.accounts.data, { profile: "p", roleArn: "arn:aws:iam::333333333333:role/D" }), 'Invalid accounts.data.roleArn "arn:aws:iam::333333333333:role/D": set either profile or roleArn, not both.'],
     ["an ssm.userName too long for the suffixed users of the other patterns", (c: any) => (c.ssm.userName = "u".repeat(55)), `Invalid ssm.userName "${"u".repeat(55)}": use an IAM user name of 1-54 letters, digits, + = , . @ _ - (ssm-fixed-tag and ssm-abac append _fixed-tag and _abac).`],
+    ["an id object that cannot be printed, next to a roleArn", (c: any) => Object.assign(c.accounts.data, { id: { toString: 1 }, roleArn: "arn:aws:iam::333333333333:role/D" }), 'Invalid accounts.data.id {"toString":1}: use a 12-digit AWS account id.'],
+    ["audit.allowDestroy as a string", (c: any) => (c.audit.allowDestroy = "true"), 'Invalid audit.allowDestroy "true": use true or false.'],
+    ["audit.allowDestroy as a number", (c: any) => (c.audit.allowDestroy = 1), "Invalid audit.allowDestroy 1: use true or false."],
+    ["an unknown key in audit", (c: any) => (c.audit.allowDestory = true), "Unknown field audit.allowDestory: remove it or correct its spelling (unknown fields are rejected)."],
     ["a tag value with forbidden characters", (c: any) => (c.project = "a<b>"), 'Invalid project "a<b>": use a tag value of 1-256 letters, digits, spaces or _ . : / = + - @.'],
   ])("rejects %s", (_what, edit, expected) => {
     expect(problems(edit)).toEqual([expected]);

@@ -1,5 +1,8 @@
 import type { Rule } from "../rule";
+import { CLOUDTRAIL_BUCKET_NO_FORCE_DESTROY } from "./cloudtrail-bucket-no-force-destroy";
+import { CLOUDTRAIL_EVIDENCE_RETAINED } from "./cloudtrail-evidence-retained";
 import { CLOUDTRAIL_LOG_VALIDATION } from "./cloudtrail-log-validation";
+import { CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION } from "./cloudtrail-logs-role-no-source-condition";
 import { CLOUDTRAIL_MULTI_REGION } from "./cloudtrail-multi-region";
 import { EC2_EBS_ENCRYPTED } from "./ec2-ebs-encrypted";
 import { EC2_IMDSV2_REQUIRED } from "./ec2-imdsv2-required";
@@ -30,6 +33,9 @@ export const GUARDRAIL_RULES: readonly Rule[] = [
   S3_DEFAULT_ENCRYPTION,
   CLOUDTRAIL_MULTI_REGION,
   CLOUDTRAIL_LOG_VALIDATION,
+  CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION,
+  CLOUDTRAIL_EVIDENCE_RETAINED,
+  CLOUDTRAIL_BUCKET_NO_FORCE_DESTROY,
   IAM_NO_USER_POLICIES,
   IAM_NO_ADMIN_STAR,
   VPC_FLOW_LOGS_ENABLED,
@@ -37,7 +43,10 @@ export const GUARDRAIL_RULES: readonly Rule[] = [
 ];
 
 export {
+  CLOUDTRAIL_BUCKET_NO_FORCE_DESTROY,
+  CLOUDTRAIL_EVIDENCE_RETAINED,
   CLOUDTRAIL_LOG_VALIDATION,
+  CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION,
   CLOUDTRAIL_MULTI_REGION,
   EC2_EBS_ENCRYPTED,
   EC2_IMDSV2_REQUIRED,
