@@ -221,7 +221,7 @@ const instanceSchema = z
         code: "custom",
         path: ["amiSsmParameter"],
         input: instance.amiSsmParameter,
-        message: `use a parameter of a ${wanted} image for instance.type "${instance.type}" (${named} images do not boot on it), such as ${AL2023_AMI_PARAMETERS[wanted]}, or remove it to use that one`,
+        message: `use an ${wanted} image parameter for instance.type "${instance.type}" (${named} images do not boot on it), such as ${AL2023_AMI_PARAMETERS[wanted]}, or remove it to use that one`,
       });
     }
   }, { when: ({ value }) => isRecord(value) });
