@@ -66,6 +66,9 @@ export class CrossAccountS3Stack extends TerraformStack {
       name: "cross-account-workload",
       cidr: settings.vpcCidr,
       region,
+      availabilityZoneIds: config.network.availabilityZoneIds,
+      excludeZoneIds: config.network.excludeZoneIds,
+      offline,
       // Session Manager is the only way in (no public IP, no inbound rule): the agent needs a path to
       // the ssm/ssmmessages/ec2messages endpoints, and one instance needs one NAT gateway.
       natGateways: "single",

@@ -45,6 +45,9 @@ export class PrivateAccessStack extends TerraformStack {
       name: "private-access",
       cidr: config.network.vpcCidr,
       region,
+      availabilityZoneIds: config.network.availabilityZoneIds,
+      excludeZoneIds: config.network.excludeZoneIds,
+      offline,
       natGateways: config.network.natGateways,
       flowLogRetentionDays: config.network.flowLogRetentionDays,
       s3EndpointPolicy: s3EndpointPolicy({

@@ -283,6 +283,20 @@ describe("cross-account-s3 workload network", () => {
     expect(onlyResource(moved, "aws_vpc").cidr_block).toBe("10.20.0.0/16");
   });
 
+  test("places its subnets by zone ID like private-access: looked up by default, pinned when configured", () => {
+    const lookup = Object.keys(stack.data?.aws_availability_zones ?? {});
+    expect(lookup).toHaveLength(1);
+    for (const subnet of Object.values(resourcesOf(stack, "aws_subnet"))) {
+      expect(subnet.availability_zone_id).toMatch(new RegExp(`^\\$\\{element\\(data\\.aws_availability_zones\\.${lookup[0]}\\.zone_ids, [01]\\)\\}$`));
+      expect(subnet).not.toHaveProperty("availability_zone");
+    }
+    const pinned = stackJson(ID, { config: testConfig({ network: { availabilityZoneIds: ["euw1-az3", "euw1-az1"] } }) });
+    expect(new Set(Object.values(resourcesOf(pinned, "aws_subnet")).map((s) => s.availability_zone_id))).toEqual(
+      new Set(["euw1-az3", "euw1-az1"]),
+    );
+    expect(pinned.data?.aws_availability_zones).toBeUndefined();
+  });
+
   test("gives the private subnets one NAT gateway: Session Manager's only path out", () => {
     expect(Object.keys(resourcesOf(stack, "aws_nat_gateway"))).toHaveLength(1);
     const nat = refTo(stack, "aws_nat_gateway", "Network_NatGateway1", "id");
@@ -372,6 +386,14 @@ describe("cross-account-s3 workload instance", () => {
     expect(stack.data?.aws_ssm_parameter?.Al2023Ami.name).toBe(stackJson("private-access").data?.aws_ssm_parameter?.Al2023Ami.name);
     const pinned = stackJson(ID, { config: testConfig({ instance: { amiId: "ami-0abcdef1234567890" } }) });
     expect(onlyResource(pinned, "aws_instance").ami).toBe("ami-0abcdef1234567890");
+  });
+
+  test("a Graviton type gets the arm64 image; a t2 type no ebs_optimized", () => {
+    const graviton = stackJson(ID, { config: testConfig({ instance: { type: "t4g.small" } }) });
+    expect(graviton.data?.aws_ssm_parameter?.Al2023Ami.name).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
+    expect(onlyResource(graviton, "aws_instance")).toMatchObject({ instance_type: "t4g.small", ebs_optimized: true });
+    const t2 = stackJson(ID, { config: testConfig({ instance: { type: "t2.micro" } }) });
+    expect(onlyResource(t2, "aws_instance")).not.toHaveProperty("ebs_optimized");
   });
 });
 

@@ -27,9 +27,59 @@ describe("private-access network", () => {
     });
   });
 
-  test.each(["public", "private"] as const)("has one %s subnet in each of two availability zones", (tier) => {
+  test.each(["public", "private"] as const)("has one %s subnet in each of the first two zones the lookup finds, by zone ID", (tier) => {
     const found = subnets(tier);
-    expect(found.map((s) => s.availability_zone).sort()).toEqual(["eu-west-1a", "eu-west-1b"]);
+    const zones = (i: number) => `\${element(data.aws_availability_zones.${Object.keys(stack.data?.aws_availability_zones ?? {})[0]}.zone_ids, ${i})}`;
+    expect(found.map((s) => s.availability_zone_id).sort()).toEqual([zones(0), zones(1)]);
+    // A zone name maps to a different physical zone in each account: never used.
+    for (const subnet of found) expect(subnet).not.toHaveProperty("availability_zone");
+    expect(found.map((s) => s.tags)).toContainEqual({ Name: `${tier}-${zones(0)}`, Tier: tier });
+  });
+
+  test("looks zones up among the available, opt-in-free zones, without constrained or excluded ones, and needs two", () => {
+    const lookup = (config: Parameters<typeof testConfig>[0]) =>
+      Object.values(resourcesOf({ resource: synthApp({ config: testConfig(config) }).stacks["private-access"].data } as TfJson, "aws_availability_zones"));
+    const [euWest] = lookup({});
+    expect(euWest).toMatchObject({
+      state: "available",
+      filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+      exclude_zone_ids: [],
+    });
+    expect((euWest.lifecycle as Block).postcondition).toEqual([
+      expect.objectContaining({ condition: "${length(self.zone_ids) >= 2}" }),
+    ]);
+    const [tokyo] = lookup({ region: "ap-northeast-1", network: { excludeZoneIds: ["apne1-az2"] } });
+    expect(tokyo.exclude_zone_ids).toEqual(["apne1-az3", "apne1-az2"]);
+    const [virginia] = lookup({ region: "us-east-1" });
+    expect(virginia.exclude_zone_ids).toEqual(["use1-az3"]);
+  });
+
+  test("pinned zone IDs are used as given, with no lookup", () => {
+    const pinned = synthApp({
+      config: testConfig({ region: "ap-northeast-1", network: { availabilityZoneIds: ["apne1-az4", "apne1-az1"] } }),
+    }).stacks["private-access"];
+    const ids = (tier: "public" | "private") =>
+      Object.entries(resourcesOf(pinned, "aws_subnet"))
+        .filter(([, s]) => (s.tags as Record<string, string>).Tier === tier)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([, s]) => s.availability_zone_id);
+    expect(ids("public")).toEqual(["apne1-az4", "apne1-az1"]);
+    expect(ids("private")).toEqual(["apne1-az4", "apne1-az1"]);
+    expect(pinned.data?.aws_availability_zones).toBeUndefined();
+  });
+
+  test("offline, pinned zones are planned as given and unpinned ones get a placeholder with a warning", () => {
+    const offline = synthApp({ offline: true });
+    const zoneIds = Object.values(resourcesOf(offline.stacks["private-access"], "aws_subnet")).map((s) => s.availability_zone_id);
+    expect([...new Set(zoneIds)].sort()).toEqual(["euw1-az1", "euw1-az2"]);
+    expect(offline.stacks["private-access"].data?.aws_availability_zones).toBeUndefined();
+    expect(offline.annotations["private-access"]).toContainEqual(
+      expect.objectContaining({ level: "@cdktf/warn", message: expect.stringContaining("zone lookup skipped, placeholder zones euw1-az1, euw1-az2") }),
+    );
+    const pinned = synthApp({ offline: true, config: testConfig({ network: { availabilityZoneIds: ["euw1-az3", "euw1-az2"] } }) });
+    const pinnedIds = Object.values(resourcesOf(pinned.stacks["private-access"], "aws_subnet")).map((s) => s.availability_zone_id);
+    expect([...new Set(pinnedIds)].sort()).toEqual(["euw1-az2", "euw1-az3"]);
+    expect(pinned.annotations["private-access"].map((a) => a.message)).not.toContainEqual(expect.stringContaining("zone lookup"));
   });
 
   test("no subnet hands out public addresses on launch", () => {
@@ -201,10 +251,41 @@ describe("private-access target instance", () => {
     );
   });
 
-  test("uses a configured AMI id without any lookup", () => {
-    const synth = synthApp({ config: testConfig({ instance: { amiId: "ami-0abcdef1234567890" } }) }).stacks["private-access"];
+  test("uses a configured AMI id without the parameter lookup, and checks its architecture at plan time", () => {
+    const synth = synthApp({ config: testConfig({ instance: { type: "t4g.small", amiId: "ami-0abcdef1234567890" } }) }).stacks["private-access"];
     expect(onlyResource(synth, "aws_instance").ami).toBe("ami-0abcdef1234567890");
     expect(synth.data?.aws_ssm_parameter).toBeUndefined();
+    const image = onlyResource({ resource: synth.data } as TfJson, "aws_ami");
+    expect(image.filter).toEqual([{ name: "image-id", values: ["ami-0abcdef1234567890"] }]);
+    expect((image.lifecycle as Block).postcondition).toEqual([
+      expect.objectContaining({ condition: '${self.architecture == "arm64"}', error_message: expect.stringContaining("instance.type t4g.small") }),
+    ]);
+  });
+
+  test("offline, a configured AMI id is used unchecked, with a warning that says so", () => {
+    const result = synthApp({ offline: true, config: testConfig({ instance: { amiId: "ami-0abcdef1234567890" } }) });
+    expect(result.stacks["private-access"].data?.aws_ami).toBeUndefined();
+    expect(onlyResource(result.stacks["private-access"], "aws_instance").ami).toBe("ami-0abcdef1234567890");
+    expect(result.annotations["private-access"].map((a) => a.message)).toContainEqual(
+      expect.stringContaining("the architecture of instance.amiId ami-0abcdef1234567890 cannot be checked"),
+    );
+  });
+
+  test.each([
+    ["t3.micro", "al2023-ami-kernel-default-x86_64", true],
+    ["t4g.micro", "al2023-ami-kernel-default-arm64", true],
+    ["m7g.large", "al2023-ami-kernel-default-arm64", true],
+    ["c7gn.xlarge", "al2023-ami-kernel-default-arm64", true],
+    ["m6i.large", "al2023-ami-kernel-default-x86_64", true],
+    ["t2.micro", "al2023-ami-kernel-default-x86_64", undefined],
+    ["m3.medium", "al2023-ami-kernel-default-x86_64", undefined],
+    ["m3.xlarge", "al2023-ami-kernel-default-x86_64", true],
+  ])("%s reads the image from %s, ebs_optimized %s", (type, parameter, ebsOptimized) => {
+    const synth = synthApp({ config: testConfig({ instance: { type } }) }).stacks["private-access"];
+    expect(synth.data?.aws_ssm_parameter?.Al2023Ami.name).toBe(`/aws/service/ami-amazon-linux-latest/${parameter}`);
+    const instance = onlyResource(synth, "aws_instance");
+    expect(instance.instance_type).toBe(type);
+    expect(instance.ebs_optimized).toBe(ebsOptimized);
   });
 
   test("has a role for EC2 with Session Manager core and the article's S3 access", () => {

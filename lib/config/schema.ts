@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { AL2023_AMI_PARAMETERS, instanceArchitecture, isMacType, parameterArchitecture } from "./instance-types";
+import { CONSTRAINED_ZONE_IDS, ZONE_ID, zoneIdInRegion, zoneIdPrefix } from "./zones";
 
 /**
  * The configuration contract (SPEC §4). Every leaf carries the sentence that tells a person what is
@@ -17,8 +19,11 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** Where AL2023 publishes its current AMI id; resolved at plan time unless `instance.amiId` is set. */
-export const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+/**
+ * Where AL2023 publishes its current x86_64 AMI id. `instance.amiSsmParameter` defaults to the parameter
+ * of the instance type's architecture (see amiParameterFor in ./instance-types.ts).
+ */
+export const AL2023_AMI_PARAMETER = AL2023_AMI_PARAMETERS.x86_64;
 
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION =
@@ -136,18 +141,100 @@ const cidr = str("use an IPv4 CIDR with a prefix from /16 to /24, aligned to its
 
 const natGateways = z.enum(NAT_GATEWAY_MODES, { error: `use one of ${NAT_GATEWAY_MODES.join(", ")}` });
 
-const networkSchema = z.strictObject(
-  {
-    vpcCidr: cidr.default("10.0.0.0/16"),
-    natGateways: natGateways.default("single"),
-    flowLogRetentionDays: z
-      .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)), {
-        error: `use one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs retention periods)`,
-      })
-      .default(90),
-  },
-  { error: "use an object" },
-);
+const ZONE_ID_ALLOWED = "use an Availability Zone ID such as apne1-az1 or use1-az6 (an ID, not a zone name such as ap-northeast-1a)";
+const zoneId = pattern(ZONE_ID, ZONE_ID_ALLOWED);
+
+const networkSchema = z
+  .strictObject(
+    {
+      vpcCidr: cidr.default("10.0.0.0/16"),
+      natGateways: natGateways.default("single"),
+      flowLogRetentionDays: z
+        .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)), {
+          error: `use one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs retention periods)`,
+        })
+        .default(90),
+      // Pinned by ID, the same physical zones in every account; unset, the first two usable zones are
+      // resolved at plan time.
+      availabilityZoneIds: unique(zoneId, "zone IDs")
+        .length(2, { error: 'list exactly two distinct zone IDs, such as ["apne1-az1", "apne1-az4"]' })
+        .optional(),
+      excludeZoneIds: unique(zoneId, "zone IDs").default([]),
+    },
+    { error: "use an object" },
+  )
+  .superRefine((network, ctx) => {
+    const pinned = Array.isArray(network.availabilityZoneIds) ? network.availabilityZoneIds : [];
+    const excluded: unknown[] = Array.isArray(network.excludeZoneIds) ? network.excludeZoneIds : [];
+    pinned.forEach((id, i) => {
+      if (excluded.includes(id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["availabilityZoneIds", i],
+          input: id,
+          message: `remove it from network.excludeZoneIds or pin another zone: it is listed in both`,
+        });
+      } else if (CONSTRAINED_ZONE_IDS.includes(id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["availabilityZoneIds", i],
+          input: id,
+          message: `pin another zone: AWS has constrained or retired ${id} (new subnets, NAT gateways or current instance types fail there)`,
+        });
+      }
+    });
+  }, { when: ({ value }) => isRecord(value) });
+
+/** Zone IDs of another Region are refused by field: the subnets would fail at apply. */
+function zoneRegionIssues(config: { region: unknown; network: Record<string, unknown> }, ctx: z.RefinementCtx): void {
+  if (typeof config.region !== "string" || zoneIdPrefix(config.region) === undefined) return;
+  const region = config.region;
+  for (const field of ["availabilityZoneIds", "excludeZoneIds"] as const) {
+    const list = config.network[field];
+    (Array.isArray(list) ? list : []).forEach((id, i) => {
+      if (typeof id === "string" && ZONE_ID.test(id) && !zoneIdInRegion(id, region)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["network", field, i],
+          input: id,
+          message: `use a zone ID of region ${region} (${zoneIdPrefix(region)}-az…), the configured region`,
+        });
+      }
+    });
+  }
+}
+
+const instanceTypeAllowed = "use an EC2 instance type such as t3.micro or t4g.micro";
+const instanceSchema = z
+  .strictObject(
+    {
+      type: pattern(INSTANCE_TYPE, instanceTypeAllowed)
+        .refine((type) => !isMacType(type), {
+          error: "use a type that runs Amazon Linux: mac instances need macOS and a Dedicated Host",
+        })
+        .default("t3.micro"),
+      // Unset: the AL2023 parameter of the type's architecture (amiParameterFor).
+      amiSsmParameter: pattern(SSM_PARAMETER, "use an SSM parameter path that starts with /").optional(),
+      amiId: pattern(AMI_ID, "use an AMI id such as ami-0123456789abcdef0").optional(),
+    },
+    { error: "use an object" },
+  )
+  .superRefine((instance, ctx) => {
+    // A Graviton type needs an arm64 image and the reverse: RunInstances refuses the pair. A parameter
+    // whose path names no architecture cannot be checked here; a fixed amiId is checked at plan time.
+    if (typeof instance.type !== "string" || !INSTANCE_TYPE.test(instance.type)) return;
+    if (typeof instance.amiSsmParameter !== "string") return;
+    const wanted = instanceArchitecture(instance.type);
+    const named = parameterArchitecture(instance.amiSsmParameter);
+    if (named !== undefined && named !== wanted) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["amiSsmParameter"],
+        input: instance.amiSsmParameter,
+        message: `use an ${wanted} image parameter for instance.type "${instance.type}" (${named} images do not boot on it), such as ${AL2023_AMI_PARAMETERS[wanted]}, or remove it to use that one`,
+      });
+    }
+  }, { when: ({ value }) => isRecord(value) });
 
 export const configSchema = z
   .strictObject(
@@ -160,19 +247,13 @@ export const configSchema = z
         { workload: accountSchema, management: accountSchema, data: accountSchema },
         { error: "use an object with workload, management and data accounts" },
       ),
-      network: networkSchema.default({ vpcCidr: "10.0.0.0/16", natGateways: "single", flowLogRetentionDays: 90 }),
-      instance: z
-        .strictObject(
-          {
-            type: pattern(INSTANCE_TYPE, "use an EC2 instance type such as t3.micro").default("t3.micro"),
-            amiSsmParameter: pattern(SSM_PARAMETER, "use an SSM parameter path that starts with /").default(
-              AL2023_AMI_PARAMETER,
-            ),
-            amiId: pattern(AMI_ID, "use an AMI id such as ami-0123456789abcdef0").optional(),
-          },
-          { error: "use an object" },
-        )
-        .default({ type: "t3.micro", amiSsmParameter: AL2023_AMI_PARAMETER }),
+      network: networkSchema.default({
+        vpcCidr: "10.0.0.0/16",
+        natGateways: "single",
+        flowLogRetentionDays: 90,
+        excludeZoneIds: [],
+      }),
+      instance: instanceSchema.default({ type: "t3.micro" }),
       eice: z
         .strictObject(
           {
@@ -339,7 +420,10 @@ export const configSchema = z
         message: "remove it, or set crossAccount.createAccessKey to true: it only encrypts a created key",
       });
     }
-  }, { when: ({ value }) => crossFieldInputsReadable(value) });
+  }, { when: ({ value }) => crossFieldInputsReadable(value) })
+  .superRefine((config, ctx) => zoneRegionIssues(config, ctx), {
+    when: ({ value }) => isRecord(value) && isRecord(value.network),
+  });
 
 /** The validated configuration, every default filled in. */
 export type Config = z.output<typeof configSchema>;

@@ -6,6 +6,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { Construct } from "constructs";
+import { supportsEbsOptimization } from "../config/instance-types";
 import { toPolicyJson, type PolicyDocument } from "../policies/document";
 import { ec2TrustPolicy, SSM_MANAGED_INSTANCE_CORE } from "../policies/instance-role";
 
@@ -18,7 +19,11 @@ export interface PrivateInstanceProps {
    * Amazon Linux 2023 carries both.
    */
   readonly ami: string;
-  /** @default "t3.micro" */
+  /**
+   * Instance type. `ebs_optimized` is set for the types that accept it and left unset for those that
+   * refuse it (t2, t1 and some previous-generation sizes).
+   * @default "t3.micro"
+   */
   readonly instanceType?: string;
   /** Value of the `Project` tag, which Session Manager's tag and ABAC patterns match on. */
   readonly project: string;
@@ -45,6 +50,7 @@ export class PrivateInstance extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateInstanceProps) {
     super(scope, id);
+    const instanceType = props.instanceType ?? "t3.micro";
 
     // No inline rules: Terraform removes AWS's default allow-all egress, and each rule below is explicit.
     this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
@@ -82,7 +88,7 @@ export class PrivateInstance extends Construct {
 
     this.instance = new Instance(this, "Instance", {
       ami: props.ami,
-      instanceType: props.instanceType ?? "t3.micro",
+      instanceType,
       subnetId: props.subnetId,
       vpcSecurityGroupIds: [this.securityGroup.id],
       iamInstanceProfile: profile.name,
@@ -91,7 +97,9 @@ export class PrivateInstance extends Construct {
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
       rootBlockDevice: { encrypted: true, volumeType: "gp3", deleteOnTermination: true },
       monitoring: true,
-      ebsOptimized: true,
+      // RunInstances refuses `true` for types without EBS optimization; current types are optimized by
+      // default and accept it. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html
+      ebsOptimized: supportsEbsOptimization(instanceType) ? true : undefined,
       tags: { Name: props.name, Project: props.project },
       // A new AMI release must not replace a running demo instance on every plan.
       lifecycle: { ignoreChanges: ["ami"] },

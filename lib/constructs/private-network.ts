@@ -16,19 +16,25 @@ import { Construct } from "constructs";
 import type { NatGatewayMode } from "../config";
 import { policy, toPolicyJson, type PolicyDocument } from "../policies/document";
 import { cidrSubnet } from "./cidr";
+import { networkZoneIds } from "./zones";
 
 export interface PrivateNetworkProps {
   /** Name tag of the VPC and prefix of its parts' names, so two demo VPCs are told apart in the console. */
   readonly name: string;
   /** IPv4 range of the VPC, /16 to /24; subnets are carved out of it (1/16 of it each). */
   readonly cidr: string;
-  /** Region, for the S3 endpoint's service name and the default availability zones. */
+  /** Region, for the S3 endpoint's service name and the zone lookup. */
   readonly region: string;
   /**
-   * Two availability zones; EICE needs only one, the second keeps the layout ready for more instances.
-   * @default - `<region>a` and `<region>b`
+   * Two Availability Zone IDs for the subnets (`apne1-az1`): the same physical zones in every account,
+   * where zone names are mapped per account. EICE needs one zone; the second keeps the layout ready for more.
+   * @default - the first two usable zones, resolved at plan time (see networkZoneIds)
    */
-  readonly availabilityZones?: readonly [string, string];
+  readonly availabilityZoneIds?: readonly string[];
+  /** Zone IDs the plan-time lookup never chooses, besides the constrained ones AWS announced. @default [] */
+  readonly excludeZoneIds?: readonly string[];
+  /** Offline mode: no zone lookup (placeholder zones, with a warning). @default false */
+  readonly offline?: boolean;
   /**
    * NAT gateways for outbound traffic from the private subnets (SSM agent, package updates).
    * `none` leaves the private subnets without internet access; `per-az` survives an AZ outage.
@@ -56,7 +62,14 @@ export class PrivateNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
-    const azs = props.availabilityZones ?? [`${props.region}a`, `${props.region}b`];
+    // Zone IDs, not names: `ap-northeast-1b` is a different physical zone in each account, and in most
+    // accounts not offered at all.
+    const azs = networkZoneIds(this, {
+      region: props.region,
+      availabilityZoneIds: props.availabilityZoneIds,
+      excludeZoneIds: props.excludeZoneIds,
+      offline: props.offline,
+    });
     const natMode = props.natGateways ?? "single";
     const retention = props.flowLogRetentionDays ?? 90;
 
@@ -77,7 +90,7 @@ export class PrivateNetwork extends Construct {
       (az, i) =>
         new Subnet(this, `PublicSubnet${i + 1}`, {
           vpcId: this.vpc.id,
-          availabilityZone: az,
+          availabilityZoneId: az,
           cidrBlock: cidrSubnet(props.cidr, 4, i),
           mapPublicIpOnLaunch: false,
           tags: { Name: `public-${az}`, Tier: "public" },
@@ -88,7 +101,7 @@ export class PrivateNetwork extends Construct {
       (az, i) =>
         new Subnet(this, `PrivateSubnet${i + 1}`, {
           vpcId: this.vpc.id,
-          availabilityZone: az,
+          availabilityZoneId: az,
           cidrBlock: this.privateSubnetCidrs[i],
           mapPublicIpOnLaunch: false,
           tags: { Name: `private-${az}`, Tier: "private" },

@@ -135,6 +135,8 @@ function mockArn(type: string, region: string, account: string): string {
 const MOCK_DATA: Record<string, Json> = {
   aws_ssm_parameter: { insecure_value: "ami-0123456789abcdef0", value: "ami-0123456789abcdef0" },
   aws_caller_identity: { account_id: "111111111111" },
+  // The mock returns empty lists; subnets take two zone IDs from this list.
+  aws_availability_zones: { names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], zone_ids: ["euw1-az1", "euw1-az2", "euw1-az3"] },
 };
 
 /** Per-type id defaults for mocked resources whose id is validated where it is referenced. */

@@ -4,8 +4,10 @@
  * Generators:
  * - `validConfig`: a configuration every field of which is allowed: a commercial region, three distinct
  *   12-digit accounts, a project tag value, an aligned /16-/24 VPC CIDR, a NAT mode, CloudWatch retention
- *   periods, 1-3 distinct ports, Linux user names, valid S3 bucket names, SCP targets that are roots or OUs
- *   (never the management account), an IAM user name, either value of audit.allowDestroy.
+ *   periods, zone IDs of the region (two pinned or none, one excluded or none), a real instance type of
+ *   either architecture with no AMI parameter or its own architecture's, 1-3 distinct ports, Linux user
+ *   names, valid S3 bucket names, SCP targets that are roots or OUs (never the management account) and
+ *   deployer principal ARNs, an IAM user name, either value of audit.allowDestroy.
  * - `mutation`: one bad field of a valid configuration, with the field path the error must name:
  *   - wrong types for every kind of field (numbers, booleans, null, lists, objects where a string, a number,
  *     a boolean or a list belongs);
@@ -16,10 +18,13 @@
  *     suffixes, too short or too long; ports 0, negative, over 65535 or fractional; tunnel durations
  *     outside 1-3600; retention days CloudWatch does not offer; unknown SCP variants and target ids;
  *   - booleans written as strings or numbers ("true", "yes", 0, 1), e.g. for audit.allowDestroy;
- *   - duplicates in lists that must be unique (ports, OS users, bucket lists, target ids);
+ *   - zone IDs: zone names, malformed IDs, wrong counts of pinned zones; malformed instance types, Mac types;
+ *   - duplicates in lists that must be unique (ports, OS users, bucket lists, target ids, zone IDs,
+ *     deployer principals);
  *   - unknown keys at the top level and inside nested objects;
  *   - conflicting fields: profile together with roleArn, accounts.data.id equal to accounts.workload.id,
- *     the management account in scp.targetIds, crossAccount.pgpKey without createAccessKey.
+ *     the management account in scp.targetIds, crossAccount.pgpKey without createAccessKey, a pinned zone
+ *     also excluded, an AMI parameter of the other architecture than instance.type's.
  *   An invalid configuration is a valid one with 1-5 mutations on distinct fields; conflicts are applied
  *   last because they copy values from other fields. Not generated: fractional numbers for integer
  *   fields. zod aborts the whole parse on them (explicit abort of z.int), so a conflict elsewhere is
@@ -37,6 +42,8 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import fc from "fast-check";
 import { ConfigError, LOG_RETENTION_DAYS, NAT_GATEWAY_MODES, parseConfig, SCP_VARIANTS } from "../../../lib/config";
+import { AL2023_AMI_PARAMETERS, instanceArchitecture } from "../../../lib/config/instance-types";
+import { zoneIdPrefix } from "../../../lib/config/zones";
 import { synthApp } from "../../helpers";
 
 const run = promisify(execFile);
@@ -64,6 +71,9 @@ const iamUserName = fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,54}$/);
 const principalArn = fc
   .tuple(fc.oneof(accountId, fc.constant("*")), fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,32}$/))
   .map(([account, role]) => `arn:aws:iam::${account}:role/${role}`);
+const instanceType = fc.constantFrom("t3.micro", "t3a.small", "t2.micro", "m6i.large", "g4dn.xlarge", "t4g.micro", "m7g.large", "c7gn.xlarge", "a1.medium", "im4gn.large");
+/** Zone numbers of pinned zones: never 3, which is constrained in ap-northeast-1 and us-east-1. */
+const zoneNumbers = fc.uniqueArray(fc.constantFrom(1, 2, 4, 5, 6), { minLength: 3, maxLength: 3 });
 
 const validConfig: fc.Arbitrary<Raw> = fc
   .record({
@@ -91,12 +101,22 @@ const validConfig: fc.Arbitrary<Raw> = fc
     userName: iamUserName,
     logRetentionDays: fc.constantFrom(...LOG_RETENTION_DAYS),
     allowDestroy: fc.boolean(),
+    zones: fc.record({ numbers: zoneNumbers, pin: fc.boolean(), exclude: fc.boolean() }),
+    instance: fc.record({ type: instanceType, withParameter: fc.boolean() }),
   })
   .map((v) => ({
     region: v.region,
     project: v.project,
     accounts: { workload: { id: v.ids[0] }, management: { id: v.ids[1] }, data: { id: v.ids[2] } },
-    network: v.network,
+    network: {
+      ...v.network,
+      ...(v.zones.pin ? { availabilityZoneIds: v.zones.numbers.slice(0, 2).map((n) => `${zoneIdPrefix(v.region)}-az${n}`) } : {}),
+      excludeZoneIds: v.zones.exclude ? [`${zoneIdPrefix(v.region)}-az${v.zones.numbers[2]}`] : [],
+    },
+    instance: {
+      type: v.instance.type,
+      ...(v.instance.withParameter ? { amiSsmParameter: AL2023_AMI_PARAMETERS[instanceArchitecture(v.instance.type)] } : {}),
+    },
     eice: v.eice,
     privateAccess: { allowedBuckets: v.allowedBuckets },
     scp: v.scp,
@@ -167,6 +187,12 @@ const badScpTarget = fc.oneof(wrongType("string"), fc.constantFrom("ou-123", "r-
 const badOsUser = fc.oneof(wrongType("string"), fc.constantFrom("Root", "1abc", "a b", "x".repeat(33), ""));
 const badUserName = fc.oneof(wrongType("string"), fc.constantFrom("", "a b", "user#1", "u".repeat(55), "u".repeat(65), "名前"));
 const badPrincipalArn = fc.oneof(wrongType("string"), fc.constantFrom("BreakGlass", "arn:aws:iam::1234:role/x", "arn:aws:s3:::bucket", "arn:aws:iam::*:role/a b", ""));
+const badZoneId = fc.oneof(wrongType("string"), fc.constantFrom("eu-west-1a", "az1", "euw1-az0", "euw1-az", "use1-bos1-az1", "EUW1-AZ1", "euw1_az1", ""));
+const badZoneList = fc.oneof(
+  fc.constant(null),
+  fc.constantFrom([], ["euw1-az1"], ["euw1-az1", "euw1-az2", "euw1-az4"], "euw1-az1", { a: 1 }, 7),
+);
+const badInstanceType = fc.oneof(wrongType("string"), fc.constantFrom("t3", "T3.micro", "t3 micro", ".micro", "mac2.metal", "mac1.metal", ""));
 const unknownKey = fc
   .stringMatching(/^[a-z][a-zA-Z]{2,10}$/)
   .filter((k) => !KNOWN_KEYS.has(k));
@@ -175,7 +201,7 @@ const KNOWN_KEYS = new Set([
   "workload", "management", "data", "id", "profile", "roleArn", "vpcCidr", "natGateways", "flowLogRetentionDays", "type",
   "amiSsmParameter", "amiId", "preserveClientIp", "ports", "maxTunnelDurationSeconds", "osUsers", "allowedBuckets", "variant",
   "targetIds", "attachedPolicyCounts", "exemptPrincipalArns", "deployerPrincipalArns", "userName", "targetInstanceIds", "createAccessKey", "pgpKey",
-  "approvedBuckets", "alarmEmail", "logRetentionDays", "allowDestroy",
+  "approvedBuckets", "alarmEmail", "logRetentionDays", "allowDestroy", "availabilityZoneIds", "excludeZoneIds",
 ]);
 
 /** One bad field: `group` keeps two mutations off the same field; `late` ones copy other fields. */
@@ -270,6 +296,26 @@ const conflicts: Array<fc.Arbitrary<Mutation>> = [
     },
   }),
   fc.constant<Mutation>({
+    // Also appends to excludeZoneIds: one group, so no other mutation of either list is lost.
+    group: "network.zones",
+    late: true,
+    apply: (config) => {
+      const prefix = typeof config.region === "string" ? (zoneIdPrefix(config.region) ?? "euw1") : "euw1";
+      const pinned = [`${prefix}-az1`, `${prefix}-az2`];
+      config.network.availabilityZoneIds = pinned;
+      config.network.excludeZoneIds = [...config.network.excludeZoneIds.filter((id: string) => id !== pinned[0]), pinned[0]];
+      return "network.availabilityZoneIds[0]";
+    },
+  }),
+  fc.constant<Mutation>({
+    group: "instance.type",
+    apply: (config) => {
+      const other = instanceArchitecture(config.instance.type) === "arm64" ? "x86_64" : "arm64";
+      config.instance.amiSsmParameter = AL2023_AMI_PARAMETERS[other];
+      return "instance.amiSsmParameter";
+    },
+  }),
+  fc.constant<Mutation>({
     group: "crossAccount.pgpKey",
     apply: (config) => {
       config.crossAccount.pgpKey = "keybase:someone";
@@ -285,6 +331,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setField("network.vpcCidr", badCidr),
   setField("network.natGateways", notOneOf(NAT_GATEWAY_MODES)),
   setField("network.flowLogRetentionDays", badRetention),
+  setField("network.availabilityZoneIds", badZoneList).map((m) => ({ ...m, group: "network.zones" })),
+  setElement("network.excludeZoneIds", badZoneId).map((m) => ({ ...m, group: "network.zones" })),
+  duplicate("network.excludeZoneIds", "euw1-az4").map((m) => ({ ...m, group: "network.zones" })),
+  setField("instance.type", badInstanceType),
   setField("eice.preserveClientIp", wrongType("boolean")),
   setElement("eice.ports", badPort),
   duplicate("eice.ports", 22),
@@ -307,7 +357,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setField("audit.logRetentionDays", badRetention),
   setField("audit.alarmEmail", fc.oneof(wrongType("string"), fc.constantFrom("not-an-email", "a@b", "@x.io", "a b@x.io"))),
   setField("audit.allowDestroy", fc.oneof(wrongType("boolean"), fc.constantFrom("true", "false", "yes", 0, 1))),
-  ...["", "network", "eice", "scp", "accounts", "accounts.workload", "crossAccount", "audit"].map(unknownKeyIn),
+  ...["", "network", "instance", "eice", "scp", "accounts", "accounts.workload", "crossAccount", "audit"].map(unknownKeyIn),
   ...conflicts,
 );
 

@@ -38,8 +38,53 @@ describe("configuration schema", () => {
     ["audit.allowDestroy as a number", (c: any) => (c.audit.allowDestroy = 1), "Invalid audit.allowDestroy 1: use true or false."],
     ["an unknown key in audit", (c: any) => (c.audit.allowDestory = true), "Unknown field audit.allowDestory: remove it or correct its spelling (unknown fields are rejected)."],
     ["a tag value with forbidden characters", (c: any) => (c.project = "a<b>"), 'Invalid project "a<b>": use a tag value of 1-256 letters, digits, spaces or _ . : / = + - @.'],
+    ["a zone name where a zone ID belongs", (c: any) => (c.network.availabilityZoneIds = ["eu-west-1a", "euw1-az2"]), 'Invalid network.availabilityZoneIds[0] "eu-west-1a": use an Availability Zone ID such as apne1-az1 or use1-az6 (an ID, not a zone name such as ap-northeast-1a).'],
+    ["one pinned zone", (c: any) => (c.network.availabilityZoneIds = ["euw1-az1"]), 'Invalid network.availabilityZoneIds ["euw1-az1"]: list exactly two distinct zone IDs, such as ["apne1-az1", "apne1-az4"].'],
+    ["three pinned zones", (c: any) => (c.network.availabilityZoneIds = ["euw1-az1", "euw1-az2", "euw1-az3"]), 'Invalid network.availabilityZoneIds ["euw1-az1","euw1-az2","euw1-az3"]: list exactly two distinct zone IDs, such as ["apne1-az1", "apne1-az4"].'],
+    ["a pinned zone twice", (c: any) => (c.network.availabilityZoneIds = ["euw1-az1", "euw1-az1"]), 'Invalid network.availabilityZoneIds ["euw1-az1","euw1-az1"]: list each of zone IDs once (duplicates found).'],
+    ["a pinned zone of another region", (c: any) => (c.network.availabilityZoneIds = ["euw1-az1", "use1-az2"]), 'Invalid network.availabilityZoneIds[1] "use1-az2": use a zone ID of region eu-west-1 (euw1-az…), the configured region.'],
+    ["a pinned zone that is also excluded", (c: any) => Object.assign(c.network, { availabilityZoneIds: ["euw1-az1", "euw1-az2"], excludeZoneIds: ["euw1-az2"] }), 'Invalid network.availabilityZoneIds[1] "euw1-az2": remove it from network.excludeZoneIds or pin another zone: it is listed in both.'],
+    ["a pinned constrained zone", (c: any) => Object.assign(c, { region: "ap-northeast-1", network: { ...c.network, availabilityZoneIds: ["apne1-az3", "apne1-az1"] } }), 'Invalid network.availabilityZoneIds[0] "apne1-az3": pin another zone: AWS has constrained or retired apne1-az3 (new subnets, NAT gateways or current instance types fail there).'],
+    ["a malformed excluded zone", (c: any) => (c.network.excludeZoneIds = ["euw1-az1", "euw1 az2"]), 'Invalid network.excludeZoneIds[1] "euw1 az2": use an Availability Zone ID such as apne1-az1 or use1-az6 (an ID, not a zone name such as ap-northeast-1a).'],
+    ["an excluded zone twice", (c: any) => (c.network.excludeZoneIds = ["euw1-az1", "euw1-az1"]), 'Invalid network.excludeZoneIds ["euw1-az1","euw1-az1"]: list each of zone IDs once (duplicates found).'],
+    ["an excluded zone of another region", (c: any) => (c.network.excludeZoneIds = ["apne1-az3"]), 'Invalid network.excludeZoneIds[0] "apne1-az3": use a zone ID of region eu-west-1 (euw1-az…), the configured region.'],
+    ["an x86_64 image parameter for a Graviton type", (c: any) => Object.assign(c.instance, { type: "t4g.micro", amiSsmParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" }), 'Invalid instance.amiSsmParameter "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64": use an arm64 image parameter for instance.type "t4g.micro" (x86_64 images do not boot on it), such as /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64, or remove it to use that one.'],
+    ["an arm64 image parameter for an x86_64 type", (c: any) => Object.assign(c.instance, { type: "m6i.large", amiSsmParameter: "/images/ubuntu/arm64/ami-id" }), 'Invalid instance.amiSsmParameter "/images/ubuntu/arm64/ami-id": use an x86_64 image parameter for instance.type "m6i.large" (arm64 images do not boot on it), such as /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64, or remove it to use that one.'],
+    ["a Mac instance type", (c: any) => (c.instance.type = "mac2.metal"), 'Invalid instance.type "mac2.metal": use a type that runs Amazon Linux: mac instances need macOS and a Dedicated Host.'],
+    ["a malformed instance type", (c: any) => (c.instance.type = "T3 micro"), 'Invalid instance.type "T3 micro": use an EC2 instance type such as t3.micro or t4g.micro.'],
   ])("rejects %s", (_what, edit, expected) => {
     expect(problems(edit)).toEqual([expected]);
+  });
+
+  test.each([
+    ["a Graviton type with its arm64 parameter", { type: "m7g.large", amiSsmParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" }],
+    ["a Graviton type with no parameter (derived)", { type: "t4g.micro" }],
+    ["a parameter that names no architecture", { type: "t4g.micro", amiSsmParameter: "/company/golden-image" }],
+    ["a fixed AMI id (checked at plan time)", { type: "c7gn.large", amiId: "ami-0123456789abcdef0" }],
+  ])("accepts %s", (_what, instance) => {
+    expect(problems((c) => (c.instance = instance))).toEqual([]);
+  });
+
+  test("accepts two pinned zone IDs of the region and exclusions besides them", () => {
+    expect(
+      problems((c) => {
+        c.region = "ap-northeast-1";
+        c.network.availabilityZoneIds = ["apne1-az4", "apne1-az1"];
+        c.network.excludeZoneIds = ["apne1-az2"];
+      }),
+    ).toEqual([]);
+  });
+
+  test("reports a zone of another region together with an unrelated invalid field", () => {
+    expect(
+      problems((c) => {
+        c.network.excludeZoneIds = ["use1-az1"];
+        c.project = "";
+      }),
+    ).toEqual([
+      'Invalid project "": use a tag value of 1-256 letters, digits, spaces or _ . : / = + - @.',
+      'Invalid network.excludeZoneIds[0] "use1-az1": use a zone ID of region eu-west-1 (euw1-az…), the configured region.',
+    ]);
   });
 
   test("reports a cross-field conflict together with an unrelated invalid field", () => {
