@@ -33,7 +33,10 @@ describe("private-access network", () => {
     expect(found.map((s) => s.availability_zone_id).sort()).toEqual([zones(0), zones(1)]);
     // A zone name maps to a different physical zone in each account: never used.
     for (const subnet of found) expect(subnet).not.toHaveProperty("availability_zone");
-    expect(found.map((s) => s.tags)).toContainEqual({ Name: `${tier}-${zones(0)}`, Tier: tier });
+    // Numbered names: a looked-up zone is not known before plan.
+    expect(found.map((s) => s.tags)).toContainEqual({ Name: `${tier}-1`, Tier: tier });
+    // A later lookup listing another zone first must not replace subnets (and all they hold).
+    for (const subnet of found) expect(subnet.lifecycle).toEqual({ ignore_changes: ["availability_zone_id"] });
   });
 
   test("looks zones up among the available, opt-in-free zones, without constrained or excluded ones, and needs two", () => {
@@ -65,6 +68,8 @@ describe("private-access network", () => {
         .map(([, s]) => s.availability_zone_id);
     expect(ids("public")).toEqual(["apne1-az4", "apne1-az1"]);
     expect(ids("private")).toEqual(["apne1-az4", "apne1-az1"]);
+    // Pinned zones are followed: changing the pin moves the subnets.
+    for (const subnet of Object.values(resourcesOf(pinned, "aws_subnet"))) expect(subnet).not.toHaveProperty("lifecycle");
     expect(pinned.data?.aws_availability_zones).toBeUndefined();
   });
 

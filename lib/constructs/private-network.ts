@@ -70,6 +70,9 @@ export class PrivateNetwork extends Construct {
       excludeZoneIds: props.excludeZoneIds,
       offline: props.offline,
     });
+    // Looked-up zones are a first-apply decision: if AWS later lists another zone first, the subnets (and
+    // everything in them) must stay where they are, not be replaced. Pinned zones are followed.
+    const subnetLifecycle = props.availabilityZoneIds === undefined ? { ignoreChanges: ["availability_zone_id"] } : undefined;
     const natMode = props.natGateways ?? "single";
     const retention = props.flowLogRetentionDays ?? 90;
 
@@ -93,7 +96,9 @@ export class PrivateNetwork extends Construct {
           availabilityZoneId: az,
           cidrBlock: cidrSubnet(props.cidr, 4, i),
           mapPublicIpOnLaunch: false,
-          tags: { Name: `public-${az}`, Tier: "public" },
+          // Numbered, not named after the zone: a looked-up zone is not known until plan time.
+          tags: { Name: `public-${i + 1}`, Tier: "public" },
+          lifecycle: subnetLifecycle,
         }),
     );
     this.privateSubnetCidrs = azs.map((_, i) => cidrSubnet(props.cidr, 4, 8 + i));
@@ -104,7 +109,8 @@ export class PrivateNetwork extends Construct {
           availabilityZoneId: az,
           cidrBlock: this.privateSubnetCidrs[i],
           mapPublicIpOnLaunch: false,
-          tags: { Name: `private-${az}`, Tier: "private" },
+          tags: { Name: `private-${i + 1}`, Tier: "private" },
+          lifecycle: subnetLifecycle,
         }),
     );
 
@@ -124,19 +130,19 @@ export class PrivateNetwork extends Construct {
 
     const natCount = { none: 0, single: 1, "per-az": azs.length }[natMode];
     this.natGateways = Array.from({ length: natCount }, (_, i) => {
-      const eip = new Eip(this, `NatEip${i + 1}`, { domain: "vpc", tags: { Name: `nat-${azs[i]}` } });
+      const eip = new Eip(this, `NatEip${i + 1}`, { domain: "vpc", tags: { Name: `nat-${i + 1}` } });
       return new NatGateway(this, `NatGateway${i + 1}`, {
         allocationId: eip.allocationId,
         subnetId: this.publicSubnets[i].id,
-        tags: { Name: `nat-${azs[i]}` },
+        tags: { Name: `nat-${i + 1}` },
         dependsOn: [igw],
       });
     });
 
-    const privateRouteTables = azs.map((az, i) => {
+    const privateRouteTables = azs.map((_, i) => {
       const table = new RouteTable(this, `PrivateRouteTable${i + 1}`, {
         vpcId: this.vpc.id,
-        tags: { Name: `private-${az}` },
+        tags: { Name: `private-${i + 1}` },
       });
       if (this.natGateways.length > 0) {
         new Route(this, `PrivateDefaultRoute${i + 1}`, {
