@@ -6,32 +6,6 @@
 import { readFileSync } from "node:fs";
 import { DEFAULT_CONFIG_PATH, parseConfig, type Config } from "../../../lib/config";
 
-const SHIPPED: Config = {
-  region: "eu-west-1",
-  project: "test",
-  accounts: { workload: { id: "111111111111" }, management: { id: "222222222222" }, data: { id: "333333333333" } },
-  network: { vpcCidr: "10.0.0.0/16", natGateways: "single", flowLogRetentionDays: 90, excludeZoneIds: [] },
-  instance: { type: "t3.micro" },
-  eice: { preserveClientIp: false, ports: [22], maxTunnelDurationSeconds: 3600, osUsers: ["ec2-user"] },
-  privateAccess: { allowedBuckets: [] },
-  scp: {
-    variant: "deny-eice-except-describe",
-    targetIds: ["ou-abcd-11111111"],
-    attachedPolicyCounts: {},
-    exemptPrincipalArns: [],
-    deployerPrincipalArns: [],
-  },
-  ssm: { userName: "TestUserA" },
-  crossAccount: {
-    createAccessKey: false,
-    approvedBuckets: ["approved-reports-111111111111"],
-    vpcCidr: "10.1.0.0/16",
-    userName: "data-account-user",
-    grantWorkloadRole: false,
-  },
-  audit: { logRetentionDays: 365, allowDestroy: false },
-};
-
 const MINIMAL_INPUT = {
   region: "us-east-2",
   accounts: { workload: { id: "123456789012" }, management: { id: "210987654321" }, data: { id: "999999999999" } },
@@ -61,6 +35,15 @@ const MINIMAL: Config = {
     grantWorkloadRole: false,
   },
   audit: { logRetentionDays: 365, allowDestroy: false },
+};
+
+/** config/default.json: the minimal file's defaults, except what it sets (written out here). */
+const SHIPPED: Config = {
+  ...MINIMAL,
+  region: "eu-west-1",
+  accounts: { workload: { id: "111111111111" }, management: { id: "222222222222" }, data: { id: "333333333333" } },
+  scp: { ...MINIMAL.scp, targetIds: ["ou-abcd-11111111"] },
+  crossAccount: { ...MINIMAL.crossAccount, approvedBuckets: ["approved-reports-111111111111"] },
 };
 
 /** Sections given as `{}` take the same defaults as sections left out. */
