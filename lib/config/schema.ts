@@ -3,8 +3,11 @@ import { AL2023_AMI_PARAMETERS, instanceArchitecture, isMacType, parameterArchit
 import { CONSTRAINED_ZONE_IDS, ZONE_ID, zoneIdInRegion, zoneIdPrefix } from "./zones";
 
 /**
- * The configuration contract (SPEC §4). Every leaf carries the sentence that tells a person what is
- * allowed; `formatIssues` in ./errors.ts puts the field path and the received value in front of it.
+ * The configuration contract. Every leaf carries the sentence that tells a person what is allowed
+ * (`formatIssues` in ./errors.ts puts the field path and the received value in front of it) and, in
+ * `.meta()`, the description the README's configuration table is generated from (scripts/docs.ts).
+ * Each default is written once, on its field: sections default to `{}` parsed through the section
+ * (`prefault`), so a section left out gets exactly the field defaults a section written `{}` gets.
  * Objects are strict: an unknown key is a typo until proven otherwise.
  */
 
@@ -33,7 +36,8 @@ const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/[A-Za-z0-9+=,.@_/-]{1,512}$/;
 const PRINCIPAL_ARN = /^arn:aws:(iam|sts)::(\d{12}|\*):[A-Za-z0-9+=,.@_/*-]{1,512}$/;
 // IAM tag values: letters, digits, spaces and _ . : / = + - @ (the tag value is also compared by ABAC).
 const TAG_VALUE = /^[\p{L}\p{N} _.:/=+\-@]{1,256}$/u;
-const IAM_USER_NAME = /^[A-Za-z0-9+=,.@_-]{1,64}$/;
+/** IAM user names: at most `max` of letters, digits and + = , . @ _ - (IAM allows 64). */
+const iamUserName = (max: number) => new RegExp(`^[A-Za-z0-9+=,.@_-]{1,${max}}$`);
 /**
  * What the ssm-* stacks append to `ssm.userName`: the three stacks share an account, and IAM user
  * names are unique per account. The separator is `_`, not `-`: session ids are `<user name>-<id>`, and
@@ -42,7 +46,6 @@ const IAM_USER_NAME = /^[A-Za-z0-9+=,.@_-]{1,64}$/;
  */
 export const SSM_USER_SUFFIXES = { "ssm-instance-arn": "", "ssm-fixed-tag": "_fixed-tag", "ssm-abac": "_abac" } as const;
 const SSM_USER_NAME_MAX = 64 - Math.max(...Object.values(SSM_USER_SUFFIXES).map((s) => s.length));
-const SSM_USER_NAME = new RegExp(`^[A-Za-z0-9+=,.@_-]{1,${SSM_USER_NAME_MAX}}$`);
 const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
@@ -89,22 +92,62 @@ function crossFieldInputsReadable(value: unknown): boolean {
   return ["workload", "management", "data"].every((k) => isRecord(accounts[k]));
 }
 
+/**
+ * What a field's row in the README says: `description` is its meaning; `unset`, for an optional field
+ * without a default, what happens when it is left out (the table shows "none" otherwise).
+ */
+export interface FieldDoc {
+  readonly description: string;
+  readonly unset?: string;
+}
+const doc = <T extends z.ZodType>(schema: T, fieldDoc: FieldDoc): T => schema.meta({ ...fieldDoc });
+const code = (values: readonly unknown[]) => values.map((v) => `\`${String(v)}\``).join(", ");
+
+// One validator per kind of value, each with the one sentence that says what is allowed.
 const str = (allowed: string) => z.string({ error: allowed });
 const pattern = (re: RegExp, allowed: string) => str(allowed).regex(re, { error: allowed });
-const accountId = pattern(ACCOUNT_ID, "use a 12-digit AWS account id");
+const satisfying = (test: (value: string) => boolean, allowed: string) => str(allowed).refine(test, { error: allowed });
+const intFrom = (min: number, max: number, allowed: string) =>
+  z.int({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed });
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `use one of ${values.join(", ")}` });
+const bool = () => z.boolean({ error: "use true or false" });
 const unique = <T extends z.ZodType>(item: T, what: string) =>
   z
     .array(item, { error: `use a list of ${what}` })
     .refine((list) => new Set(list as unknown[]).size === list.length, {
       error: `list each of ${what} once (duplicates found)`,
     });
+/** A strict object whose fields all have defaults or are optional, so `{}` is a valid section. */
+const section = <T extends z.core.$ZodLooseShape>(shape: T) => z.strictObject(shape, { error: "use an object" });
+
+const accountId = pattern(ACCOUNT_ID, "use a 12-digit AWS account id");
+const bucketName = satisfying(isBucketName, "use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)");
+const bucketNames = unique(bucketName, "S3 bucket names");
+const cidr = satisfying(isVpcCidr, "use an IPv4 CIDR with a prefix from /16 to /24, aligned to its prefix (e.g. 10.0.0.0/16)");
+const retentionDays = z.union(
+  LOG_RETENTION_DAYS.map((d) => z.literal(d)),
+  { error: `use one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs retention periods)` },
+);
+const tcpPort = intFrom(1, 65535, "use a TCP port from 1 to 65535");
+const scpTarget = pattern(SCP_TARGET, "use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id");
+const principalArn = (example: string) => pattern(PRINCIPAL_ARN, `use an IAM principal ARN such as ${example}`);
+const zoneIds = unique(
+  pattern(ZONE_ID, "use an Availability Zone ID such as apne1-az1 or use1-az6 (an ID, not a zone name such as ap-northeast-1a)"),
+  "zone IDs",
+);
 
 const accountSchema = z
   .strictObject(
     {
-      id: accountId,
-      profile: pattern(PROFILE, "use a named AWS CLI profile (letters, digits, _ . + @ -)").optional(),
-      roleArn: pattern(ROLE_ARN, "use an IAM role ARN such as arn:aws:iam::123456789012:role/Deployer").optional(),
+      id: doc(accountId, { description: "12-digit account id; `data` must differ from `workload`" }),
+      profile: doc(pattern(PROFILE, "use a named AWS CLI profile (letters, digits, _ . + @ -)").optional(), {
+        description: "AWS CLI profile that reaches the account; not together with `roleArn`",
+      }),
+      roleArn: doc(pattern(ROLE_ARN, "use an IAM role ARN such as arn:aws:iam::123456789012:role/Deployer").optional(), {
+        description: "a role in the account to assume instead of a profile",
+        unset: "none: ambient credentials or `OrganizationAccountAccessRole` (see *Credentials each stack runs with*)",
+      }),
     },
     { error: "use an object with id and optionally profile or roleArn" },
   )
@@ -129,61 +172,50 @@ const accountSchema = z
     }
   }, { when: ({ value }) => isRecord(value) });
 
-const bucketName = str("use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)").refine(
-  isBucketName,
-  { error: "use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)" },
-);
-
-const cidr = str("use an IPv4 CIDR with a prefix from /16 to /24, aligned to its prefix (e.g. 10.0.0.0/16)").refine(
-  isVpcCidr,
-  { error: "use an IPv4 CIDR with a prefix from /16 to /24, aligned to its prefix (e.g. 10.0.0.0/16)" },
-);
-
-const natGateways = z.enum(NAT_GATEWAY_MODES, { error: `use one of ${NAT_GATEWAY_MODES.join(", ")}` });
-
-const ZONE_ID_ALLOWED = "use an Availability Zone ID such as apne1-az1 or use1-az6 (an ID, not a zone name such as ap-northeast-1a)";
-const zoneId = pattern(ZONE_ID, ZONE_ID_ALLOWED);
-
-const networkSchema = z
-  .strictObject(
+const networkSchema = section({
+  vpcCidr: doc(cidr.default("10.0.0.0/16"), {
+    description: "VPC range, /16–/24; subnets are 1/16 of it each (public 0–1, private 8–9)",
+  }),
+  natGateways: doc(oneOf(NAT_GATEWAY_MODES).default("single"), {
+    description: `NAT gateways: ${code(NAT_GATEWAY_MODES)} (Session Manager needs a NAT or interface endpoints)`,
+  }),
+  flowLogRetentionDays: doc(retentionDays.default(90), {
+    description: "VPC flow-log retention in days (a CloudWatch Logs retention value)",
+  }),
+  // Pinned by ID, the same physical zones in every account; unset, the first two usable zones are
+  // resolved at plan time.
+  availabilityZoneIds: doc(
+    zoneIds.length(2, { error: 'list exactly two distinct zone IDs, such as ["apne1-az1", "apne1-az4"]' }).optional(),
     {
-      vpcCidr: cidr.default("10.0.0.0/16"),
-      natGateways: natGateways.default("single"),
-      flowLogRetentionDays: z
-        .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)), {
-          error: `use one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs retention periods)`,
-        })
-        .default(90),
-      // Pinned by ID, the same physical zones in every account; unset, the first two usable zones are
-      // resolved at plan time.
-      availabilityZoneIds: unique(zoneId, "zone IDs")
-        .length(2, { error: 'list exactly two distinct zone IDs, such as ["apne1-az1", "apne1-az4"]' })
-        .optional(),
-      excludeZoneIds: unique(zoneId, "zone IDs").default([]),
+      description:
+        'exactly two distinct zone IDs of `region` (`["apne1-az1", "apne1-az4"]`), the same physical zones in every account; not a constrained zone, not also in `excludeZoneIds`',
+      unset: "none: the first two usable zones, resolved at plan time",
     },
-    { error: "use an object" },
-  )
-  .superRefine((network, ctx) => {
-    const pinned = Array.isArray(network.availabilityZoneIds) ? network.availabilityZoneIds : [];
-    const excluded: unknown[] = Array.isArray(network.excludeZoneIds) ? network.excludeZoneIds : [];
-    pinned.forEach((id, i) => {
-      if (excluded.includes(id)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["availabilityZoneIds", i],
-          input: id,
-          message: `remove it from network.excludeZoneIds or pin another zone: it is listed in both`,
-        });
-      } else if (CONSTRAINED_ZONE_IDS.includes(id)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["availabilityZoneIds", i],
-          input: id,
-          message: `pin another zone: AWS has constrained or retired ${id} (new subnets, NAT gateways or current instance types fail there)`,
-        });
-      }
-    });
-  }, { when: ({ value }) => isRecord(value) });
+  ),
+  excludeZoneIds: doc(zoneIds.default([]), {
+    description: `zone IDs of \`region\` the plan-time lookup never picks, besides the built-in constrained ones (${code(CONSTRAINED_ZONE_IDS)})`,
+  }),
+}).superRefine((network, ctx) => {
+  const pinned = Array.isArray(network.availabilityZoneIds) ? network.availabilityZoneIds : [];
+  const excluded: unknown[] = Array.isArray(network.excludeZoneIds) ? network.excludeZoneIds : [];
+  pinned.forEach((id, i) => {
+    if (excluded.includes(id)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["availabilityZoneIds", i],
+        input: id,
+        message: `remove it from network.excludeZoneIds or pin another zone: it is listed in both`,
+      });
+    } else if (CONSTRAINED_ZONE_IDS.includes(id)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["availabilityZoneIds", i],
+        input: id,
+        message: `pin another zone: AWS has constrained or retired ${id} (new subnets, NAT gateways or current instance types fail there)`,
+      });
+    }
+  });
+}, { when: ({ value }) => isRecord(value) });
 
 /** Zone IDs of another Region are refused by field: the subnets would fail at apply. */
 function zoneRegionIssues(config: { region: unknown; network: Record<string, unknown> }, ctx: z.RefinementCtx): void {
@@ -204,179 +236,177 @@ function zoneRegionIssues(config: { region: unknown; network: Record<string, unk
   }
 }
 
-const instanceTypeAllowed = "use an EC2 instance type such as t3.micro or t4g.micro";
-const instanceSchema = z
-  .strictObject(
+const instanceSchema = section({
+  type: doc(
+    pattern(INSTANCE_TYPE, "use an EC2 instance type such as t3.micro or t4g.micro")
+      .refine((type) => !isMacType(type), {
+        error: "use a type that runs Amazon Linux: mac instances need macOS and a Dedicated Host",
+      })
+      .default("t3.micro"),
     {
-      type: pattern(INSTANCE_TYPE, instanceTypeAllowed)
-        .refine((type) => !isMacType(type), {
-          error: "use a type that runs Amazon Linux: mac instances need macOS and a Dedicated Host",
-        })
-        .default("t3.micro"),
-      // Unset: the AL2023 parameter of the type's architecture (amiParameterFor).
-      amiSsmParameter: pattern(SSM_PARAMETER, "use an SSM parameter path that starts with /").optional(),
-      amiId: pattern(AMI_ID, "use an AMI id such as ami-0123456789abcdef0").optional(),
+      description:
+        "instance type of both stacks' instances; Graviton types (`t4g`, `m7g`, `c7gn`, …) get the arm64 image; Mac types are refused; `ebs_optimized` is set only where AWS accepts it (not `t2`, `t1`, some previous-generation sizes)",
     },
-    { error: "use an object" },
-  )
-  .superRefine((instance, ctx) => {
-    // A Graviton type needs an arm64 image and the reverse: RunInstances refuses the pair. A parameter
-    // whose path names no architecture cannot be checked here; a fixed amiId is checked at plan time.
-    if (typeof instance.type !== "string" || !INSTANCE_TYPE.test(instance.type)) return;
-    if (typeof instance.amiSsmParameter !== "string") return;
-    const wanted = instanceArchitecture(instance.type);
-    const named = parameterArchitecture(instance.amiSsmParameter);
-    if (named !== undefined && named !== wanted) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["amiSsmParameter"],
-        input: instance.amiSsmParameter,
-        message: `use an ${wanted} image parameter for instance.type "${instance.type}" (${named} images do not boot on it), such as ${AL2023_AMI_PARAMETERS[wanted]}, or remove it to use that one`,
-      });
-    }
-  }, { when: ({ value }) => isRecord(value) });
+  ),
+  // Unset: the AL2023 parameter of the type's architecture (amiParameterFor).
+  amiSsmParameter: doc(pattern(SSM_PARAMETER, "use an SSM parameter path that starts with /").optional(), {
+    description:
+      "where the AMI id is read at plan time; a path naming the other architecture (`x86_64`/`amd64` vs `arm64`/`aarch64`) is refused",
+    unset: "AL2023 public parameter of the type's architecture (`…-x86_64` or `…-arm64`)",
+  }),
+  amiId: doc(pattern(AMI_ID, "use an AMI id such as ami-0123456789abcdef0").optional(), {
+    description:
+      "a fixed AMI instead of the lookup; its architecture is checked at plan time (a postcondition on `aws_ami`), not offline",
+  }),
+}).superRefine((instance, ctx) => {
+  // A Graviton type needs an arm64 image and the reverse: RunInstances refuses the pair. A parameter
+  // whose path names no architecture cannot be checked here; a fixed amiId is checked at plan time.
+  if (typeof instance.type !== "string" || !INSTANCE_TYPE.test(instance.type)) return;
+  if (typeof instance.amiSsmParameter !== "string") return;
+  const wanted = instanceArchitecture(instance.type);
+  const named = parameterArchitecture(instance.amiSsmParameter);
+  if (named !== undefined && named !== wanted) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["amiSsmParameter"],
+      input: instance.amiSsmParameter,
+      message: `use an ${wanted} image parameter for instance.type "${instance.type}" (${named} images do not boot on it), such as ${AL2023_AMI_PARAMETERS[wanted]}, or remove it to use that one`,
+    });
+  }
+}, { when: ({ value }) => isRecord(value) });
+
+const eiceSchema = section({
+  preserveClientIp: doc(bool().default(false), {
+    description: "EICE client IP preservation, always set explicitly (see the private-access notes)",
+  }),
+  ports: doc(unique(tcpPort, "TCP ports").min(1, { error: "list at least one TCP port" }).default([22]), {
+    description: "ports operators may tunnel to; each gets a matching pair of security-group rules",
+  }),
+  maxTunnelDurationSeconds: doc(
+    intFrom(1, 3600, "use a whole number of seconds from 1 to 3600 (the EICE tunnel limit)").default(3600),
+    { description: "longest tunnel the operator policy allows, in seconds (1–3600)" },
+  ),
+  osUsers: doc(
+    unique(pattern(OS_USER, "use a Linux user name such as ec2-user or ubuntu"), "OS user names")
+      .min(1, { error: "list at least one OS user" })
+      .default(["ec2-user"]),
+    { description: "OS users `SendSSHPublicKey` may push a key for (`ec2:osuser`)" },
+  ),
+});
+
+const privateAccessSchema = section({
+  allowedBuckets: doc(bucketNames.default([]), {
+    description: "extra buckets the private-access S3 endpoint lets through",
+  }),
+});
+
+const scpSchema = section({
+  variant: doc(oneOf(SCP_VARIANTS).default("deny-eice-except-describe"), {
+    description: `what the SCP denies: ${code(SCP_VARIANTS)} (see the org-guardrails notes)`,
+  }),
+  targetIds: doc(unique(scpTarget, "target ids").default([]), {
+    description: "roots `r-…`, OUs `ou-…-…` or 12-digit accounts to attach the SCP to (never the management account)",
+  }),
+  attachedPolicyCounts: doc(
+    z
+      .record(scpTarget, intFrom(1, 5, "use a count from 1 to 5"), { error: "use an object mapping target ids to counts" })
+      .default({}),
+    { description: "SCPs already attached per target (default 1, FullAWSAccess), to enforce the limit of 5" },
+  ),
+  exemptPrincipalArns: doc(unique(principalArn("arn:aws:iam::*:role/BreakGlass"), "principal ARNs").default([]), {
+    description: "break-glass principals the SCP does not apply to",
+  }),
+  // The principals that deploy private-access into governed accounts: exempt from the endpoint
+  // management deny only, so the SCP does not lock out its own stack's deploys and destroys.
+  deployerPrincipalArns: doc(
+    unique(principalArn("arn:aws:iam::*:role/OrganizationAccountAccessRole"), "principal ARNs").default([]),
+    {
+      description:
+        "principals that deploy private-access in governed accounts: exempt from the endpoint management deny only (never from tunnels or key pushes)",
+    },
+  ),
+});
+
+const appendedSuffixes = Object.values(SSM_USER_SUFFIXES).filter(Boolean);
+const ssmSchema = section({
+  // The ssm-fixed-tag and ssm-abac users append SSM_USER_SUFFIXES to this name (IAM user names are
+  // unique per account and at most 64 characters), so it may use 64 minus the longest suffix.
+  userName: doc(
+    pattern(
+      iamUserName(SSM_USER_NAME_MAX),
+      `use an IAM user name of 1-${SSM_USER_NAME_MAX} letters, digits, + = , . @ _ - (ssm-fixed-tag and ssm-abac append ${appendedSuffixes.join(" and ")})`,
+    ).default("TestUserA"),
+    {
+      description: `the restricted Session Manager user of \`ssm-instance-arn\` (1–${SSM_USER_NAME_MAX} characters); \`ssm-fixed-tag\` and \`ssm-abac\` append ${code(appendedSuffixes).replace(", ", " and ")}`,
+    },
+  ),
+  targetInstanceIds: doc(
+    unique(pattern(INSTANCE_ID, "use an instance id such as i-0123456789abcdef0"), "instance ids").optional(),
+    {
+      description: "the instances `ssm-instance-arn` allows sessions on",
+      unset: "the private-access instance, read through remote state",
+    },
+  ),
+});
+
+const crossAccountSchema = section({
+  createAccessKey: doc(bool().default(false), {
+    description: "create an access key for the data account's user (opt-in; secret only as a sensitive output)",
+  }),
+  pgpKey: doc(pattern(PGP_KEY, "use keybase:<user> or a base64-encoded PGP public key").optional(), {
+    description: "PGP key (`keybase:<user>` or base64) to encrypt that secret",
+  }),
+  approvedBuckets: doc(bucketNames.default([]), {
+    description: "buckets the workload VPC's S3 endpoint lets through besides its own account's",
+  }),
+  vpcCidr: doc(cidr.default("10.1.0.0/16"), { description: "the demo workload VPC's range" }),
+  userName: doc(
+    pattern(iamUserName(64), "use an IAM user name (1-64 of letters, digits, + = , . @ _ -)").default("data-account-user"),
+    { description: "the data account's IAM user" },
+  ),
+  // The proper cross-account pattern (bucket policy also grants the workload's instance role);
+  // off by default so the deployed demo shows the AccessDenied the article starts from.
+  grantWorkloadRole: doc(bool().default(false), {
+    description:
+      "also grant B's instance role list/read/write in A's bucket policy: the proper cross-account pattern (off so the demo starts from the AccessDenied)",
+  }),
+});
+
+const auditSchema = section({
+  alarmEmail: doc(pattern(EMAIL, "use an email address").optional(), {
+    description: "email subscribed to the alarm topic (it must confirm the subscription)",
+  }),
+  logRetentionDays: doc(retentionDays.default(365), { description: "CloudTrail log-group retention in days" }),
+  // Off: the trail bucket, its key and the log group survive `cdktf destroy audit` (evidence).
+  // On only for throwaway demo accounts; the bucket is still never force-destroyed.
+  allowDestroy: doc(bool().default(false), {
+    description:
+      "let `cdktf destroy audit` delete the trail's bucket, key and log group (throwaway demo accounts only; the bucket is still never force-destroyed)",
+  }),
+});
 
 export const configSchema = z
   .strictObject(
     {
-      region: pattern(REGION, "use an AWS commercial region id such as eu-west-1"),
-      project: pattern(TAG_VALUE, "use a tag value of 1-256 letters, digits, spaces or _ . : / = + - @").default(
-        "test",
+      region: doc(pattern(REGION, "use an AWS commercial region id such as eu-west-1"), {
+        description: "AWS commercial region of every stack",
+      }),
+      project: doc(
+        pattern(TAG_VALUE, "use a tag value of 1-256 letters, digits, spaces or _ . : / = + - @").default("test"),
+        { description: "value of the `Project` tag; Session Manager's tag and ABAC patterns match on it" },
       ),
       accounts: z.strictObject(
         { workload: accountSchema, management: accountSchema, data: accountSchema },
         { error: "use an object with workload, management and data accounts" },
       ),
-      network: networkSchema.default({
-        vpcCidr: "10.0.0.0/16",
-        natGateways: "single",
-        flowLogRetentionDays: 90,
-        excludeZoneIds: [],
-      }),
-      instance: instanceSchema.default({ type: "t3.micro" }),
-      eice: z
-        .strictObject(
-          {
-            preserveClientIp: z.boolean({ error: "use true or false" }).default(false),
-            ports: unique(
-              z.int({ error: "use a TCP port from 1 to 65535" }).min(1, { error: "use a TCP port from 1 to 65535" }).max(65535, {
-                error: "use a TCP port from 1 to 65535",
-              }),
-              "TCP ports",
-            )
-              .min(1, { error: "list at least one TCP port" })
-              .default([22]),
-            maxTunnelDurationSeconds: z
-              .int({ error: "use a whole number of seconds from 1 to 3600 (the EICE tunnel limit)" })
-              .min(1, { error: "use a whole number of seconds from 1 to 3600 (the EICE tunnel limit)" })
-              .max(3600, { error: "use a whole number of seconds from 1 to 3600 (the EICE tunnel limit)" })
-              .default(3600),
-            osUsers: unique(pattern(OS_USER, "use a Linux user name such as ec2-user or ubuntu"), "OS user names")
-              .min(1, { error: "list at least one OS user" })
-              .default(["ec2-user"]),
-          },
-          { error: "use an object" },
-        )
-        .default({ preserveClientIp: false, ports: [22], maxTunnelDurationSeconds: 3600, osUsers: ["ec2-user"] }),
-      privateAccess: z
-        .strictObject(
-          { allowedBuckets: unique(bucketName, "S3 bucket names").default([]) },
-          { error: "use an object" },
-        )
-        .default({ allowedBuckets: [] }),
-      scp: z
-        .strictObject(
-          {
-            variant: z
-              .enum(SCP_VARIANTS, { error: `use one of ${SCP_VARIANTS.join(", ")}` })
-              .default("deny-eice-except-describe"),
-            targetIds: unique(
-              pattern(SCP_TARGET, "use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id"),
-              "target ids",
-            ).default([]),
-            attachedPolicyCounts: z
-              .record(
-                pattern(SCP_TARGET, "use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id"),
-                z.int({ error: "use a count from 1 to 5" }).min(1, { error: "use a count from 1 to 5" }).max(5, {
-                  error: "use a count from 1 to 5",
-                }),
-                { error: "use an object mapping target ids to counts" },
-              )
-              .default({}),
-            exemptPrincipalArns: unique(
-              pattern(PRINCIPAL_ARN, "use an IAM principal ARN such as arn:aws:iam::*:role/BreakGlass"),
-              "principal ARNs",
-            ).default([]),
-            // The principals that deploy private-access into governed accounts: exempt from the endpoint
-            // management deny only, so the SCP does not lock out its own stack's deploys and destroys.
-            deployerPrincipalArns: unique(
-              pattern(PRINCIPAL_ARN, "use an IAM principal ARN such as arn:aws:iam::*:role/OrganizationAccountAccessRole"),
-              "principal ARNs",
-            ).default([]),
-          },
-          { error: "use an object" },
-        )
-        .default({
-          variant: "deny-eice-except-describe",
-          targetIds: [],
-          attachedPolicyCounts: {},
-          exemptPrincipalArns: [],
-          deployerPrincipalArns: [],
-        }),
-      ssm: z
-        .strictObject(
-          {
-            // The ssm-fixed-tag and ssm-abac users append SSM_USER_SUFFIXES to this name (IAM user names are
-            // unique per account and at most 64 characters), so it may use 64 minus the longest suffix.
-            userName: pattern(
-              SSM_USER_NAME,
-              `use an IAM user name of 1-${SSM_USER_NAME_MAX} letters, digits, + = , . @ _ - (ssm-fixed-tag and ssm-abac append ${Object.values(SSM_USER_SUFFIXES).filter(Boolean).join(" and ")})`,
-            ).default("TestUserA"),
-            targetInstanceIds: unique(pattern(INSTANCE_ID, "use an instance id such as i-0123456789abcdef0"), "instance ids")
-              .optional(),
-          },
-          { error: "use an object" },
-        )
-        .default({ userName: "TestUserA" }),
-      crossAccount: z
-        .strictObject(
-          {
-            createAccessKey: z.boolean({ error: "use true or false" }).default(false),
-            pgpKey: pattern(PGP_KEY, "use keybase:<user> or a base64-encoded PGP public key").optional(),
-            approvedBuckets: unique(bucketName, "S3 bucket names").default([]),
-            vpcCidr: cidr.default("10.1.0.0/16"),
-            userName: pattern(IAM_USER_NAME, "use an IAM user name (1-64 of letters, digits, + = , . @ _ -)").default(
-              "data-account-user",
-            ),
-            // The proper cross-account pattern (bucket policy also grants the workload's instance role);
-            // off by default so the deployed demo shows the AccessDenied the article starts from.
-            grantWorkloadRole: z.boolean({ error: "use true or false" }).default(false),
-          },
-          { error: "use an object" },
-        )
-        .default({
-          createAccessKey: false,
-          approvedBuckets: [],
-          vpcCidr: "10.1.0.0/16",
-          userName: "data-account-user",
-          grantWorkloadRole: false,
-        }),
-      audit: z
-        .strictObject(
-          {
-            alarmEmail: pattern(EMAIL, "use an email address").optional(),
-            logRetentionDays: z
-              .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)), {
-                error: `use one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs retention periods)`,
-              })
-              .default(365),
-            // Off: the trail bucket, its key and the log group survive `cdktf destroy audit` (evidence).
-            // On only for throwaway demo accounts; the bucket is still never force-destroyed.
-            allowDestroy: z.boolean({ error: "use true or false" }).default(false),
-          },
-          { error: "use an object" },
-        )
-        .default({ logRetentionDays: 365, allowDestroy: false }),
+      network: networkSchema.prefault({}),
+      instance: instanceSchema.prefault({}),
+      eice: eiceSchema.prefault({}),
+      privateAccess: privateAccessSchema.prefault({}),
+      scp: scpSchema.prefault({}),
+      ssm: ssmSchema.prefault({}),
+      crossAccount: crossAccountSchema.prefault({}),
+      audit: auditSchema.prefault({}),
     },
     { error: "use a JSON object" },
   )
@@ -427,6 +457,4 @@ export const configSchema = z
 
 /** The validated configuration, every default filled in. */
 export type Config = z.output<typeof configSchema>;
-/** What a configuration file may contain (defaults optional). */
-export type ConfigInput = z.input<typeof configSchema>;
 export type AccountConfig = Config["accounts"]["workload"];

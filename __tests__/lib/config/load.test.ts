@@ -10,6 +10,10 @@ function file(name: string, content: string): string {
   return p;
 }
 
+const ACCOUNTS = { workload: { id: "123456789012" }, management: { id: "210987654321" }, data: { id: "999999999999" } };
+/** A configuration file holding `fields`, with three valid accounts unless `fields` names others. */
+const configFile = (name: string, fields: Record<string, unknown>) => file(name, JSON.stringify({ accounts: ACCOUNTS, ...fields }));
+
 describe("loadSettings", () => {
   test("reads the shipped default configuration when ACCESS_GUARDRAILS_CONFIG is unset", () => {
     const settings = loadSettings({});
@@ -19,13 +23,7 @@ describe("loadSettings", () => {
   });
 
   test("reads the file named by ACCESS_GUARDRAILS_CONFIG and fills in every default", () => {
-    const minimal = file(
-      "minimal.json",
-      JSON.stringify({
-        region: "us-east-2",
-        accounts: { workload: { id: "123456789012" }, management: { id: "210987654321" }, data: { id: "999999999999" } },
-      }),
-    );
+    const minimal = configFile("minimal.json", { region: "us-east-2" });
     const { config, source } = loadSettings({ ACCESS_GUARDRAILS_CONFIG: minimal });
     expect(source).toBe(minimal);
     expect(config).toMatchObject({
@@ -55,15 +53,12 @@ describe("loadSettings", () => {
   });
 
   test("reports every bad field of a file together, each with its value and what is allowed", () => {
-    const bad = file(
-      "bad.json",
-      JSON.stringify({
-        region: "eu-west-1",
-        accounts: { workload: { id: "12345" }, management: { id: "210987654321" }, data: { id: "999999999999" } },
-        network: { natGateways: "two" },
-        scp: { variant: "deny-all" },
-      }),
-    );
+    const bad = configFile("bad.json", {
+      region: "eu-west-1",
+      accounts: { ...ACCOUNTS, workload: { id: "12345" } },
+      network: { natGateways: "two" },
+      scp: { variant: "deny-all" },
+    });
     let error: unknown;
     try {
       loadSettings({ ACCESS_GUARDRAILS_CONFIG: bad });

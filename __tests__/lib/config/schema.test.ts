@@ -1,17 +1,12 @@
 import { ConfigError, parseConfig } from "../../../lib/config";
 import { testConfig } from "../../helpers";
+import { problemsOf } from "./problems";
 
-/** The shipped configuration with `patch` applied by `edit`; returns the problems ([] when valid). */
+/** The shipped configuration changed by `edit`; returns the problems ([] when valid). */
 function problems(edit: (config: Record<string, any>) => void): readonly string[] { // eslint-disable-line @typescript-eslint/no-explicit-any
   const config = structuredClone(testConfig()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   edit(config);
-  try {
-    parseConfig(config, "config/test.json");
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
+  return problemsOf(config, "config/test.json");
 }
 
 describe("configuration schema", () => {
@@ -75,36 +70,40 @@ describe("configuration schema", () => {
     ).toEqual([]);
   });
 
-  test("reports a zone of another region together with an unrelated invalid field", () => {
-    expect(
-      problems((c) => {
+  // Cross-field checks run even when an unrelated field is invalid, so one pass reports both; only a
+  // fractional number stops zod before them.
+  test.each([
+    [
+      "reports a zone of another region together with an unrelated invalid field",
+      (c: any) => {
         c.network.excludeZoneIds = ["use1-az1"];
         c.project = "";
-      }),
-    ).toEqual([
-      'Invalid project "": use a tag value of 1-256 letters, digits, spaces or _ . : / = + - @.',
-      'Invalid network.excludeZoneIds[0] "use1-az1": use a zone ID of region eu-west-1 (euw1-az…), the configured region.',
-    ]);
-  });
-
-  test("reports a cross-field conflict together with an unrelated invalid field", () => {
-    expect(
-      problems((c) => {
+      },
+      [
+        'Invalid project "": use a tag value of 1-256 letters, digits, spaces or _ . : / = + - @.',
+        'Invalid network.excludeZoneIds[0] "use1-az1": use a zone ID of region eu-west-1 (euw1-az…), the configured region.',
+      ],
+    ],
+    [
+      "reports a cross-field conflict together with an unrelated invalid field",
+      (c: any) => {
         c.region = "mars-east-1";
         c.accounts.data.id = c.accounts.workload.id;
-      }),
-    ).toEqual([
-      'Invalid region "mars-east-1": use an AWS commercial region id such as eu-west-1.',
-      'Invalid accounts.data.id "111111111111": use an account other than accounts.workload.id (111111111111): the demo needs two accounts.',
-    ]);
-  });
-
-  test("a fractional port stops zod before the cross-field checks (the conflict shows on the next run)", () => {
-    expect(
-      problems((c) => {
+      },
+      [
+        'Invalid region "mars-east-1": use an AWS commercial region id such as eu-west-1.',
+        'Invalid accounts.data.id "111111111111": use an account other than accounts.workload.id (111111111111): the demo needs two accounts.',
+      ],
+    ],
+    [
+      "a fractional port stops zod before the cross-field checks (the conflict shows on the next run)",
+      (c: any) => {
         c.eice.ports = [22.5];
         c.accounts.data.id = c.accounts.workload.id;
-      }),
-    ).toEqual(["Invalid eice.ports[0] 22.5: use a TCP port from 1 to 65535."]);
+      },
+      ["Invalid eice.ports[0] 22.5: use a TCP port from 1 to 65535."],
+    ],
+  ])("%s", (_what, edit, expected) => {
+    expect(problems(edit)).toEqual(expected);
   });
 });

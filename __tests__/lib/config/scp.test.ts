@@ -1,16 +1,10 @@
 import { readFileSync } from "node:fs";
-import { ConfigError, DEFAULT_CONFIG_PATH, parseConfig } from "../../../lib/config";
+import { DEFAULT_CONFIG_PATH, parseConfig } from "../../../lib/config";
+import { problemsOf } from "./problems";
 
 /** The shipped configuration with `scp` replaced; returns the problems, or [] when it is valid. */
 function problemsWithScp(scp: unknown): readonly string[] {
-  const raw = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8"));
-  try {
-    parseConfig({ ...raw, scp });
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
+  return problemsOf({ ...JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")), scp });
 }
 
 describe("scp configuration", () => {

@@ -1,0 +1,84 @@
+/**
+ * The parsed configuration, every default filled in, for the shipped file and for the smallest valid
+ * file. The expected objects are written out by hand, not derived from the schema, so a default that
+ * moves or disappears while the schema is reshaped fails here.
+ */
+import { readFileSync } from "node:fs";
+import { DEFAULT_CONFIG_PATH, parseConfig, type Config } from "../../../lib/config";
+
+const MINIMAL_INPUT = {
+  region: "us-east-2",
+  accounts: { workload: { id: "123456789012" }, management: { id: "210987654321" }, data: { id: "999999999999" } },
+};
+
+const MINIMAL: Config = {
+  region: "us-east-2",
+  project: "test",
+  accounts: { workload: { id: "123456789012" }, management: { id: "210987654321" }, data: { id: "999999999999" } },
+  network: { vpcCidr: "10.0.0.0/16", natGateways: "single", flowLogRetentionDays: 90, excludeZoneIds: [] },
+  instance: { type: "t3.micro" },
+  eice: { preserveClientIp: false, ports: [22], maxTunnelDurationSeconds: 3600, osUsers: ["ec2-user"] },
+  privateAccess: { allowedBuckets: [] },
+  scp: {
+    variant: "deny-eice-except-describe",
+    targetIds: [],
+    attachedPolicyCounts: {},
+    exemptPrincipalArns: [],
+    deployerPrincipalArns: [],
+  },
+  ssm: { userName: "TestUserA" },
+  crossAccount: {
+    createAccessKey: false,
+    approvedBuckets: [],
+    vpcCidr: "10.1.0.0/16",
+    userName: "data-account-user",
+    grantWorkloadRole: false,
+  },
+  audit: { logRetentionDays: 365, allowDestroy: false },
+};
+
+/** config/default.json: the minimal file's defaults, except what it sets (written out here). */
+const SHIPPED: Config = {
+  ...MINIMAL,
+  region: "eu-west-1",
+  accounts: { workload: { id: "111111111111" }, management: { id: "222222222222" }, data: { id: "333333333333" } },
+  scp: { ...MINIMAL.scp, targetIds: ["ou-abcd-11111111"] },
+  crossAccount: { ...MINIMAL.crossAccount, approvedBuckets: ["approved-reports-111111111111"] },
+};
+
+/** Sections given as `{}` take the same defaults as sections left out. */
+const EMPTY_SECTIONS = {
+  ...MINIMAL_INPUT,
+  network: {},
+  instance: {},
+  eice: {},
+  privateAccess: {},
+  scp: {},
+  ssm: {},
+  crossAccount: {},
+  audit: {},
+};
+
+describe("configuration defaults", () => {
+  test("config/default.json parses to the expected configuration", () => {
+    const parsed = parseConfig(JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")));
+    expect(parsed).toStrictEqual(SHIPPED);
+    // Key order too: stacks iterate some sections, and the synthesized JSON must not reorder.
+    expect(JSON.stringify(parsed)).toBe(JSON.stringify(SHIPPED));
+  });
+
+  test.each([
+    ["a file with only region and accounts", MINIMAL_INPUT],
+    ["a file with every section empty", EMPTY_SECTIONS],
+  ])("%s parses to every default", (_what, input) => {
+    const parsed = parseConfig(input);
+    expect(parsed).toStrictEqual(MINIMAL);
+    expect(JSON.stringify(parsed)).toBe(JSON.stringify(MINIMAL));
+  });
+
+  test("defaults are fresh objects: changing one parse never leaks into the next", () => {
+    const first = parseConfig(MINIMAL_INPUT);
+    (first.eice.ports as number[]).push(2222);
+    expect(parseConfig(MINIMAL_INPUT).eice.ports).toEqual([22]);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * The README is part of the product: its reference tables are generated from the code (scripts/docs.ts)
+ * and must not be stale, and every file it points a reader to must exist in the repository.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseConfig } from "../lib/config";
+import { configTable, GENERATED_TABLES, README_PATH, regenerate, staleReport, type TableName } from "../scripts/docs";
+
+const ROOT = path.join(__dirname, "..");
+const README = readFileSync(README_PATH, "utf8");
+const TABLES = Object.keys(GENERATED_TABLES) as TableName[];
+
+/** The cells of each body row of a generated markdown table (`\|` is a pipe inside a cell). */
+function tableRows(markdown: string): string[][] {
+  return markdown
+    .split("\n")
+    .slice(2)
+    .map((line) => line.slice(2, -2).split(/ (?<!\\)\| /).map((c) => c.replace(/\\\|/g, "|")));
+}
+
+describe("README generated tables", () => {
+  test.each(TABLES)("the %s table matches the code", (name) => {
+    const { stale } = regenerate(README);
+    if (stale.includes(name)) throw new Error(staleReport([name]));
+    expect(stale).not.toContain(name);
+  });
+
+  test("a hand edit inside a table marks that table stale, names it and says how to fix it", () => {
+    const edited = README.replace("| `eice.ports` | `[22]` |", "| `eice.ports` | `[2222]` |");
+    expect(edited).not.toBe(README);
+    const { text, stale } = regenerate(edited);
+    expect(stale).toEqual(["config"]);
+    expect(staleReport(stale)).toBe("README.md: the configuration table differs from the code. Run `npm run docs` and commit README.md.");
+    expect(text).toBe(README);
+  });
+
+  test("a README without a table's markers is refused, naming the markers", () => {
+    const withoutAlarms = README.replace("<!-- generated:alarms:start -->", "");
+    expect(() => regenerate(withoutAlarms)).toThrow("README.md has no <!-- generated:alarms:start --> ... <!-- generated:alarms:end --> pair");
+  });
+
+  test.each(TABLES)("every row of the %s table has as many cells as its header (pipes in patterns are escaped)", (name) => {
+    const rendered = GENERATED_TABLES[name].render();
+    const [header] = rendered.split("\n");
+    const width = header.split(" | ").length;
+    for (const row of tableRows(rendered)) expect(row).toHaveLength(width);
+  });
+
+  test("each default in the configuration table is the value the parser fills in", () => {
+    const parsed = parseConfig({
+      region: "eu-west-1",
+      accounts: { workload: { id: "111111111111" }, management: { id: "222222222222" }, data: { id: "333333333333" } },
+    }) as unknown as Record<string, unknown>;
+    const shown = tableRows(configTable()).filter(([, def]) => /^`.*`$/.test(def));
+    expect(shown.length).toBeGreaterThan(20);
+    for (const [field, def] of shown) {
+      const keys = field.slice(1, -1).split(".");
+      const value = keys.reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], parsed);
+      expect({ field, default: def.slice(1, -1) }).toEqual({ field, default: typeof value === "string" ? value : JSON.stringify(value) });
+    }
+  });
+});
+
+/** Top-level folders whose paths the README names in backticks. */
+const REPO_PATH = /^(?:lib|stacks|scripts|docs|config|__tests__|scenarios|proofs)\/[^\s`]*$/;
+
+/** Relative link targets and backticked repository paths, without `#anchors`. */
+function mentionedPaths(markdown: string): string[] {
+  const links = [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((t) => !/^(?:[a-z]+:|#)/.test(t));
+  const code = [...markdown.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]).filter((t) => REPO_PATH.test(t));
+  return [...new Set([...links, ...code].map((t) => t.replace(/#.*$/, "")))];
+}
+
+/** Whether the path exists; `*` matches within one path segment (`scenarios/org-guardrails.*.json`). */
+function exists(relative: string): boolean {
+  if (!relative.includes("*")) return existsSync(path.join(ROOT, relative));
+  const dir = path.dirname(relative);
+  const name = new RegExp(`^${path.basename(relative).replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
+  return existsSync(path.join(ROOT, dir)) && readdirSync(path.join(ROOT, dir)).some((f) => name.test(f));
+}
+
+describe("README references", () => {
+  const paths = mentionedPaths(README).filter((p) => !/[<>…]/.test(p));
+
+  test("the README names files to check", () => {
+    expect(paths).toEqual(expect.arrayContaining(["config/default.json", "lib/config/schema.ts"]));
+  });
+
+  test.each(paths)("%s exists in the repository", (relative) => {
+    expect(exists(relative)).toBe(true);
+  });
+
+  test("the path check sees a missing file", () => {
+    expect(mentionedPaths("see [x](docs/nothing-here.md) and `lib/nowhere.ts`")).toEqual(["docs/nothing-here.md", "lib/nowhere.ts"]);
+    expect(exists("docs/nothing-here.md")).toBe(false);
+    expect(exists("scenarios/no-such-*.json")).toBe(false);
+    expect(exists("scenarios/*.json")).toBe(true);
+  });
+
+  test("the README refers to no document outside the repository by name (no SPEC)", () => {
+    expect(README).not.toMatch(/\bSPEC\b/);
+  });
+});
