@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { loadScenarioFiles, outcomeFailures, runScenario, type ScenarioOutcome } from "../__tests__/helpers/access";
+import { loadScenarioFiles, outcomeFailures, runScenario, type ScenarioOutcome } from "../proofs";
 
 const OUTPUT = path.join(__dirname, "..", "docs", "access-matrix.md");
 const HEADER = ["stack", "scenario", "expected", "decision", "deciding policy"] as const;

@@ -1,4 +1,6 @@
-import { blocks, isFalse, isTrue, type Rule } from "../rule";
+import { blocks, isFalse, isTrue } from "../../tfjson";
+import type { Rule } from "../rule";
+import { INSTANCE_LAUNCH_TYPES } from "./instance-types";
 
 /**
  * Instances are reached through the Instance Connect Endpoint or Session Manager, never from the
@@ -10,7 +12,7 @@ export const EC2_NO_PUBLIC_IP: Rule = {
   mirrors: ["CKV_AWS_88", "EC2.9"],
   reason: "An EC2 instance with a public IPv4 address is reachable from the internet, bypassing the private access paths.",
   fix: "Set associate_public_ip_address = false (launch templates: on every network_interfaces block) and use a private subnet.",
-  appliesTo: ["aws_instance", "aws_launch_template"],
+  appliesTo: INSTANCE_LAUNCH_TYPES,
   check(resource) {
     if (resource.type === "aws_launch_template") {
       const interfaces = blocks(resource.config.network_interfaces);

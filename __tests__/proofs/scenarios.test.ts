@@ -7,7 +7,8 @@ import {
   SCENARIO_DIR,
   type Scenario,
   type ScenarioFile,
-} from "../helpers/access";
+} from "../../proofs";
+import { testStacks } from "./stacks";
 
 /*
  * Every row of every scenarios/*.json is one test, simulated against the policies of the synthesized
@@ -39,7 +40,7 @@ describe("scenario files", () => {
 
 describe("access scenarios", () => {
   test.each(rows)("%s", async (title, table, row) => {
-    const outcome = await runScenario(table, row);
+    const outcome = await runScenario(table, row, testStacks);
     const failures = outcomeFailures(outcome, row);
     if (failures.length > 0) {
       throw new Error(`Scenario "${title}" (stack ${table.stack}) does not hold:\n  ${failures.join("\n  ")}`);
