@@ -5,6 +5,7 @@
  * main.ts (a test enforces it).
  */
 export * from "./lint";
+export * from "./matrix";
 export * from "./policies";
 export * from "./resolve";
 export * from "./scenario-file";
