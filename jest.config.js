@@ -6,6 +6,5 @@ module.exports = {
   // Type checking is done once by `tsc --noEmit` in `npm test`; ts-jest only transpiles, which keeps
   // the provider's large type declarations out of every test file's start-up.
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
-  setupFilesAfterEnv: ["<rootDir>/__tests__/helpers/setup.ts"],
   testTimeout: 120000,
 };

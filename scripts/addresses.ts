@@ -6,13 +6,17 @@
  */
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { synthApp } from "../__tests__/helpers/synth";
+import { loadSettings } from "../lib/config";
+import { synthesize } from "../lib/tfjson";
+import { defineStacks } from "../main";
 import { addressList } from "./lib/addresses";
 
 export const ADDRESSES_FILE = path.join(__dirname, "..", "docs", "resource-addresses.json");
 
 function main(): void {
-  const list = addressList(synthApp({ offline: false }).stacks);
+  // The default configuration, online: the list must not depend on the caller's environment.
+  const settings = { ...loadSettings({}), offline: false };
+  const list = addressList(synthesize((app) => defineStacks(app, settings)).stacks);
   writeFileSync(ADDRESSES_FILE, `${JSON.stringify(list, null, 2)}\n`);
   const count = Object.values(list).reduce((n, a) => n + a.length, 0);
   process.stdout.write(`Wrote ${count} addresses of ${Object.keys(list).length} stacks to ${path.relative(process.cwd(), ADDRESSES_FILE)}\n`);

@@ -1,11 +1,21 @@
-import { unescapeIamVariables } from "../../lib/policies/document";
-import type { TfJson } from "./synth";
+/**
+ * Lookups the stack tests use on a synthesized stack, on top of lib/tfjson (the one reader of
+ * synthesized JSON). Blocks are returned exactly as written, `//` metadata included.
+ */
+import { stackView, strings, type PolicyDocumentJson, type Statement, type TfJson } from "../../lib/tfjson";
+
+export { parsePolicy, statement } from "../../lib/tfjson";
 
 export type Block = Record<string, unknown>;
+export type PolicyStatementJson = Statement;
+export type PolicyJson = PolicyDocumentJson;
+
+/** A list value (`"a"` or `["a"]`) as its strings. */
+export const asList: (value: unknown) => string[] = strings;
 
 /** Every resource of a Terraform type, by logical name. */
 export function resourcesOf(stack: TfJson, type: string): Record<string, Block> {
-  return (stack.resource?.[type] ?? {}) as Record<string, Block>;
+  return stack.resource?.[type] ?? {};
 }
 
 /** The only resource of a type; fails when there is none or more than one. */
@@ -15,52 +25,12 @@ export function onlyResource(stack: TfJson, type: string): Block {
   return all[0];
 }
 
-/** A resource whose logical name starts with `prefix` (construct path joined with `_`). */
+/** A resource whose logical name is `prefix` or `prefix` and cdktf's hash (construct path joined with `_`). */
 export function resourceNamed(stack: TfJson, type: string, prefix: string): Block {
-  const matches = Object.entries(resourcesOf(stack, type)).filter(([name]) => name === prefix || name.startsWith(`${prefix}_`));
-  if (matches.length !== 1) {
-    throw new Error(`Expected one ${type} named ${prefix}, found ${matches.map(([n]) => n).join(", ") || "none"}`);
-  }
-  return matches[0][1];
+  return resourcesOf(stack, type)[stackView("", stack).named(type, prefix).name];
 }
 
 /** `${aws_vpc.Network_Vpc_1234.id}`: the reference Terraform will resolve to `attribute` of that resource. */
 export function refTo(stack: TfJson, type: string, prefix: string, attribute: string): string {
-  const name = Object.keys(resourcesOf(stack, type)).find((n) => n === prefix || n.startsWith(`${prefix}_`));
-  if (!name) throw new Error(`No ${type} named ${prefix}`);
-  return `\${${type}.${name}.${attribute}}`;
+  return `\${${stackView("", stack).named(type, prefix).address}.${attribute}}`;
 }
-
-/**
- * Parses a policy string back out of the synthesized JSON, reading Terraform's `$${` escape back as the
- * `${` AWS receives. Terraform references (`${aws_x.y.arn}`) are left in place.
- */
-export function parsePolicy(text: unknown): PolicyJson {
-  if (typeof text !== "string") throw new Error(`Expected a policy string, got ${JSON.stringify(text)}`);
-  return JSON.parse(unescapeIamVariables(text));
-}
-
-export interface PolicyStatementJson {
-  Sid?: string;
-  Effect: "Allow" | "Deny";
-  Principal?: unknown;
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: string | string[];
-  NotResource?: string | string[];
-  Condition?: Record<string, Record<string, unknown>>;
-}
-export interface PolicyJson {
-  Version: string;
-  Statement: PolicyStatementJson[];
-}
-
-/** The statement with this Sid; fails loudly when absent. */
-export function statement(doc: PolicyJson, sid: string): PolicyStatementJson {
-  const found = doc.Statement.find((s) => s.Sid === sid);
-  if (!found) throw new Error(`No statement ${sid}; statements are ${doc.Statement.map((s) => s.Sid).join(", ")}`);
-  return found;
-}
-
-export const asList = (value: string | string[] | undefined): string[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];

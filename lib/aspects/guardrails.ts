@@ -1,9 +1,9 @@
 import { Annotations, Aspects, TerraformStack, type IAspect } from "cdktf";
 import type { Construct, IConstruct } from "constructs";
 import { iamNameClashes, iamNameClashMessage } from "./iam-names";
-import { ruleLabel, type Rule } from "./rule";
+import { stackView, type ResourceJson, type StackView, type TfJson } from "../tfjson";
+import { ruleLabel, type Rule, type RuleResult } from "./rule";
 import { GUARDRAIL_RULES } from "./rules";
-import { stackView, type SynthesizedStack } from "./stack-view";
 
 /** One rule judged non-compliant on one resource. */
 export interface Finding {
@@ -16,6 +16,8 @@ export interface Finding {
   readonly message: string;
   /** The recorded reason when the finding is a deliberate, suppressed exception. */
   readonly suppressedBecause?: string;
+  /** Set when the rule threw instead of judging: never suppressed, since nothing was judged. */
+  readonly ruleFailed?: true;
 }
 
 /**
@@ -27,16 +29,41 @@ export function findingMessage(rule: Rule, address: string): string {
 }
 
 /**
- * Runs the rules over a synthesized stack: a pure function of the JSON, so the same answer comes from
- * the Aspect during synth and from a test reading `cdk.tf.json`.
+ * `[RULE_ID] rule failed on aws_x.Y: <message>. ...`: a rule that throws is a bug in the rule, not a
+ * finding; the message says which rule, on which resource, and what it threw, so synth fails readably.
  */
-export function evaluateStack(stackName: string, stack: SynthesizedStack, rules: readonly Rule[] = GUARDRAIL_RULES): Finding[] {
+export function ruleFailureMessage(rule: Rule, address: string, error: unknown): string {
+  const what = error instanceof Error ? error.message : String(error);
+  return `[${rule.id}] rule failed on ${address}: ${what}. The resource was not judged by this rule; fix the rule in lib/aspects/rules (or the resource's unexpected JSON it could not read).`;
+}
+
+/** The rule's answer, or the error it threw (a rule bug must not hide the other rules' findings). */
+function judge(rule: Rule, resource: ResourceJson, view: StackView): RuleResult | { error: unknown } {
+  try {
+    return rule.check(resource, view);
+  } catch (error) {
+    return { error };
+  }
+}
+
+/**
+ * Runs the rules over a synthesized stack: a pure function of the JSON, so the same answer comes from
+ * the Aspect during synth and from a test reading `cdk.tf.json`. A rule that throws on a resource
+ * becomes a finding naming the rule and the error; the other rules still run.
+ */
+export function evaluateStack(stackName: string, stack: TfJson, rules: readonly Rule[] = GUARDRAIL_RULES): Finding[] {
   const view = stackView(stackName, stack);
   const findings: Finding[] = [];
   for (const resource of view.resources()) {
     for (const rule of rules) {
       if (rule.appliesTo !== "*" && !rule.appliesTo.includes(resource.type)) continue;
-      if (rule.check(resource, view) !== "non-compliant") continue;
+      const result = judge(rule, resource, view);
+      if (typeof result === "object") {
+        const message = ruleFailureMessage(rule, resource.address, result.error);
+        findings.push({ ruleId: rule.id, address: resource.address, path: resource.path, message, ruleFailed: true });
+        continue;
+      }
+      if (result !== "non-compliant") continue;
       findings.push({
         ruleId: rule.id,
         address: resource.address,
@@ -50,7 +77,7 @@ export function evaluateStack(stackName: string, stack: SynthesizedStack, rules:
 }
 
 /** Suppressions that silenced nothing: stale exceptions a reviewer should remove. */
-export function unusedSuppressions(stackName: string, stack: SynthesizedStack, findings: readonly Finding[]) {
+export function unusedSuppressions(stackName: string, stack: TfJson, findings: readonly Finding[]) {
   return stackView(stackName, stack)
     .resources()
     .flatMap((r) => Object.keys(r.suppressions).map((ruleId) => ({ ruleId, address: r.address, path: r.path })))
@@ -61,7 +88,8 @@ export function unusedSuppressions(stackName: string, stack: SynthesizedStack, f
  * The guardrail pack as a cdktf Aspect. It acts once per stack: it synthesizes the stack's Terraform
  * JSON (tokens resolved, exactly what `cdk.tf.json` will hold), runs every rule, and turns each finding
  * into an error annotation on the offending resource, which makes `cdktf synth` exit non-zero.
- * Suppressed findings become info annotations naming the reason.
+ * Suppressed findings become info annotations naming the reason; a rule that throws is an error
+ * annotation naming the rule and its error, so synth fails with a message instead of a stack trace.
  */
 export class GuardrailAspect implements IAspect {
   private readonly visited = new WeakSet<TerraformStack>();
@@ -69,14 +97,14 @@ export class GuardrailAspect implements IAspect {
    * Every stack judged so far, for the checks no single stack can answer (IAM names are unique per
    * account, and several stacks share one). A clash is reported on the later stack's resource.
    */
-  private readonly judged: Array<{ id: string; json: SynthesizedStack }> = [];
+  private readonly judged: Array<{ id: string; json: TfJson }> = [];
 
   constructor(private readonly rules: readonly Rule[] = GUARDRAIL_RULES) {}
 
   visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node) || this.visited.has(node)) return;
     this.visited.add(node);
-    const tf = node.toTerraform() as SynthesizedStack;
+    const tf = node.toTerraform() as TfJson;
     const byPath = new Map<string, IConstruct>(node.node.findAll().map((c) => [c.node.path, c]));
     const findings = evaluateStack(node.node.id, tf, this.rules);
     for (const finding of findings) {

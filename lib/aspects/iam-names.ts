@@ -1,5 +1,4 @@
-import { isObject, strings } from "./rule";
-import { stackView, type SynthesizedStack } from "./stack-view";
+import { stackView, strings, type StackView, type TfJson } from "../tfjson";
 
 /**
  * IAM names are unique per account and per kind (users, groups, roles, managed policies, instance
@@ -29,34 +28,26 @@ export interface IamNameClash {
 }
 
 /**
- * Provider alias (`aws` or `aws.data`) -> the one account it is pinned to. A provider without
+ * The one account a provider reference (`aws` or `aws.data`) is pinned to. A provider without
  * `allowed_account_ids` (offline mode) has no known account and its resources are not compared: an
  * offline plan is for review, and the same configuration synthesized for a real plan is checked.
  */
-function accountsByProvider(stack: SynthesizedStack): Map<string, string> {
-  const byAlias = new Map<string, string>();
-  const providers = isObject(stack.provider) ? stack.provider : {};
-  for (const config of Array.isArray(providers.aws) ? providers.aws : []) {
-    if (!isObject(config)) continue;
-    const accounts = strings(config.allowed_account_ids);
-    if (accounts.length !== 1) continue;
-    byAlias.set(typeof config.alias === "string" ? `aws.${config.alias}` : "aws", accounts[0]);
-  }
-  return byAlias;
+function accountOf(view: StackView, provider: string): string | undefined {
+  const accounts = strings(view.provider(provider)?.allowed_account_ids);
+  return accounts.length === 1 ? accounts[0] : undefined;
 }
 
 /** Every literal IAM name each stack creates, keyed by account and kind; the second creator clashes. */
-export function iamNameClashes(stacks: ReadonlyArray<{ readonly id: string; readonly json: SynthesizedStack }>): IamNameClash[] {
+export function iamNameClashes(stacks: ReadonlyArray<{ readonly id: string; readonly json: TfJson }>): IamNameClash[] {
   const owners = new Map<string, string>();
   const clashes: IamNameClash[] = [];
   for (const { id, json } of stacks) {
-    const accounts = accountsByProvider(json);
-    for (const resource of stackView(id, json).resources(...IAM_NAMED_TYPES)) {
+    const view = stackView(id, json);
+    for (const resource of view.resources(...IAM_NAMED_TYPES)) {
       const name = resource.config.name;
       // name_prefix gets a unique suffix from Terraform; a reference is not known until apply.
       if (typeof name !== "string" || name.includes("${")) continue;
-      const provider = typeof resource.config.provider === "string" ? resource.config.provider : "aws";
-      const account = accounts.get(provider);
+      const account = accountOf(view, view.providerOf(resource));
       if (account === undefined) continue;
       const key = `${account}/${resource.type}/${name}`;
       const first = owners.get(key);

@@ -1,6 +1,6 @@
 import type { TerraformResource } from "cdktf";
 import { GUARDRAIL_RULES } from "./rules";
-import { SUPPRESSIONS_KEY } from "./stack-view";
+import { SUPPRESSIONS_KEY } from "../tfjson";
 
 /** A reason shorter than this ("ok", "n/a", "temp") explains nothing to a reviewer. */
 export const MIN_SUPPRESSION_REASON_LENGTH = 10;

@@ -6,20 +6,19 @@
  * Used by `npm run addresses` (writes the checked-in list) and by __tests__/addresses.test.ts.
  */
 
-/** The parts of a synthesized stack (`cdk.tf.json`) that hold addresses. */
-export interface AddressedStack {
-  readonly resource?: Record<string, Record<string, unknown>>;
-  /** cdktf 0.21 writes every move of a stack as one top-level list: `moved: [{ from, to }]`. */
-  readonly moved?: ReadonlyArray<{ readonly from: string; readonly to: string }>;
-}
+import { stackView, type TfJson } from "../../lib/tfjson";
+
+/** The parts of a synthesized stack (`cdk.tf.json`) that hold addresses: its resources and `moved` blocks. */
+export type AddressedStack = Pick<TfJson, "resource" | "moved">;
 
 /** The checked-in list: per stack id, its sorted resource addresses. */
 export type AddressList = Record<string, string[]>;
 
 /** Every managed resource address of a stack (`aws_vpc.Network_Vpc_1A2B3C4D`), sorted. */
 export function resourceAddresses(stack: AddressedStack): string[] {
-  return Object.entries(stack.resource ?? {})
-    .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
+  return stackView("", stack)
+    .resources()
+    .map((r) => r.address)
     .sort();
 }
 

@@ -7,6 +7,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, Aspects, TerraformStack, Testing } from "cdktf";
 import { defineStacks } from "../../../main";
 import { applyGuardrails, evaluateStack, GuardrailAspect } from "../../../lib/aspects/guardrails";
+import type { Rule } from "../../../lib/aspects/rule";
+import { GUARDRAIL_RULES } from "../../../lib/aspects/rules";
 import { iamNameClashes } from "../../../lib/aspects/iam-names";
 import { suppressGuardrail } from "../../../lib/aspects/suppressions";
 import { defaultConfig, resourcesOf, synthCached, type TfJson } from "../../helpers";
@@ -99,26 +101,64 @@ describe("IAM names across stacks", () => {
 });
 
 describe("guardrail pack on a non-compliant stack", () => {
-  test("app.synth() fails with the rule id, the construct path and the fix", () => {
+  /** An app whose one stack `fixture` holds the loose instance `Loose`, in its own output folder. */
+  function looseApp() {
     const outdir = mkdtempSync(path.join(tmpdir(), "guardrails-fail-"));
     const app = new App({ outdir });
     const stack = new TerraformStack(app, "fixture");
     new AwsProvider(stack, "Aws", { region: "eu-west-1" });
     looseInstance(stack, "Loose");
+    return { app, stack, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+  }
+
+  test("app.synth() fails with the rule id, the construct path and the fix", () => {
+    const { app, cleanup } = looseApp();
     applyGuardrails(app);
     expect(() => app.synth()).toThrow(/\[fixture\/Loose\] \[EC2_IMDSV2_REQUIRED \(CKV_AWS_79 \/ EC2\.8\)\].*Fix: Set metadata_options/);
-    rmSync(outdir, { recursive: true, force: true });
+    cleanup();
+  });
+
+  test("a rule that throws is reported with its id, the resource and the error; the other rules still run", () => {
+    const { app, cleanup } = looseApp();
+    const throwing: Rule = {
+      id: "THROWING_RULE",
+      mirrors: [],
+      reason: "Exists to throw.",
+      fix: "None.",
+      appliesTo: ["aws_instance"],
+      check() {
+        throw new TypeError("Cannot read properties of undefined (reading 'http_tokens')");
+      },
+    };
+    applyGuardrails(app, [throwing, ...GUARDRAIL_RULES]);
+    let message = "";
+    try {
+      app.synth();
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain(
+      "[fixture/Loose] [THROWING_RULE] rule failed on aws_instance.Loose: Cannot read properties of undefined (reading 'http_tokens'). The resource was not judged by this rule",
+    );
+    expect(message).toMatch(/\[fixture\/Loose\] \[EC2_IMDSV2_REQUIRED /);
+    // The readable annotation, not the rule's own stack trace.
+    expect(message).not.toContain("at Object.check");
+    cleanup();
+  });
+
+  test("a rule that throws is a finding no suppression silences", () => {
+    const written = synthCached().stacks["private-access"];
+    const boom: Rule = { ...GUARDRAIL_RULES[0], check: () => { throw new Error("boom"); } };
+    const findings = evaluateStack("private-access", written, [boom]);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => f.ruleFailed === true && f.suppressedBecause === undefined && f.message.includes(": boom."))).toBe(true);
   });
 
   test("an aspect added to the App alone checks nothing (why applyGuardrails adds it to each stack)", () => {
-    const outdir = mkdtempSync(path.join(tmpdir(), "guardrails-app-aspect-"));
-    const app = new App({ outdir });
-    const stack = new TerraformStack(app, "fixture");
-    new AwsProvider(stack, "Aws", { region: "eu-west-1" });
-    looseInstance(stack, "Loose");
+    const { app, cleanup } = looseApp();
     Aspects.of(app).add(new GuardrailAspect());
     expect(() => app.synth()).not.toThrow();
-    rmSync(outdir, { recursive: true, force: true });
+    cleanup();
   });
 });
 

@@ -1,4 +1,5 @@
-import { isTrue, type Rule } from "../rule";
+import { isTrue } from "../../tfjson";
+import type { Rule } from "../rule";
 
 /**
  * Separate from CLOUDTRAIL_EVIDENCE_RETAINED on purpose: that one is suppressed where destroying the

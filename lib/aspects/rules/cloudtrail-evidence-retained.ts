@@ -1,4 +1,5 @@
-import { blocks, isTrue, type ResourceJson, type Rule, type StackView } from "../rule";
+import { blocks, isTrue, type ResourceJson, type StackView } from "../../tfjson";
+import type { Rule } from "../rule";
 
 /** Where an aws_cloudtrail names each kind of resource that holds its evidence. */
 const TRAIL_ATTRIBUTE: Readonly<Record<string, string>> = {

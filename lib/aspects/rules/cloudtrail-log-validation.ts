@@ -1,4 +1,5 @@
-import { isTrue, type Rule } from "../rule";
+import { isTrue } from "../../tfjson";
+import type { Rule } from "../rule";
 
 export const CLOUDTRAIL_LOG_VALIDATION: Rule = {
   id: "CLOUDTRAIL_LOG_VALIDATION",

@@ -1,13 +1,13 @@
-import { asList, policyDocuments, type StatementJson } from "../policy-json";
-import { isObject, type Rule } from "../rule";
+import { isObject, policyDocuments, statementsOf, strings, type Statement } from "../../tfjson";
+import type { Rule } from "../rule";
 
 /** The global confused deputy keys; lower case because IAM compares condition keys case-insensitively. */
 const SOURCE_KEYS = ["aws:sourcearn", "aws:sourceaccount", "aws:sourceorgid", "aws:sourceorgpaths"];
 
-const trustsCloudTrail = (s: StatementJson) =>
-  s.Effect === "Allow" && isObject(s.Principal) && asList(s.Principal.Service).includes("cloudtrail.amazonaws.com");
+const trustsCloudTrail = (s: Statement) =>
+  s.Effect === "Allow" && isObject(s.Principal) && strings(s.Principal.Service).includes("cloudtrail.amazonaws.com");
 
-const hasSourceCondition = (s: StatementJson) =>
+const hasSourceCondition = (s: Statement) =>
   Object.values(s.Condition ?? {}).some((byKey) => isObject(byKey) && Object.keys(byKey).some((k) => SOURCE_KEYS.includes(k.toLowerCase())));
 
 /**
@@ -26,7 +26,7 @@ export const CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION: Rule = {
   appliesTo: ["aws_iam_role"],
   check(role, stack) {
     if (stack.referencing(role, "aws_cloudtrail", "cloud_watch_logs_role_arn").length === 0) return "not-applicable";
-    const statements = policyDocuments(role.config.assume_role_policy ?? null).flatMap((d) => d.Statement);
+    const statements = policyDocuments(role.config.assume_role_policy, stack).flatMap(statementsOf);
     return statements.filter(trustsCloudTrail).some(hasSourceCondition) ? "non-compliant" : "compliant";
   },
 };

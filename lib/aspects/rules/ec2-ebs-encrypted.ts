@@ -1,4 +1,5 @@
-import { blocks, isFalse, isTrue, type ResourceJson, type Rule, type StackView } from "../rule";
+import { blocks, isFalse, isTrue, type ResourceJson, type StackView } from "../../tfjson";
+import type { Rule } from "../rule";
 
 /** Account-level EBS encryption by default in the same stack covers volumes that do not say so themselves. */
 function encryptedByDefault(stack: StackView): boolean {

@@ -1,4 +1,5 @@
-import { blocks, port, strings, type JsonObject, type Rule } from "../rule";
+import { blocks, port, strings, type JsonObject } from "../../tfjson";
+import type { Rule } from "../rule";
 
 const ADMIN_PORTS = [22, 3389];
 const ANYWHERE = ["0.0.0.0/0", "::/0"];

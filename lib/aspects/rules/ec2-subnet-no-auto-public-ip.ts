@@ -1,4 +1,5 @@
-import { isTrue, type Rule } from "../rule";
+import { isTrue } from "../../tfjson";
+import type { Rule } from "../rule";
 
 /** A subnet that hands out public addresses makes every instance launched in it public by default. */
 export const EC2_SUBNET_NO_AUTO_PUBLIC_IP: Rule = {

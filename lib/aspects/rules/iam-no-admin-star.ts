@@ -1,4 +1,4 @@
-import { asList, policyDocuments } from "../policy-json";
+import { policyDocuments, statementActions, statementResources, statementsOf } from "../../tfjson";
 import type { Rule } from "../rule";
 
 /**
@@ -12,13 +12,13 @@ export const IAM_NO_ADMIN_STAR: Rule = {
   reason: 'A statement allowing Action "*" on Resource "*" grants full administrator access.',
   fix: "Allow only the actions and resources the principal needs; keep administrator access out of this project.",
   appliesTo: "*",
-  check(resource) {
+  check(resource, stack) {
     if (resource.type === "aws_organizations_policy") return "not-applicable";
-    const documents = policyDocuments(resource.config);
+    const documents = policyDocuments(resource.config, stack);
     if (documents.length === 0) return "not-applicable";
     const adminStar = documents
-      .flatMap((d) => d.Statement)
-      .some((s) => s.Effect === "Allow" && asList(s.Action).includes("*") && asList(s.Resource).includes("*"));
+      .flatMap(statementsOf)
+      .some((s) => s.Effect === "Allow" && statementActions(s).includes("*") && statementResources(s).includes("*"));
     return adminStar ? "non-compliant" : "compliant";
   },
 };

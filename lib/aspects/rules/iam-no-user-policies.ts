@@ -1,4 +1,5 @@
-import { strings, type Rule } from "../rule";
+import { strings } from "../../tfjson";
+import type { Rule } from "../rule";
 
 /** Permissions on users are hard to review and to revoke; groups and roles carry them instead. */
 export const IAM_NO_USER_POLICIES: Rule = {

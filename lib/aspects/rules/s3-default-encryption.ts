@@ -1,4 +1,5 @@
-import { blocks, type JsonObject, type Rule } from "../rule";
+import { blocks, type JsonObject } from "../../tfjson";
+import type { Rule } from "../rule";
 
 const hasAlgorithm = (config: JsonObject) =>
   blocks(config.rule).some((r) =>

@@ -1,4 +1,5 @@
-import { isTrue, type JsonObject, type Rule } from "../rule";
+import { isTrue, type JsonObject } from "../../tfjson";
+import type { Rule } from "../rule";
 
 const SETTINGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
 const allBlocked = (c: JsonObject) => SETTINGS.every((s) => isTrue(c[s]));

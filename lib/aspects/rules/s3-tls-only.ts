@@ -1,12 +1,12 @@
-import { asList, policyDocuments, type StatementJson } from "../policy-json";
-import { isObject, type Rule } from "../rule";
+import { isObject, policyDocuments, statementActions, statementsOf, strings, type Statement } from "../../tfjson";
+import type { Rule } from "../rule";
 
 /** `Deny * s3:* when aws:SecureTransport is false`: what Security Hub S3.5 looks for. */
-function deniesInsecureTransport(s: StatementJson): boolean {
-  const everyone = s.Principal === "*" || (isObject(s.Principal) && asList(s.Principal.AWS).includes("*"));
-  const allS3 = asList(s.Action).some((a) => a === "s3:*" || a === "*");
+function deniesInsecureTransport(s: Statement): boolean {
+  const everyone = s.Principal === "*" || (isObject(s.Principal) && strings(s.Principal.AWS).includes("*"));
+  const allS3 = statementActions(s).some((a) => a === "s3:*" || a === "*");
   const secureTransport = s.Condition?.Bool?.["aws:SecureTransport"];
-  const onInsecure = asList(secureTransport).includes("false") || secureTransport === false;
+  const onInsecure = strings(secureTransport).includes("false") || secureTransport === false;
   return s.Effect === "Deny" && everyone && allS3 && onInsecure;
 }
 
@@ -18,7 +18,7 @@ export const S3_TLS_ONLY: Rule = {
   appliesTo: ["aws_s3_bucket"],
   check(bucket, stack) {
     const policies = [bucket.config.policy, ...stack.referencing(bucket, "aws_s3_bucket_policy", "bucket").map((p) => p.config.policy)];
-    const statements = policies.flatMap((p) => (p === undefined ? [] : policyDocuments(p))).flatMap((d) => d.Statement);
+    const statements = policies.flatMap((p) => (p === undefined ? [] : policyDocuments(p, stack))).flatMap(statementsOf);
     return statements.some(deniesInsecureTransport) ? "compliant" : "non-compliant";
   },
 };

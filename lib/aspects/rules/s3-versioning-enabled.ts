@@ -1,4 +1,5 @@
-import { blocks, isTrue, type Rule } from "../rule";
+import { blocks, isTrue } from "../../tfjson";
+import type { Rule } from "../rule";
 
 export const S3_VERSIONING_ENABLED: Rule = {
   id: "S3_VERSIONING_ENABLED",

@@ -1,4 +1,5 @@
-import { isObject, type Json, type Rule } from "../rule";
+import { isObject, type Json } from "../../tfjson";
+import type { Rule } from "../rule";
 
 /**
  * IAM's tag character set, from the IAM API reference (`Tag`: key pattern `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`,

@@ -1,13 +1,16 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import {
+  accessMatrixMarkdown,
   loadScenarioFile,
   outcomeFailures,
   runScenario,
   SCENARIO_DIR,
   type Scenario,
   type ScenarioFile,
-} from "../helpers/access";
+  type ScenarioOutcome,
+} from "../../proofs";
+import { testStacks } from "./stacks";
 
 /*
  * Every row of every scenarios/*.json is one test, simulated against the policies of the synthesized
@@ -37,13 +40,30 @@ describe("scenario files", () => {
   });
 });
 
+/** Outcomes by row, kept for the matrix check at the end. */
+const outcomes = new Map<Scenario, ScenarioOutcome>();
+
 describe("access scenarios", () => {
   test.each(rows)("%s", async (title, table, row) => {
-    const outcome = await runScenario(table, row);
+    const outcome = await runScenario(table, row, testStacks);
+    outcomes.set(row, outcome);
     const failures = outcomeFailures(outcome, row);
     if (failures.length > 0) {
       throw new Error(`Scenario "${title}" (stack ${table.stack}) does not hold:\n  ${failures.join("\n  ")}`);
     }
     expect(outcome.decision).toBe(row.expect);
+  });
+});
+
+describe("access matrix", () => {
+  test("docs/access-matrix.md is what the scenarios prove now (regenerate with npm run access-matrix)", async () => {
+    // Rows filtered out of this run (jest -t) are simulated here, so the comparison is always whole.
+    const results = [];
+    for (const [, table, row] of rows) {
+      const outcome = outcomes.get(row) ?? (await runScenario(table, row, testStacks));
+      results.push({ outcome, failures: outcomeFailures(outcome, row) });
+    }
+    const committed = readFileSync(path.join(SCENARIO_DIR, "..", "docs", "access-matrix.md"), "utf8");
+    expect(accessMatrixMarkdown(results)).toBe(committed);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { synthCached } from "../synth";
+import { synthCached } from "../helpers/synth";
 import {
   loadScenarioFile,
   outcomeFailures,
@@ -11,7 +11,8 @@ import {
   ScenarioFileError,
   type Scenario,
   type ScenarioFile,
-} from "./index";
+} from "../../proofs";
+import { testStacks } from "./stacks";
 
 /** One private-access row, adjustable per test: the runner is proven on the same claims the tables make. */
 const tunnelRow = (overrides: Partial<Scenario> = {}): Scenario => ({
@@ -54,26 +55,26 @@ describe("scenario runner", () => {
   test("a policy change that breaks a scenario is reported with the expected and the simulated decision", async () => {
     // Only port 2222 in the operator policy: the port-22 claim must no longer hold.
     const row = tunnelRow();
-    const outcome = await runScenario(table({ eice: { ports: [2222] } }), row);
+    const outcome = await runScenario(table({ eice: { ports: [2222] } }), row, testStacks);
     expect(outcomeFailures(outcome, row)).toEqual(["expected Allowed, simulated ImplicitlyDenied (decided by: identity: no Allow)"]);
   });
 
   test("a decision from another policy than the row names fails the row", async () => {
     const row = s3Row({ decidedBy: "ListAllBuckets" });
-    const outcome = await runScenario(table(), row);
+    const outcome = await runScenario(table(), row, testStacks);
     expect(outcome.decision).toBe("Allowed");
     expect(outcomeFailures(outcome, row)).toEqual([expect.stringContaining('expected the decision to come from "ListAllBuckets"')]);
   });
 
   test("a context key the simulator ignores for the action fails the row instead of passing silently", async () => {
     const row = s3Row({ context: { "aws:ResourceAccount": "{{config.accounts.workload.id}}", "ec2:osuser": "ec2-user" } });
-    const outcome = await runScenario(table(), row);
+    const outcome = await runScenario(table(), row, testStacks);
     expect(outcome.decision).toBe("Error");
     expect(outcome.problems).toEqual([expect.stringContaining('ignored context keys ["ec2:osuser"]')]);
   });
 
   test("a condition key the applied policies read but the row does not supply fails the row", async () => {
-    const outcome = await runScenario(table(), s3Row({ context: {} }));
+    const outcome = await runScenario(table(), s3Row({ context: {} }), testStacks);
     expect(outcome.problems).toEqual([
       'vpce aws_vpc_endpoint.Network_S3GatewayEndpoint#OwnAccountBuckets reads aws:ResourceAccount: supply it in "context", or list it in "absentContext" if the request deliberately lacks it',
     ]);
@@ -83,14 +84,14 @@ describe("scenario runner", () => {
     const row = tunnelRow({
       context: { ...tunnelRow().context, "ec2-instance-connect:privateIpv4Address": "10.0.128.10" },
     });
-    const outcome = await runScenario(table(), row);
+    const outcome = await runScenario(table(), row, testStacks);
     expect(outcome.problems).toEqual([
       "context key ec2-instance-connect:privateIpv4Address is not a condition key of ec2-instance-connect or a global key (iam-data)",
     ]);
   });
 
   test("the deciding statement of an unvalidated-path row is found by re-simulation", async () => {
-    const outcome = await runScenario(table(), tunnelRow());
+    const outcome = await runScenario(table(), tunnelRow(), testStacks);
     expect(outcome).toMatchObject({
       decision: "Allowed",
       decidedBy: "identity aws_iam_policy.EiceOperatorPolicy#OpenTunnelToPrivateInstances",

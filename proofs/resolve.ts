@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { Block } from "../lookup";
-import type { TfJson } from "../synth";
+import { stackView, strings, type JsonObject, type StackView } from "../lib/tfjson";
+import type { StackSet } from "./synth";
 
 /**
  * Gives every Terraform reference in a synthesized stack a realistic, deterministic value, so the
@@ -10,9 +10,6 @@ import type { TfJson } from "../synth";
  * The region and account come from the provider that owns the resource (`allowed_account_ids`), so a
  * resource of an aliased provider in another account gets that account in its ARN.
  */
-
-/** All synthesized stacks by id: cross-stack references are resolved through the producer's outputs. */
-export type StackSet = Readonly<Record<string, TfJson>>;
 
 export class ReferenceError extends Error {}
 
@@ -61,6 +58,7 @@ interface Owner {
 /** The stack a reference is resolved in, with every other stack for remote-state lookups. */
 export class Resolver {
   private readonly cache = new Map<string, string>();
+  private readonly view: StackView;
 
   constructor(
     readonly stackId: string,
@@ -69,21 +67,16 @@ export class Resolver {
     if (!stacks[stackId]) {
       throw new ReferenceError(`No stack "${stackId}" was synthesized; stacks are ${Object.keys(stacks).join(", ")}`);
     }
-  }
-
-  private get stack(): TfJson {
-    return this.stacks[this.stackId];
+    this.view = stackView(stackId, stacks[stackId]);
   }
 
   /** Region and account of the provider (default or `aws.<alias>`) a block names. */
-  owner(block: Block | undefined): Owner {
-    const wanted = typeof block?.provider === "string" ? block.provider : "aws";
-    const alias = wanted.includes(".") ? wanted.split(".")[1] : undefined;
-    const candidates = this.stack.provider?.aws ?? [];
-    const provider = candidates.find((p) => (alias === undefined ? p.alias === undefined : p.alias === alias));
+  owner(block: JsonObject | undefined): Owner {
+    const wanted = this.view.providerOf({ config: block ?? {} });
+    const provider = this.view.provider(wanted);
     if (!provider) throw new ReferenceError(`${this.stackId}: no provider ${wanted} in the synthesized stack`);
-    const accounts = provider.allowed_account_ids as string[] | undefined;
-    if (!accounts?.[0]) {
+    const accounts = strings(provider.allowed_account_ids);
+    if (!accounts[0]) {
       throw new ReferenceError(
         `${this.stackId}: provider ${wanted} has no allowed_account_ids (offline synthesis?); access proofs need the account, synthesize with offline=false`,
       );
@@ -92,17 +85,18 @@ export class Resolver {
   }
 
   /** Finds `<type>.<name>` where name is the logical name or its prefix before cdktf's hash. */
-  find(kind: "resource" | "data", type: string, name: string): { name: string; block: Block } {
-    const all = (this.stack[kind] as Record<string, Record<string, Block>> | undefined)?.[type] ?? {};
-    if (all[name]) return { name, block: all[name] };
-    const matches = Object.keys(all).filter((n) => n.startsWith(`${name}_`));
-    if (matches.length !== 1) {
-      const known = Object.keys(all).join(", ") || "none";
-      throw new ReferenceError(
-        `${this.stackId}: ${kind === "data" ? "data." : ""}${type}.${name} matches ${matches.length} ${kind}s (${type} names: ${known})`,
-      );
+  find(kind: "resource" | "data", type: string, name: string): { name: string; block: JsonObject } {
+    try {
+      const found = this.view.named(type, name, kind);
+      return { name: found.name, block: found.config };
+    } catch (err) {
+      throw new ReferenceError(`${this.stackId}: ${(err as Error).message}`);
     }
-    return { name: matches[0], block: all[matches[0]] };
+  }
+
+  /** The stack the references are resolved in. */
+  get stack(): StackView {
+    return this.view;
   }
 
   /** Replaces every `${reference}` in `text` (Terraform interpolation, not `$${`) by its value. */
@@ -127,7 +121,7 @@ export class Resolver {
     return value;
   }
 
-  private literal(block: Block, attribute: string): string | undefined {
+  private literal(block: JsonObject, attribute: string): string | undefined {
     const value = block[attribute];
     if (typeof value === "string") return this.resolveText(value);
     if (typeof value === "number" || typeof value === "boolean") return String(value);
@@ -146,7 +140,7 @@ export class Resolver {
     const literal = this.literal(block, attribute);
     if (literal !== undefined) return literal;
     if (type === "aws_ssm_parameter" && /value$/.test(attribute)) return `ami-${hex(seed, 17)}`;
-    throw new ReferenceError(`${this.stackId}: no realistic value for data.${type}.${logical}.${attribute}; add a rule in __tests__/helpers/access/resolve.ts`);
+    throw new ReferenceError(`${this.stackId}: no realistic value for data.${type}.${logical}.${attribute}; add a rule in proofs/resolve.ts`);
   }
 
   /** cdktf cross-stack reference: the producing stack's output, resolved in that stack. */
@@ -176,7 +170,7 @@ export class Resolver {
   }
 
   /** The name Terraform gives a resource: `name`, else `name_prefix` + a deterministic suffix. */
-  private resourceName(type: string, logical: string, block: Block, seed: string): string {
+  private resourceName(type: string, logical: string, block: JsonObject, seed: string): string {
     const explicit = this.literal(block, "name") ?? this.literal(block, "bucket");
     if (explicit !== undefined) return explicit;
     const prefix = this.literal(block, "name_prefix") ?? this.literal(block, "bucket_prefix");
@@ -207,12 +201,12 @@ export class Resolver {
     if (literal !== undefined) return literal;
     if (attribute === "key_id") return id();
     if (attribute === "roots[0].id" || attribute === "roots.0.id") return `r-${hex(seed, 4)}`;
-    throw new ReferenceError(`${this.stackId}: no realistic value for ${type}.${logical}.${attribute}; add a rule in __tests__/helpers/access/resolve.ts`);
+    throw new ReferenceError(`${this.stackId}: no realistic value for ${type}.${logical}.${attribute}; add a rule in proofs/resolve.ts`);
   }
 
   private arn(
     type: string,
-    block: Block,
+    block: JsonObject,
     r: { region: string; account: string; id: string; name: string; seed: string },
   ): string {
     if (EC2_ARN_PATHS[type]) return `arn:aws:ec2:${r.region}:${r.account}:${EC2_ARN_PATHS[type]}/${r.id}`;

@@ -6,13 +6,13 @@ import {
   type RequestAnalysis,
   type Simulation,
 } from "@cloud-copilot/iam-simulate";
-import type { Config } from "../../../lib/config";
-import { asList, type PolicyJson, type PolicyStatementJson } from "../lookup";
-import { synthCached, testConfig } from "../synth";
+import type { Config } from "../lib/config";
+import { statementsOf, strings, type PolicyDocumentJson, type Statement } from "../lib/tfjson";
 import { conditionKeyExists, iamPattern } from "./iam-data";
 import { resolvedPolicy } from "./policies";
 import { fillPlaceholders, Resolver } from "./resolve";
 import type { Decision, PolicySource, Scenario, ScenarioFile } from "./scenario-file";
+import { configWith, synthesizeStacks, type StackSet, type StacksFor } from "./synth";
 
 /*
  * What the simulator (iam-simulate 0.1.173, iam-data 0.21.202609261) does with the two EC2 Instance
@@ -46,51 +46,48 @@ export interface ScenarioOutcome {
   readonly unsafe?: string;
 }
 
-export const FULL_AWS_ACCESS: PolicyJson = {
+export const FULL_AWS_ACCESS: PolicyDocumentJson = {
   Version: "2012-10-17",
   Statement: [{ Sid: "FullAWSAccess", Effect: "Allow", Action: "*", Resource: "*" }],
 };
 const FULL_AWS_ACCESS_NAME = "FullAWSAccess";
 
-/** Synthesis per scenario-file configuration; synthCached memoizes by configuration. */
-function synthesisFor(file: ScenarioFile): { config: Config; stacks: ReturnType<typeof synthCached>["stacks"] } {
+/** The scenario file's configuration and its synthesized stacks. */
+function synthesisFor(file: ScenarioFile, stacksFor: StacksFor): { config: Config; stacks: StackSet } {
   let config: Config;
   try {
-    config = testConfig(file.config as Parameters<typeof testConfig>[0]);
+    config = configWith(file.config, `scenarios/${file.file}`);
   } catch (err) {
     throw new Error(`scenarios/${file.file}: "config" does not validate: ${(err as Error).message}`);
   }
-  return { config, stacks: synthCached({ config, offline: false }).stacks };
+  return { config, stacks: stacksFor(config) };
 }
 
 interface NamedPolicy {
   readonly name: string;
-  readonly policy: PolicyJson;
+  readonly policy: PolicyDocumentJson;
 }
-
-const statementsOf = (doc: PolicyJson): PolicyStatementJson[] =>
-  Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement as unknown as PolicyStatementJson];
 
 const accountOf = (arn: string): string | undefined => /^arn:aws:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1];
 
-const actionMatches = (statement: PolicyStatementJson, action: string): boolean => {
-  if (statement.Action !== undefined) return asList(statement.Action).some((a) => iamPattern(a, /[*?]/g).test(action));
-  return !asList(statement.NotAction).some((a) => iamPattern(a, /[*?]/g).test(action));
+const actionMatches = (statement: Statement, action: string): boolean => {
+  if (statement.Action !== undefined) return strings(statement.Action).some((a) => iamPattern(a, /[*?]/g).test(action));
+  return !strings(statement.NotAction).some((a) => iamPattern(a, /[*?]/g).test(action));
 };
 
 /**
  * Whether a statement's Resource covers the request's resource. Policy variables count as wildcards: the
  * question is only whether the statement could apply, so that its condition keys must be supplied.
  */
-const resourceMayMatch = (statement: PolicyStatementJson, resource: string): boolean => {
+const resourceMayMatch = (statement: Statement, resource: string): boolean => {
   const matches = (pattern: string) => iamPattern(pattern.replace(/\$\{[^}]*\}/g, "*"), /[*?]/g).test(resource);
-  if (statement.Resource !== undefined) return asList(statement.Resource).some(matches);
-  if (statement.NotResource !== undefined) return !asList(statement.NotResource).some(matches);
+  if (statement.Resource !== undefined) return strings(statement.Resource).some(matches);
+  if (statement.NotResource !== undefined) return !strings(statement.NotResource).some(matches);
   return true;
 };
 
 /** Condition keys and policy variables (`${aws:username}`) a statement reads. */
-function keysRead(statement: PolicyStatementJson): string[] {
+function keysRead(statement: Statement): string[] {
   const keys = Object.values(statement.Condition ?? {}).flatMap((block) => Object.keys(block));
   const text = JSON.stringify([statement.Resource, statement.NotResource, statement.Condition]);
   for (const m of text.matchAll(/\$\{([^}]+)\}/g)) if (!["*", "?", "$"].includes(m[1])) keys.push(m[1]);
@@ -104,7 +101,7 @@ class RowBuilder {
   constructor(
     private readonly file: ScenarioFile,
     private readonly config: Config,
-    private readonly stacks: ReturnType<typeof synthCached>["stacks"],
+    private readonly stacks: StackSet,
   ) {}
 
   resolver = (stackId: string = this.file.stack): Resolver => {
@@ -189,7 +186,7 @@ function buildSimulation(file: ScenarioFile, row: Scenario, b: RowBuilder, confi
 function unsuppliedKeys(
   row: Scenario,
   resource: string,
-  applied: Array<{ layer: string; name: string; policy: PolicyJson }>,
+  applied: Array<{ layer: string; name: string; policy: PolicyDocumentJson }>,
 ): string[] {
   const supplied = new Set([...Object.keys(row.context), ...row.absentContext].map((k) => k.toLowerCase()));
   const problems: string[] = [];
@@ -233,7 +230,7 @@ function decidedByAnalysis(analysis: RequestAnalysis, resourcePolicyName: string
     .join("; ");
 }
 
-const only = (policy: PolicyJson, statement: PolicyStatementJson): PolicyJson => ({ ...policy, Statement: [statement] });
+const only = (policy: PolicyDocumentJson, statement: Statement): PolicyDocumentJson => ({ ...policy, Statement: [statement] });
 
 /**
  * The deciding statements on the unvalidated path, which returns no analysis: each statement is
@@ -272,13 +269,16 @@ function decidedByResimulation(simulation: Simulation, decision: Decision): stri
   return found.join("; ");
 }
 
-/** Simulates one row. Never throws for a simulation problem: it is reported in `problems`. */
-export async function runScenario(file: ScenarioFile, row: Scenario): Promise<ScenarioOutcome> {
+/**
+ * Simulates one row against the stacks `stacksFor` gives for the file's configuration (by default
+ * synthesized in process). Never throws for a simulation problem: it is reported in `problems`.
+ */
+export async function runScenario(file: ScenarioFile, row: Scenario, stacksFor: StacksFor = synthesizeStacks): Promise<ScenarioOutcome> {
   const base = { file: file.file, stack: file.stack, scenario: row.name, expected: row.expect, unsafe: row.unsafe };
   const error = (problems: string[], decidedBy = ""): ScenarioOutcome => ({ ...base, decision: "Error", decidedBy, problems });
   let built: ReturnType<typeof buildSimulation>;
   try {
-    const { config, stacks } = synthesisFor(file);
+    const { config, stacks } = synthesisFor(file, stacksFor);
     built = buildSimulation(file, row, new RowBuilder(file, config, stacks), config);
   } catch (err) {
     return error([(err as Error).message]);

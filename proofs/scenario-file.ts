@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { z } from "zod";
 
 /** Where the scenario tables live (scenarios/README.md describes the file contract). */
-export const SCENARIO_DIR = path.join(__dirname, "..", "..", "..", "scenarios");
+export const SCENARIO_DIR = path.join(__dirname, "..", "scenarios");
 
 export const DECISIONS = ["Allowed", "ImplicitlyDenied", "ExplicitlyDenied"] as const;
 export type Decision = (typeof DECISIONS)[number];

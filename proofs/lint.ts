@@ -6,8 +6,8 @@ import {
   validateServiceControlPolicy,
   validateTrustPolicy,
 } from "@cloud-copilot/iam-policy";
-import { WILDCARD_WRITE_EXCEPTIONS } from "../../../lib/policies/wildcard-exceptions";
-import { asList, type PolicyJson, type PolicyStatementJson } from "../lookup";
+import { WILDCARD_WRITE_EXCEPTIONS } from "../lib/policies/wildcard-exceptions";
+import { statementsOf, strings, type PolicyDocumentJson, type Statement } from "../lib/tfjson";
 import { conditionKeyExists, expandAction, isWriteAction } from "./iam-data";
 import type { PolicyKind } from "./policies";
 
@@ -30,7 +30,7 @@ export interface LintInput {
   /** The string as synthesized (Terraform escapes and references intact). */
   readonly raw: string;
   /** The document AWS receives, Terraform references already given values. */
-  readonly document: PolicyJson;
+  readonly document: PolicyDocumentJson;
   /** Terraform type holding the policy (`aws_kms_key`): some types give `Resource: "*"` a narrow meaning. */
   readonly type?: string;
 }
@@ -41,9 +41,6 @@ export interface LintInput {
  */
 const RESOURCE_STAR_IS_SELF = new Set(["aws_kms_key", "aws_kms_replica_key", "aws_kms_replica_external_key"]);
 
-const statementsOf = (doc: PolicyJson): PolicyStatementJson[] =>
-  Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement as unknown as PolicyStatementJson];
-
 /**
  * Lints one policy; returns findings, each naming the policy, the statement and the fix. Checks:
  * structure (iam-policy's validator for the policy kind), actions that exist, condition keys that exist
@@ -52,12 +49,12 @@ const statementsOf = (doc: PolicyJson): PolicyStatementJson[] =>
  */
 export async function lintPolicyDocument(input: LintInput): Promise<string[]> {
   const findings: string[] = [];
-  const at = (s: PolicyStatementJson, i: number) => `${input.label} statement ${s.Sid ?? i + 1}`;
+  const at = (s: Statement, i: number) => `${input.label} statement ${s.Sid ?? i + 1}`;
 
   for (const m of input.raw.matchAll(/(?<!\$)\$\{([^}]*)\}/g)) {
     if (!TERRAFORM_REFERENCE.test(m[1].trim())) {
       findings.push(
-        `${input.label}: unescaped "\${${m[1]}}" would be evaluated by Terraform; write it as "$\${${m[1]}}" (build the policy with toPolicyJson)`,
+        `${input.label}: unescaped "\${${m[1]}}" would be evaluated by Terraform; write it as "$\${${m[1]}}" (build the policy with toPolicyDocumentJson)`,
       );
     }
   }
@@ -67,7 +64,7 @@ export async function lintPolicyDocument(input: LintInput): Promise<string[]> {
   if (!Array.isArray(input.document.Statement) && typeof input.document.Statement !== "object") return findings;
 
   for (const [i, s] of statementsOf(input.document).entries()) {
-    const actions = asList(s.Action ?? s.NotAction);
+    const actions = strings(s.Action ?? s.NotAction);
     const services: string[] = [];
     const expanded: string[] = [];
     for (const action of actions) {
@@ -90,7 +87,7 @@ export async function lintPolicyDocument(input: LintInput): Promise<string[]> {
       findings.push(`${at(s, i)}: Allow of every action ("*"); grant the actions the principal needs`);
       continue;
     }
-    if (!asList(s.Resource).includes("*") || RESOURCE_STAR_IS_SELF.has(input.type ?? "")) continue;
+    if (!strings(s.Resource).includes("*") || RESOURCE_STAR_IS_SELF.has(input.type ?? "")) continue;
     const writes: string[] = [];
     for (const action of expanded) if (await isWriteAction(action)) writes.push(action);
     if (writes.length > 0 && (s.Sid === undefined || WILDCARD_WRITE_EXCEPTIONS[s.Sid] === undefined)) {

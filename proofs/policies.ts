@@ -1,5 +1,4 @@
-import { parsePolicy, type PolicyJson } from "../lookup";
-import type { TfJson } from "../synth";
+import { parsePolicy, policyText, stackPolicies, stackView, statementsOf, type PolicyDocumentJson, type TfJson } from "../lib/tfjson";
 import type { Resolver } from "./resolve";
 
 /** The attribute that holds the policy document, per Terraform type (scenarios/README.md). */
@@ -24,59 +23,58 @@ export interface SynthesizedPolicy {
   readonly name: string;
   readonly attribute: string;
   readonly kind: PolicyKind;
-  /** The string exactly as in cdk.tf.json (`$${` escapes, `${aws_x.y.arn}` references). */
+  /** The document's text with Terraform's escapes and references (lib/tfjson `StackPolicy.raw`). */
   readonly raw: string;
   /** Parsed back as AWS receives it: `$${` read as `${`, references left in place. */
-  readonly document: PolicyJson;
+  readonly document: PolicyDocumentJson;
 }
 
-function kindOf(type: string, attribute: string, block: Record<string, unknown>, doc: PolicyJson): PolicyKind {
+function kindOf(type: string, attribute: string, block: Record<string, unknown>, doc: PolicyDocumentJson): PolicyKind {
   if (attribute === "assume_role_policy") return "trust";
   if (type === "aws_vpc_endpoint") return "vpcEndpoint";
   if (type === "aws_organizations_policy") return block.type === "RESOURCE_CONTROL_POLICY" ? "rcp" : "scp";
   if (/^aws_iam_(role|user|group)?_?policy$/.test(type)) return "identity";
   // Any other document (bucket, topic, key policies...) is a resource policy when it names principals.
-  return doc.Statement?.some((s) => s.Principal !== undefined || (s as { NotPrincipal?: unknown }).NotPrincipal !== undefined)
-    ? "resource"
-    : "identity";
+  return statementsOf(doc).some((s) => s.Principal !== undefined || s.NotPrincipal !== undefined) ? "resource" : "identity";
 }
 
-function looksLikePolicy(value: string): boolean {
-  return value.trimStart().startsWith("{") && value.includes('"Statement"');
-}
+/** Looks like a policy (a JSON object with a `Statement`) but does not parse: a broken policy, never skipped. */
+const brokenPolicy = (value: unknown) =>
+  typeof value === "string" && value.trimStart().startsWith("{") && value.includes('"Statement"') && policyText(value) === undefined;
 
 /**
- * Every policy document in a synthesized stack: the attributes named in POLICY_ATTRIBUTES and any other
- * string attribute that is a JSON document with a `Statement` (so a new resource type is not skipped).
+ * Every policy document in a synthesized stack (lib/tfjson `stackPolicies`: any string argument that is
+ * a policy, so a new resource type is not skipped).
+ * @throws when an argument looks like a policy but is not valid JSON.
  */
 export function listPolicies(stackId: string, stack: TfJson): SynthesizedPolicy[] {
-  const found: SynthesizedPolicy[] = [];
-  for (const [type, byName] of Object.entries(stack.resource ?? {})) {
-    for (const [name, block] of Object.entries(byName)) {
-      for (const [attribute, value] of Object.entries(block)) {
-        if (typeof value !== "string" || !looksLikePolicy(value)) continue;
-        let document: PolicyJson;
-        try {
-          document = parsePolicy(value);
-        } catch (err) {
-          throw new Error(`${stackId}: ${type}.${name}.${attribute} is not valid JSON: ${(err as Error).message}`);
-        }
-        found.push({ stack: stackId, type, name, attribute, kind: kindOf(type, attribute, block, document), raw: value, document });
-      }
+  const view = stackView(stackId, stack);
+  for (const resource of view.resources()) {
+    for (const [attribute, value] of Object.entries(resource.config)) {
+      if (brokenPolicy(value)) throw new Error(`${stackId}: ${resource.address}.${attribute} is not valid JSON: ${String(value).slice(0, 80)}`);
     }
   }
-  return found;
+  return stackPolicies(view).map(({ resource, attribute, raw, document }) => ({
+    stack: stackId,
+    type: resource.type,
+    name: resource.name,
+    attribute,
+    kind: kindOf(resource.type, attribute, resource.config, document),
+    raw,
+    document,
+  }));
 }
 
 /** The document of `<type>.<name>` (name or its prefix) with every Terraform reference given a value. */
-export function resolvedPolicy(resolver: Resolver, type: string, name: string): { name: string; document: PolicyJson } {
+export function resolvedPolicy(resolver: Resolver, type: string, name: string): { name: string; document: PolicyDocumentJson } {
   const attribute = POLICY_ATTRIBUTES[type];
   if (!attribute) {
     throw new Error(`Unknown policy type ${type}: use one of ${Object.keys(POLICY_ATTRIBUTES).join(", ")}`);
   }
   const found = resolver.find("resource", type, name);
-  const raw = found.block[attribute];
-  if (typeof raw !== "string") throw new Error(`${resolver.stackId}: ${type}.${found.name} has no ${attribute}`);
+  const value = found.block[attribute];
+  const raw = typeof value === "string" ? policyText(value, resolver.stack) : undefined;
+  if (raw === undefined) throw new Error(`${resolver.stackId}: ${type}.${found.name} has no ${attribute} policy document`);
   return { name: found.name, document: resolveDocument(resolver, raw) };
 }
 
@@ -84,6 +82,6 @@ export function resolvedPolicy(resolver: Resolver, type: string, name: string): 
  * Resolves references in the raw synthesized string, then reads `$${` back as `${`: what AWS receives.
  * References are resolved first so that an escaped IAM variable is never mistaken for one.
  */
-export function resolveDocument(resolver: Resolver, raw: string): PolicyJson {
+export function resolveDocument(resolver: Resolver, raw: string): PolicyDocumentJson {
   return parsePolicy(resolver.resolveText(raw));
 }

@@ -1,8 +1,8 @@
 import { SCP_VARIANTS } from "../../lib/config/schema";
 import { WILDCARD_WRITE_EXCEPTIONS } from "../../lib/policies/wildcard-exceptions";
-import { lintPolicyDocument, listPolicies, resolveDocument, Resolver, type SynthesizedPolicy } from "../helpers/access";
-import { parsePolicy } from "../helpers/lookup";
-import { synthCached, testConfig, type TfJson } from "../helpers/synth";
+import { parsePolicy, statementsOf, type TfJson } from "../../lib/tfjson";
+import { lintPolicyDocument, listPolicies, resolveDocument, Resolver, type SynthesizedPolicy } from "../../proofs";
+import { synthCached, testConfig } from "../helpers/synth";
 
 /*
  * Every policy document of every synthesized stack, found by walking the JSON (no stack list is kept
@@ -52,7 +52,7 @@ describe("policy lint over the synthesized stacks", () => {
   });
 
   test("every recorded wildcard exception names a statement that exists", () => {
-    const sids = new Set(cases.flatMap(([, p]) => p.document.Statement.map((s) => s.Sid)));
+    const sids = new Set(cases.flatMap(([, p]) => statementsOf(p.document).map((s) => s.Sid)));
     const unused = Object.keys(WILDCARD_WRITE_EXCEPTIONS).filter((sid) => !sids.has(sid));
     expect(unused).toEqual([]);
   });

@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { App } from "cdktf";
+import type { TfJson } from "./stack";
+
+/** An annotation (synth error, warning, info) as `manifest.json` records it. */
+export interface ManifestAnnotation {
+  readonly level: string;
+  readonly message: string;
+  readonly constructPath: string;
+}
+
+/** The parts of cdktf's `manifest.json` that are read back. */
+export interface Manifest {
+  readonly stacks: Record<
+    string,
+    {
+      readonly name: string;
+      readonly dependencies: string[];
+      readonly workingDirectory: string;
+      readonly synthesizedStackPath: string;
+      readonly annotations?: ManifestAnnotation[];
+    }
+  >;
+  readonly [key: string]: unknown;
+}
+
+export interface Synthesis {
+  /** The folder the app wrote (`stacks/<id>/cdk.tf.json`, `manifest.json`). */
+  readonly outdir: string;
+  /** Every stack by id, parsed from the files written. */
+  readonly stacks: Record<string, TfJson>;
+  /** Annotations per stack, as recorded in the manifest. */
+  readonly annotations: Record<string, ManifestAnnotation[]>;
+  readonly manifest: Manifest;
+}
+
+/** Reads every stack of a synthesized folder back through its `manifest.json`. */
+export function readSynthesis(outdir: string): Synthesis {
+  const manifest: Manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  const stacks: Record<string, TfJson> = {};
+  const annotations: Record<string, ManifestAnnotation[]> = {};
+  for (const [id, entry] of Object.entries(manifest.stacks)) {
+    stacks[id] = JSON.parse(readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8"));
+    annotations[id] = entry.annotations ?? [];
+  }
+  return { outdir, stacks, annotations, manifest };
+}
+
+/**
+ * Synthesizes the stacks `define` declares into a temporary folder with a real App and reads the files
+ * back: what is read is what `cdktf synth` writes. The folder is removed unless `keep` is set. The
+ * caller passes the app's wiring (`defineStacks` of main.ts), so this module depends on no stack.
+ */
+export function synthesize(define: (app: App) => void, keep = false): Synthesis {
+  const outdir = mkdtempSync(path.join(tmpdir(), "guardrails-synth-"));
+  const app = new App({ outdir });
+  define(app);
+  app.synth();
+  const synthesis = readSynthesis(outdir);
+  if (!keep) rmSync(outdir, { recursive: true, force: true });
+  return synthesis;
+}
