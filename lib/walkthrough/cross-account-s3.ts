@@ -49,6 +49,9 @@ export function crossAccountWalkthrough(props: CrossAccountWalkthroughProps): Cr
   const secret = props.secretCommand ? `<secret from: ${props.secretCommand}>` : "<secret access key>";
   const values = {
     ...props,
+    // Named even when absent: a section on an unset value is how the document tells the two cases apart.
+    accessKeyId: props.accessKeyId,
+    approvedBucket: props.approvedBucket,
     keyId,
     secret,
     // On the workstation the outputs can be read in place (from cdktf.out/stacks/cross-account-s3).
