@@ -25,6 +25,18 @@ const EXPECTED_USERS: Record<SsmStackId, string> = {
   "ssm-abac": "TestUserA_abac",
 };
 
+/** The fourth output of each stack, written out by hand. */
+const FIND_TAGGED = `aws ec2 describe-instances --region ${REGION} --filters Name=tag:Project,Values=test --query 'Reservations[].Instances[].InstanceId' --output text`;
+const EXPECTED_TARGETS_OUTPUT: Record<SsmStackId, { name: string; value: unknown }> = {
+  "ssm-instance-arn": {
+    name: "StartSessionCommands",
+    // The private-access instance, read from that stack's state.
+    value: [expect.stringMatching(new RegExp(`^aws ssm start-session --region ${REGION} --target \\$\\{data\\.terraform_remote_state\\.[^}]+Target_Instance[^}]+\\}$`))],
+  },
+  "ssm-fixed-tag": { name: "FindTargetsCommand", value: FIND_TAGGED },
+  "ssm-abac": { name: "FindTargetsCommand", value: FIND_TAGGED },
+};
+
 const rawPolicy = (stack: StackUnderTest): string => stack.named("aws_iam_policy", "SessionUser_SessionPolicy").policy as string;
 const sessionPolicy = (stack: StackUnderTest): PolicyJson => parsePolicy(rawPolicy(stack));
 const startSessionStatements = (doc: PolicyJson) => doc.Statement.filter((s) => asList(s.Action).includes("ssm:StartSession"));
@@ -35,6 +47,17 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
   test("creates the restricted user: the article's TestUserA for the first pattern, suffixed for the others", () => {
     const users = Object.values(stack().all("aws_iam_user"));
     expect(users.map((u) => u.name)).toEqual([EXPECTED_USERS[id]]);
+  });
+
+  test("outputs its user, group and policy, and the command showing where the user may start a session", () => {
+    const tf = stack();
+    expect(tf.output?.UserName).toEqual({ value: tf.ref("aws_iam_user", "SessionUser", "name") });
+    expect(tf.output?.GroupName).toEqual({ value: tf.ref("aws_iam_group", "SessionUser_Group", "name") });
+    expect(tf.output?.SessionPolicyArn).toEqual({ value: tf.ref("aws_iam_policy", "SessionUser_SessionPolicy", "arn") });
+    const [name, targets] = Object.entries(tf.output ?? {}).filter(([key]) => !["UserName", "GroupName", "SessionPolicyArn"].includes(key))[0];
+    expect(name).toBe(EXPECTED_TARGETS_OUTPUT[id].name);
+    expect(targets.value).toEqual(EXPECTED_TARGETS_OUTPUT[id].value);
+    expect(Object.keys(tf.output ?? {})).toHaveLength(4);
   });
 
   test("puts the user in a group of its own pattern", () => {
