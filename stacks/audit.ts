@@ -45,13 +45,12 @@ export class AuditStack extends GuardrailsStack {
 
   constructor(scope: Construct, id: string, props: GuardrailsStackProps) {
     super(scope, id, props, "workload");
-    const { config } = this;
-    const { region } = config;
+    const { region, audit: settings } = this.config;
     const accountId = this.account.id;
     const location: TrailLocation = { region, accountId, trailName: TRAIL_NAME };
     // Evidence survives `cdktf destroy audit` unless the configuration says the account is throwaway:
     // prevent_destroy makes Terraform refuse the whole destroy plan before it deletes anything.
-    const retainEvidence = !config.audit.allowDestroy;
+    const retainEvidence = !settings.allowDestroy;
 
     this.key = new KmsKey(this, "AuditKey", {
       description: "Encrypts the ec2-access-guardrails trail, its log group and its alarm topic",
@@ -75,7 +74,7 @@ export class AuditStack extends GuardrailsStack {
 
     this.logGroup = new CloudwatchLogGroup(this, "TrailLogGroup", {
       name: AUDIT_LOG_GROUP_NAME,
-      retentionInDays: config.audit.logRetentionDays,
+      retentionInDays: settings.logRetentionDays,
       kmsKeyId: this.key.arn,
       // Destroy forgets the group instead of deleting it and its events (provider 5.x `skip_destroy`).
       skipDestroy: retainEvidence,
@@ -123,12 +122,12 @@ export class AuditStack extends GuardrailsStack {
       arn: this.topic.arn,
       policy: toPolicyJson(alarmTopicPolicy(this.topic.arn, region, accountId)),
     });
-    if (config.audit.alarmEmail !== undefined) {
+    if (settings.alarmEmail !== undefined) {
       // Stays "pending confirmation" until the recipient follows the link AWS mails.
       new SnsTopicSubscription(this, "AlarmEmail", {
         topicArn: this.topic.arn,
         protocol: "email",
-        endpoint: config.audit.alarmEmail,
+        endpoint: settings.alarmEmail,
       });
     }
 
