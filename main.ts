@@ -1,7 +1,6 @@
-import { App, DISABLE_STACK_TRACE_IN_METADATA, TerraformStack } from "cdktf";
+import { App, DISABLE_STACK_TRACE_IN_METADATA } from "cdktf";
 import { applyGuardrails } from "./lib/aspects/guardrails";
 import { ConfigError, loadSettings, type Settings } from "./lib/config";
-import { localStateBackend } from "./lib/constructs/backend";
 import { AuditStack } from "./stacks/audit";
 import { CrossAccountS3Stack } from "./stacks/cross-account-s3";
 import { OrgGuardrailsStack } from "./stacks/org-guardrails";
@@ -29,9 +28,6 @@ export function defineStacks(app: App, settings: Settings): void {
   new SsmAbacStack(app, "ssm-abac", { config, offline });
   new CrossAccountS3Stack(app, "cross-account-s3", { config, offline });
   new AuditStack(app, "audit", { config, offline });
-  // Every stack's state path is relative to its own folder, so a moved checkout still finds it; done
-  // here for all stacks at once, before synthesis derives the cross-stack state reads from it.
-  for (const stack of app.node.children) if (stack instanceof TerraformStack) localStateBackend(stack);
   // Keep last: the guardrail pack is added to each stack that exists now (cdktf never runs App aspects).
   applyGuardrails(app);
 }

@@ -9,12 +9,10 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { suppressGuardrail } from "../lib/aspects/suppressions";
 import { AUDIT_EVENTS, AUDIT_METRIC_NAMESPACE } from "../lib/audit/metric-filters";
-import type { Config } from "../lib/config";
-import { accountProvider } from "../lib/constructs/account-provider";
 import { LockedBucket } from "../lib/constructs/locked-bucket";
 import {
   alarmTopicPolicy,
@@ -25,17 +23,12 @@ import {
   type TrailLocation,
 } from "../lib/policies/cloudtrail";
 import { toPolicyJson } from "../lib/policies/document";
+import { GuardrailsStack, type GuardrailsStackProps } from "../lib/stack/guardrails-stack";
 
 /** Fixed so the trail's ARN can be named in the bucket and key policies before the trail exists. */
 export const TRAIL_NAME = "ec2-access-guardrails";
 /** Fixed for the same reason: the key policy names the log group it may encrypt. */
 export const AUDIT_LOG_GROUP_NAME = "/aws/cloudtrail/ec2-access-guardrails";
-
-export interface AuditStackProps {
-  readonly config: Config;
-  /** Offline mode: dummy credentials, no AWS calls (see lib/config). */
-  readonly offline: boolean;
-}
 
 /**
  * Stack `audit` (workload account): a multi-region CloudTrail trail with log file validation, encrypted
@@ -43,24 +36,21 @@ export interface AuditStackProps {
  * EICE tunnels, EIC key pushes, Session Manager sessions, endpoint changes and denied attempts, each
  * with an alarm to an encrypted SNS topic.
  */
-export class AuditStack extends TerraformStack {
+export class AuditStack extends GuardrailsStack {
   readonly trail: Cloudtrail;
   readonly key: KmsKey;
   readonly logGroup: CloudwatchLogGroup;
   readonly topic: SnsTopic;
   readonly bucket: LockedBucket;
 
-  constructor(scope: Construct, id: string, props: AuditStackProps) {
-    super(scope, id);
-    const { config, offline } = props;
-    const { region } = config;
-    const accountId = config.accounts.workload.id;
+  constructor(scope: Construct, id: string, props: GuardrailsStackProps) {
+    super(scope, id, props, "workload");
+    const { region, audit: settings } = this.config;
+    const accountId = this.account.id;
     const location: TrailLocation = { region, accountId, trailName: TRAIL_NAME };
     // Evidence survives `cdktf destroy audit` unless the configuration says the account is throwaway:
     // prevent_destroy makes Terraform refuse the whole destroy plan before it deletes anything.
-    const retainEvidence = !config.audit.allowDestroy;
-
-    accountProvider(this, "Aws", { account: config.accounts.workload, region, offline, project: config.project });
+    const retainEvidence = !settings.allowDestroy;
 
     this.key = new KmsKey(this, "AuditKey", {
       description: "Encrypts the ec2-access-guardrails trail, its log group and its alarm topic",
@@ -84,7 +74,7 @@ export class AuditStack extends TerraformStack {
 
     this.logGroup = new CloudwatchLogGroup(this, "TrailLogGroup", {
       name: AUDIT_LOG_GROUP_NAME,
-      retentionInDays: config.audit.logRetentionDays,
+      retentionInDays: settings.logRetentionDays,
       kmsKeyId: this.key.arn,
       // Destroy forgets the group instead of deleting it and its events (provider 5.x `skip_destroy`).
       skipDestroy: retainEvidence,
@@ -132,12 +122,12 @@ export class AuditStack extends TerraformStack {
       arn: this.topic.arn,
       policy: toPolicyJson(alarmTopicPolicy(this.topic.arn, region, accountId)),
     });
-    if (config.audit.alarmEmail !== undefined) {
+    if (settings.alarmEmail !== undefined) {
       // Stays "pending confirmation" until the recipient follows the link AWS mails.
       new SnsTopicSubscription(this, "AlarmEmail", {
         topicArn: this.topic.arn,
         protocol: "email",
-        endpoint: config.audit.alarmEmail,
+        endpoint: settings.alarmEmail,
       });
     }
 

@@ -1,17 +1,10 @@
 import { OrganizationsPolicy } from "@cdktf/provider-aws/lib/organizations-policy";
 import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizations-policy-attachment";
-import { Annotations, TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import type { Config } from "../lib/config";
-import { accountProvider } from "../lib/constructs/account-provider";
 import { toPolicyJson } from "../lib/policies/document";
 import { eiceGuardrailScp, SCP_DESCRIPTIONS } from "../lib/policies/scp";
-
-export interface OrgGuardrailsStackProps {
-  readonly config: Config;
-  /** Offline mode: dummy credentials, no AWS calls (see lib/config). */
-  readonly offline: boolean;
-}
+import { GuardrailsStack, type GuardrailsStackProps } from "../lib/stack/guardrails-stack";
 
 /** Name of the SCP in AWS Organizations; fixed so a variant change updates the policy in place. */
 export const SCP_NAME = "ec2-access-guardrails-deny-eice";
@@ -46,21 +39,14 @@ export function attachmentId(targetId: string): string {
  * SCPs never restrict the management account itself or service-linked roles; the configuration
  * refuses the management account as a target (lib/config/schema.ts).
  */
-export class OrgGuardrailsStack extends TerraformStack {
+export class OrgGuardrailsStack extends GuardrailsStack {
   readonly policy: OrganizationsPolicy;
   readonly attachments: OrganizationsPolicyAttachment[];
 
-  constructor(scope: Construct, id: string, props: OrgGuardrailsStackProps) {
-    super(scope, id);
-    const { config, offline } = props;
-    const { variant, targetIds, exemptPrincipalArns, deployerPrincipalArns } = config.scp;
-
-    accountProvider(this, "Aws", {
-      account: config.accounts.management,
-      region: config.region,
-      offline,
-      project: config.project,
-    });
+  constructor(scope: Construct, id: string, props: GuardrailsStackProps) {
+    // SCPs are created and attached from the organization's management account.
+    super(scope, id, props, "management");
+    const { variant, targetIds, exemptPrincipalArns, deployerPrincipalArns } = this.config.scp;
 
     this.policy = new OrganizationsPolicy(this, "DenyEice", {
       name: SCP_NAME,

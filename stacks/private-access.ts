@@ -3,69 +3,38 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import type { Config } from "../lib/config";
-import { accountProvider } from "../lib/constructs/account-provider";
-import { instanceAmi } from "../lib/constructs/ami";
-import { PrivateInstance } from "../lib/constructs/private-instance";
-import { PrivateNetwork } from "../lib/constructs/private-network";
+import type { PrivateInstance } from "../lib/constructs/private-instance";
+import type { PrivateNetwork } from "../lib/constructs/private-network";
 import { toPolicyJson } from "../lib/policies/document";
 import { eicOperatorPolicy, eiceOperatorPolicy } from "../lib/policies/eice";
-import { articleInstanceS3Policy } from "../lib/policies/instance-role";
-import { s3EndpointPolicy } from "../lib/policies/s3-endpoint";
-
-// Re-exported: the placeholder moved to lib/constructs/ami.ts, shared with cross-account-s3.
-export { OFFLINE_PLACEHOLDER_AMI } from "../lib/constructs/ami";
-
-export interface PrivateAccessStackProps {
-  readonly config: Config;
-  /** Offline mode: dummy credentials, no AWS calls (see lib/config). */
-  readonly offline: boolean;
-}
+import { GuardrailsStack, type GuardrailsStackProps } from "../lib/stack/guardrails-stack";
+import { workloadInstance, workloadNetwork } from "../lib/stack/workload";
 
 /**
  * Stack `private-access` (workload account): a private instance reachable through an EC2 Instance
  * Connect Endpoint with no public IP, bastion or key pair, and the operator policies that fence it.
  */
-export class PrivateAccessStack extends TerraformStack {
+export class PrivateAccessStack extends GuardrailsStack {
   readonly network: PrivateNetwork;
   readonly target: PrivateInstance;
   readonly endpoint: Ec2InstanceConnectEndpoint;
 
-  constructor(scope: Construct, id: string, props: PrivateAccessStackProps) {
-    super(scope, id);
-    const { config, offline } = props;
-    const { region, project } = config;
-    const workload = config.accounts.workload;
+  constructor(scope: Construct, id: string, props: GuardrailsStackProps) {
+    super(scope, id, props, "workload");
+    const { config } = this;
+    const { region } = config;
 
-    accountProvider(this, "Aws", { account: workload, region, offline, project });
-
-    this.network = new PrivateNetwork(this, "Network", {
+    this.network = workloadNetwork(this, "Network", {
       name: "private-access",
       cidr: config.network.vpcCidr,
-      region,
-      availabilityZoneIds: config.network.availabilityZoneIds,
-      excludeZoneIds: config.network.excludeZoneIds,
-      offline,
       natGateways: config.network.natGateways,
-      flowLogRetentionDays: config.network.flowLogRetentionDays,
-      s3EndpointPolicy: s3EndpointPolicy({
-        region,
-        ownAccountIds: [workload.id],
-        allowedBuckets: config.privateAccess.allowedBuckets,
-      }),
+      allowedBuckets: config.privateAccess.allowedBuckets,
     });
-
-    this.target = new PrivateInstance(this, "Target", {
-      vpcId: this.network.vpc.id,
-      subnetId: this.network.privateSubnets[0].id,
-      ami: instanceAmi(this, { instance: config.instance, offline }),
-      instanceType: config.instance.type,
-      project,
+    this.target = workloadInstance(this, "Target", this.network, {
       name: "eice-target",
       securityGroupDescription: "Target instance: SSH only from the EC2 Instance Connect Endpoint",
-      s3Policy: articleInstanceS3Policy(),
     });
 
     const endpointSecurityGroup = new SecurityGroup(this, "EndpointSecurityGroup", {

@@ -3,31 +3,20 @@ import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { evaluateStack } from "../../lib/aspects/guardrails";
 import { LockedBucket } from "../../lib/constructs/locked-bucket";
-import {
-  asList,
-  onlyResource,
-  parsePolicy,
-  refTo,
-  resourceNamed,
-  resourcesOf,
-  stackJson,
-  statement,
-  synthCached,
-  testConfig,
-  type TfJson,
-} from "../helpers";
+import { asList, parsePolicy, statement, synthCached, testConfig } from "../helpers";
+import { stackUnderTest, type StackUnderTest } from "../helpers/stack-test";
 import { filterPatternMatches } from "../helpers/filter-pattern";
 
 const TRAIL_ARN = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/ec2-access-guardrails";
-const audit = (): TfJson => stackJson("audit");
+const audit = () => stackUnderTest("audit");
 
 /** The metric filter of one audit event, by its construct id prefix. */
-const filter = (stack: TfJson, id: string) => resourceNamed(stack, "aws_cloudwatch_log_metric_filter", `${id}Filter`);
+const filter = (stack: StackUnderTest, id: string) => stack.named("aws_cloudwatch_log_metric_filter", `${id}Filter`);
 
 describe("audit", () => {
   describe("trail", () => {
     test("records every region, global services and validates its log files", () => {
-      expect(onlyResource(audit(), "aws_cloudtrail")).toMatchObject({
+      expect(audit().only("aws_cloudtrail")).toMatchObject({
         name: "ec2-access-guardrails",
         is_multi_region_trail: true,
         include_global_service_events: true,
@@ -37,22 +26,22 @@ describe("audit", () => {
 
     test("encrypts with the audit key and delivers to the locked bucket", () => {
       const stack = audit();
-      const trail = onlyResource(stack, "aws_cloudtrail");
-      expect(trail.kms_key_id).toBe(refTo(stack, "aws_kms_key", "AuditKey", "arn"));
-      expect(trail.s3_bucket_name).toBe(refTo(stack, "aws_s3_bucket", "TrailBucket", "bucket"));
+      const trail = stack.only("aws_cloudtrail");
+      expect(trail.kms_key_id).toBe(stack.ref("aws_kms_key", "AuditKey", "arn"));
+      expect(trail.s3_bucket_name).toBe(stack.ref("aws_s3_bucket", "TrailBucket", "bucket"));
     });
 
     test("delivers to the log group through the log-stream wildcard ARN and its own role", () => {
       const stack = audit();
-      const trail = onlyResource(stack, "aws_cloudtrail");
+      const trail = stack.only("aws_cloudtrail");
       expect(trail.cloud_watch_logs_group_arn).toBe(
-        `${refTo(stack, "aws_cloudwatch_log_group", "TrailLogGroup", "arn")}:*`
+        `${stack.ref("aws_cloudwatch_log_group", "TrailLogGroup", "arn")}:*`
       );
-      expect(trail.cloud_watch_logs_role_arn).toBe(refTo(stack, "aws_iam_role", "TrailToLogsRole", "arn"));
+      expect(trail.cloud_watch_logs_role_arn).toBe(stack.ref("aws_iam_role", "TrailToLogsRole", "arn"));
     });
 
     test("is created after the bucket policy and the delivery role policy it is checked against", () => {
-      const trail = onlyResource(audit(), "aws_cloudtrail");
+      const trail = audit().only("aws_cloudtrail");
       const dependsOn = trail.depends_on as string[];
       expect(dependsOn).toEqual(
         expect.arrayContaining([expect.stringMatching(/^aws_s3_bucket_policy\.TrailBucket_Policy/)])
@@ -64,26 +53,26 @@ describe("audit", () => {
   describe("bucket", () => {
     test("is private, versioned and encrypted with the audit key", () => {
       const stack = audit();
-      expect(onlyResource(stack, "aws_s3_bucket_public_access_block")).toMatchObject({
+      expect(stack.only("aws_s3_bucket_public_access_block")).toMatchObject({
         block_public_acls: true,
         block_public_policy: true,
         ignore_public_acls: true,
         restrict_public_buckets: true,
       });
-      expect(onlyResource(stack, "aws_s3_bucket_versioning")).toMatchObject({
+      expect(stack.only("aws_s3_bucket_versioning")).toMatchObject({
         versioning_configuration: { status: "Enabled" },
       });
-      const encryption = onlyResource(stack, "aws_s3_bucket_server_side_encryption_configuration") as {
+      const encryption = stack.only("aws_s3_bucket_server_side_encryption_configuration") as {
         rule: Array<{ apply_server_side_encryption_by_default: Record<string, string> }>;
       };
       expect(encryption.rule[0].apply_server_side_encryption_by_default).toEqual({
         sse_algorithm: "aws:kms",
-        kms_master_key_id: refTo(stack, "aws_kms_key", "AuditKey", "arn"),
+        kms_master_key_id: stack.ref("aws_kms_key", "AuditKey", "arn"),
       });
     });
 
     test("denies requests without TLS", () => {
-      const doc = parsePolicy(onlyResource(audit(), "aws_s3_bucket_policy").policy);
+      const doc = parsePolicy(audit().only("aws_s3_bucket_policy").policy);
       expect(statement(doc, "DenyInsecureTransport")).toMatchObject({
         Effect: "Deny",
         Principal: "*",
@@ -93,8 +82,8 @@ describe("audit", () => {
 
     test("lets CloudTrail check its ACL and write only for this trail, by aws:SourceArn", () => {
       const stack = audit();
-      const bucketArn = refTo(stack, "aws_s3_bucket", "TrailBucket", "arn");
-      const doc = parsePolicy(onlyResource(stack, "aws_s3_bucket_policy").policy);
+      const bucketArn = stack.ref("aws_s3_bucket", "TrailBucket", "arn");
+      const doc = parsePolicy(stack.only("aws_s3_bucket_policy").policy);
       expect(statement(doc, "CloudTrailAclCheck")).toEqual({
         Sid: "CloudTrailAclCheck",
         Effect: "Allow",
@@ -121,11 +110,11 @@ describe("audit", () => {
 
   describe("key", () => {
     test("rotates", () => {
-      expect(onlyResource(audit(), "aws_kms_key")).toMatchObject({ enable_key_rotation: true });
+      expect(audit().only("aws_kms_key")).toMatchObject({ enable_key_rotation: true });
     });
 
     test("lets CloudTrail encrypt only for this trail and only with a trail encryption context", () => {
-      const doc = parsePolicy(onlyResource(audit(), "aws_kms_key").policy);
+      const doc = parsePolicy(audit().only("aws_kms_key").policy);
       expect(statement(doc, "CloudTrailEncryptsLogFiles")).toMatchObject({
         Principal: { Service: "cloudtrail.amazonaws.com" },
         Action: "kms:GenerateDataKey*",
@@ -140,7 +129,7 @@ describe("audit", () => {
     });
 
     test("lets CloudWatch Logs use it for the audit log group only", () => {
-      const doc = parsePolicy(onlyResource(audit(), "aws_kms_key").policy);
+      const doc = parsePolicy(audit().only("aws_kms_key").policy);
       expect(statement(doc, "CloudWatchLogsEncryptsTheLogGroup")).toMatchObject({
         Principal: { Service: "logs.eu-west-1.amazonaws.com" },
         Condition: {
@@ -153,7 +142,7 @@ describe("audit", () => {
     });
 
     test("lets only this account's CloudWatch alarms use it to publish to the encrypted topic", () => {
-      const doc = parsePolicy(onlyResource(audit(), "aws_kms_key").policy);
+      const doc = parsePolicy(audit().only("aws_kms_key").policy);
       expect(statement(doc, "CloudWatchAlarmsPublishToTheTopic")).toMatchObject({
         Principal: { Service: "cloudwatch.amazonaws.com" },
         Condition: {
@@ -166,23 +155,23 @@ describe("audit", () => {
 
   describe("log group", () => {
     test("keeps events for the configured retention, encrypted with the audit key", () => {
-      const stack = stackJson("audit", { config: testConfig({ audit: { logRetentionDays: 90 } }) });
-      expect(onlyResource(stack, "aws_cloudwatch_log_group")).toEqual(
+      const stack = stackUnderTest("audit", { config: testConfig({ audit: { logRetentionDays: 90 } }) });
+      expect(stack.only("aws_cloudwatch_log_group")).toEqual(
         expect.objectContaining({
           name: "/aws/cloudtrail/ec2-access-guardrails",
           retention_in_days: 90,
-          kms_key_id: refTo(stack, "aws_kms_key", "AuditKey", "arn"),
+          kms_key_id: stack.ref("aws_kms_key", "AuditKey", "arn"),
         })
       );
     });
 
     test("defaults to a year of retention", () => {
-      expect(onlyResource(audit(), "aws_cloudwatch_log_group").retention_in_days).toBe(365);
+      expect(audit().only("aws_cloudwatch_log_group").retention_in_days).toBe(365);
     });
 
     test("is written by a role CloudTrail assumes without source conditions, only into its streams", () => {
       const stack = audit();
-      const trust = parsePolicy(onlyResource(stack, "aws_iam_role").assume_role_policy);
+      const trust = parsePolicy(stack.only("aws_iam_role").assume_role_policy);
       // AWS does not support aws:SourceArn / aws:SourceAccount on this role and CreateTrail fails on them
       // (CloudTrail User Guide, "Role policy document for CloudTrail to use CloudWatch Logs").
       expect(trust.Statement).toEqual([
@@ -194,23 +183,23 @@ describe("audit", () => {
         },
       ]);
       expect(trust.Statement.every((s) => s.Condition === undefined)).toBe(true);
-      const delivery = parsePolicy(onlyResource(stack, "aws_iam_role_policy").policy);
+      const delivery = parsePolicy(stack.only("aws_iam_role_policy").policy);
       expect(delivery.Statement).toEqual([
         {
           Sid: "DeliverToTheAuditLogGroup",
           Effect: "Allow",
           Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-          Resource: `${refTo(stack, "aws_cloudwatch_log_group", "TrailLogGroup", "arn")}:log-stream:*`,
+          Resource: `${stack.ref("aws_cloudwatch_log_group", "TrailLogGroup", "arn")}:log-stream:*`,
         },
       ]);
     });
   });
 
   describe("evidence on destroy", () => {
-    const allowDestroy = (): TfJson => stackJson("audit", { config: testConfig({ audit: { allowDestroy: true } }) });
+    const allowDestroy = () => stackUnderTest("audit", { config: testConfig({ audit: { allowDestroy: true } }) });
     const lifecycle = (resource: Record<string, unknown>) => resource.lifecycle as { prevent_destroy?: boolean } | undefined;
     /** Every resource of the trail bucket (the bucket and each one holding its protection). */
-    const bucketParts = (stack: TfJson) =>
+    const bucketParts = (stack: StackUnderTest) =>
       [
         "aws_s3_bucket",
         "aws_s3_bucket_public_access_block",
@@ -218,7 +207,7 @@ describe("audit", () => {
         "aws_s3_bucket_server_side_encryption_configuration",
         "aws_s3_bucket_versioning",
         "aws_s3_bucket_policy",
-      ].map((type) => [type, onlyResource(stack, type)] as const);
+      ].map((type) => [type, stack.only(type)] as const);
 
     test("by default the trail bucket and every resource holding its protection refuse destroy", () => {
       for (const [type, resource] of bucketParts(audit())) {
@@ -227,26 +216,26 @@ describe("audit", () => {
     });
 
     test("by default the audit key refuses destroy (its deletion would make every log file unreadable)", () => {
-      expect(lifecycle(onlyResource(audit(), "aws_kms_key"))).toEqual({ prevent_destroy: true });
+      expect(lifecycle(audit().only("aws_kms_key"))).toEqual({ prevent_destroy: true });
     });
 
     test("by default destroy forgets the log group instead of deleting its events", () => {
-      expect(onlyResource(audit(), "aws_cloudwatch_log_group").skip_destroy).toBe(true);
+      expect(audit().only("aws_cloudwatch_log_group").skip_destroy).toBe(true);
     });
 
     test("with audit.allowDestroy nothing refuses destroy and the log group is deleted", () => {
       const stack = allowDestroy();
-      for (const [type, resource] of [...bucketParts(stack), ["aws_kms_key", onlyResource(stack, "aws_kms_key")] as const]) {
+      for (const [type, resource] of [...bucketParts(stack), ["aws_kms_key", stack.only("aws_kms_key")] as const]) {
         expect({ type, lifecycle: lifecycle(resource) }).toEqual({ type, lifecycle: undefined });
       }
-      expect(onlyResource(stack, "aws_cloudwatch_log_group").skip_destroy).toBe(false);
+      expect(stack.only("aws_cloudwatch_log_group").skip_destroy).toBe(false);
     });
 
     test.each([
       ["the default configuration", audit],
       ["audit.allowDestroy", allowDestroy],
     ])("with %s the trail bucket is never force-destroyed", (_what, stack) => {
-      expect(onlyResource(stack(), "aws_s3_bucket").force_destroy).toBe(false);
+      expect(stack().only("aws_s3_bucket").force_destroy).toBe(false);
     });
 
     test("with audit.allowDestroy the evidence rule is suppressed on exactly the bucket, key and log group, with the reason", () => {
@@ -295,7 +284,7 @@ describe("audit", () => {
       expect(filter(stack, id)).toEqual(
         expect.objectContaining({
           pattern,
-          log_group_name: refTo(stack, "aws_cloudwatch_log_group", "TrailLogGroup", "name"),
+          log_group_name: stack.ref("aws_cloudwatch_log_group", "TrailLogGroup", "name"),
           metric_transformation: { namespace: "Ec2AccessGuardrails", name: id, value: "1", default_value: "0" },
         })
       );
@@ -304,7 +293,7 @@ describe("audit", () => {
     });
 
     test("there are exactly five filters", () => {
-      expect(Object.keys(resourcesOf(audit(), "aws_cloudwatch_log_metric_filter"))).toHaveLength(5);
+      expect(Object.keys(audit().all("aws_cloudwatch_log_metric_filter"))).toHaveLength(5);
     });
 
     const sample = (file: string): unknown =>
@@ -325,7 +314,7 @@ describe("audit", () => {
     ])("the record %s trips exactly the filters %j", (file, expected) => {
       const stack = audit();
       const record = sample(file);
-      const tripped = Object.values(resourcesOf(stack, "aws_cloudwatch_log_metric_filter"))
+      const tripped = Object.values(stack.all("aws_cloudwatch_log_metric_filter"))
         .filter((f) => filterPatternMatches(f.pattern as string, record))
         .map((f) => (f.metric_transformation as { name: string }).name)
         .sort();
@@ -342,7 +331,7 @@ describe("audit", () => {
       "DeniedAccessAttempt",
     ])("the %s alarm fires on the first event in five minutes and notifies the topic", (id) => {
       const stack = audit();
-      expect(resourceNamed(stack, "aws_cloudwatch_metric_alarm", `${id}Alarm`)).toEqual(
+      expect(stack.named("aws_cloudwatch_metric_alarm", `${id}Alarm`)).toEqual(
         expect.objectContaining({
           namespace: "Ec2AccessGuardrails",
           metric_name: id,
@@ -352,45 +341,49 @@ describe("audit", () => {
           threshold: 1,
           comparison_operator: "GreaterThanOrEqualToThreshold",
           treat_missing_data: "notBreaching",
-          alarm_actions: [refTo(stack, "aws_sns_topic", "AlarmTopic", "arn")],
+          alarm_actions: [stack.ref("aws_sns_topic", "AlarmTopic", "arn")],
         })
       );
     });
 
     test("the topic is encrypted with the audit key and only CloudWatch alarms of this account may publish", () => {
       const stack = audit();
-      const topicArn = refTo(stack, "aws_sns_topic", "AlarmTopic", "arn");
-      expect(onlyResource(stack, "aws_sns_topic").kms_master_key_id).toBe(
-        refTo(stack, "aws_kms_key", "AuditKey", "arn")
+      const topicArn = stack.ref("aws_sns_topic", "AlarmTopic", "arn");
+      expect(stack.only("aws_sns_topic").kms_master_key_id).toBe(
+        stack.ref("aws_kms_key", "AuditKey", "arn")
       );
-      const topicPolicy = onlyResource(stack, "aws_sns_topic_policy");
+      const topicPolicy = stack.only("aws_sns_topic_policy");
       expect(topicPolicy.arn).toBe(topicArn);
-      expect(parsePolicy(topicPolicy.policy).Statement).toEqual([
-        {
-          Sid: "CloudWatchAlarmsPublish",
-          Effect: "Allow",
-          Principal: { Service: "cloudwatch.amazonaws.com" },
-          Action: "sns:Publish",
-          Resource: topicArn,
-          Condition: {
-            StringEquals: { "aws:SourceAccount": "111111111111" },
-            ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:*" },
-          },
-        },
-      ]);
+      const [publish, ...others] = parsePolicy(topicPolicy.policy).Statement;
+      expect(others).toEqual([]);
+      expect(Object.keys(publish).sort()).toEqual(["Action", "Condition", "Effect", "Principal", "Resource", "Sid"]);
+      expect(publish).toMatchObject({
+        Sid: "CloudWatchAlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicArn,
+      });
+      // Only this account's alarms in this region: the confused deputy guard for the service principal.
+      expect(Object.keys(publish.Condition ?? {}).sort()).toEqual(["ArnLike", "StringEquals"]);
+      expect(publish.Condition?.StringEquals).toEqual({ "aws:SourceAccount": "111111111111" });
+      expect(publish.Condition?.ArnLike).toEqual({ "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:*" });
+      // The key that encrypts the topic trusts the same alarms, no others.
+      const key = parsePolicy(stack.only("aws_kms_key").policy);
+      expect(statement(key, "CloudWatchAlarmsPublishToTheTopic").Condition).toEqual(publish.Condition);
     });
 
     test("subscribes no email by default", () => {
-      expect(resourcesOf(audit(), "aws_sns_topic_subscription")).toEqual({});
+      expect(audit().all("aws_sns_topic_subscription")).toEqual({});
     });
 
     test("subscribes the configured email address to the topic", () => {
-      const stack = stackJson("audit", { config: testConfig({ audit: { alarmEmail: "security@example.com" } }) });
-      expect(onlyResource(stack, "aws_sns_topic_subscription")).toEqual(
+      const stack = stackUnderTest("audit", { config: testConfig({ audit: { alarmEmail: "security@example.com" } }) });
+      expect(stack.only("aws_sns_topic_subscription")).toEqual(
         expect.objectContaining({
           protocol: "email",
           endpoint: "security@example.com",
-          topic_arn: refTo(stack, "aws_sns_topic", "AlarmTopic", "arn"),
+          topic_arn: stack.ref("aws_sns_topic", "AlarmTopic", "arn"),
         })
       );
     });
@@ -401,7 +394,7 @@ describe("audit", () => {
   });
 
   test("opens the key to any principal only for this account's callers decrypting trail logs", () => {
-    const doc = parsePolicy(onlyResource(audit(), "aws_kms_key").policy);
+    const doc = parsePolicy(audit().only("aws_kms_key").policy);
     const open = doc.Statement.filter((s) => s.Effect === "Allow" && JSON.stringify(s.Principal) === '{"AWS":"*"}');
     // The one "*" principal statement is limited to this account's callers.
     expect(open.map((s) => [s.Sid, s.Condition?.StringEquals?.["kms:CallerAccount"], asList(s.Action)])).toEqual([

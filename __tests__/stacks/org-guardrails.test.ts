@@ -1,15 +1,16 @@
-import { asList, onlyResource, parsePolicy, refTo, resourcesOf, stackJson, synthCached, testConfig } from "../helpers";
+import { asList, onlyResource, parsePolicy, resourcesOf, synthCached, testConfig } from "../helpers";
+import { stackUnderTest } from "../helpers/stack-test";
 import { attachmentId } from "../../stacks/org-guardrails";
 
 const ORG = "org-guardrails";
 
 /** The org-guardrails stack synthesized with this `scp` configuration. */
 function orgStack(scp: NonNullable<Parameters<typeof testConfig>[0]>["scp"]) {
-  return stackJson(ORG, { config: testConfig({ scp }) });
+  return stackUnderTest(ORG, { config: testConfig({ scp }) });
 }
 
 function scpOf(stack: ReturnType<typeof orgStack>) {
-  return parsePolicy(onlyResource(stack, "aws_organizations_policy").content);
+  return parsePolicy(stack.only("aws_organizations_policy").content);
 }
 
 // Expected lists written out by hand from SPEC §3, plus ModifyInstanceConnectEndpoint (see lib/policies/scp.ts).
@@ -67,7 +68,7 @@ describe("org-guardrails", () => {
   });
 
   test("defaults to the variant that keeps DescribeInstanceConnectEndpoints allowed", () => {
-    const doc = scpOf(stackJson(ORG));
+    const doc = scpOf(stackUnderTest(ORG));
     expect(asList(doc.Statement[0].Action)).not.toContain(DESCRIBE);
     expect(asList(doc.Statement[0].Action)).toContain(OPEN_TUNNEL);
   });
@@ -81,7 +82,7 @@ describe("org-guardrails", () => {
   );
 
   test("the policy is a service control policy that destroy removes", () => {
-    const policy = onlyResource(stackJson(ORG), "aws_organizations_policy");
+    const policy = onlyResource(stackUnderTest(ORG), "aws_organizations_policy");
     expect(policy).toMatchObject({
       type: "SERVICE_CONTROL_POLICY",
       name: "ec2-access-guardrails-deny-eice",
@@ -92,8 +93,8 @@ describe("org-guardrails", () => {
 
   test("attaches the SCP once to every target: a root, an OU and an account", () => {
     const stack = orgStack({ targetIds: ["r-ab12", "ou-ab12-cdef5678", "444444444444"] });
-    const attachments = resourcesOf(stack, "aws_organizations_policy_attachment");
-    const policyId = refTo(stack, "aws_organizations_policy", "DenyEice", "id");
+    const attachments = stack.all("aws_organizations_policy_attachment");
+    const policyId = stack.ref("aws_organizations_policy", "DenyEice", "id");
     expect(
       Object.values(attachments)
         .map((a) => a.target_id)
@@ -138,7 +139,7 @@ describe("org-guardrails", () => {
   );
 
   test("deploys with a provider pinned to the management account", () => {
-    const provider = stackJson(ORG).provider?.aws?.[0];
+    const provider = stackUnderTest(ORG).provider?.aws?.[0];
     expect(provider).toMatchObject({ allowed_account_ids: ["222222222222"] });
   });
 });

@@ -1,18 +1,7 @@
 import { App } from "cdktf";
 import { SsmInstanceArnStack } from "../../stacks/ssm-instance-arn";
-import {
-  asList,
-  parsePolicy,
-  refTo,
-  resourceNamed,
-  resourcesOf,
-  stackJson,
-  statement,
-  testConfig,
-  type Block,
-  type PolicyJson,
-  type TfJson,
-} from "../helpers";
+import { asList, parsePolicy, resourceNamed, resourcesOf, statement, testConfig, type Block, type PolicyJson } from "../helpers";
+import { stackUnderTest, type StackUnderTest } from "../helpers/stack-test";
 
 const SSM_STACKS = ["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"] as const;
 type SsmStackId = (typeof SSM_STACKS)[number];
@@ -36,43 +25,66 @@ const EXPECTED_USERS: Record<SsmStackId, string> = {
   "ssm-abac": "TestUserA_abac",
 };
 
-const rawPolicy = (stack: TfJson): string => resourceNamed(stack, "aws_iam_policy", "SessionUser_SessionPolicy").policy as string;
-const sessionPolicy = (stack: TfJson): PolicyJson => parsePolicy(rawPolicy(stack));
+/** The fourth output of each stack, written out by hand. */
+const FIND_TAGGED = `aws ec2 describe-instances --region ${REGION} --filters Name=tag:Project,Values=test --query 'Reservations[].Instances[].InstanceId' --output text`;
+const EXPECTED_TARGETS_OUTPUT: Record<SsmStackId, { name: string; value: unknown }> = {
+  "ssm-instance-arn": {
+    name: "StartSessionCommands",
+    // The private-access instance, read from that stack's state.
+    value: [expect.stringMatching(new RegExp(`^aws ssm start-session --region ${REGION} --target \\$\\{data\\.terraform_remote_state\\.[^}]+Target_Instance[^}]+\\}$`))],
+  },
+  "ssm-fixed-tag": { name: "FindTargetsCommand", value: FIND_TAGGED },
+  "ssm-abac": { name: "FindTargetsCommand", value: FIND_TAGGED },
+};
+
+const rawPolicy = (stack: StackUnderTest): string => stack.named("aws_iam_policy", "SessionUser_SessionPolicy").policy as string;
+const sessionPolicy = (stack: StackUnderTest): PolicyJson => parsePolicy(rawPolicy(stack));
 const startSessionStatements = (doc: PolicyJson) => doc.Statement.filter((s) => asList(s.Action).includes("ssm:StartSession"));
 
 describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
-  const stack = () => stackJson(id);
+  const stack = () => stackUnderTest(id);
 
   test("creates the restricted user: the article's TestUserA for the first pattern, suffixed for the others", () => {
-    const users = Object.values(resourcesOf(stack(), "aws_iam_user"));
+    const users = Object.values(stack().all("aws_iam_user"));
     expect(users.map((u) => u.name)).toEqual([EXPECTED_USERS[id]]);
   });
 
+  test("outputs its user, group and policy, and the command showing where the user may start a session", () => {
+    const tf = stack();
+    expect(tf.output?.UserName).toEqual({ value: tf.ref("aws_iam_user", "SessionUser", "name") });
+    expect(tf.output?.GroupName).toEqual({ value: tf.ref("aws_iam_group", "SessionUser_Group", "name") });
+    expect(tf.output?.SessionPolicyArn).toEqual({ value: tf.ref("aws_iam_policy", "SessionUser_SessionPolicy", "arn") });
+    const [name, targets] = Object.entries(tf.output ?? {}).filter(([key]) => !["UserName", "GroupName", "SessionPolicyArn"].includes(key))[0];
+    expect(name).toBe(EXPECTED_TARGETS_OUTPUT[id].name);
+    expect(targets.value).toEqual(EXPECTED_TARGETS_OUTPUT[id].value);
+    expect(Object.keys(tf.output ?? {})).toHaveLength(4);
+  });
+
   test("puts the user in a group of its own pattern", () => {
-    const group = resourceNamed(stack(), "aws_iam_group", "SessionUser_Group");
+    const group = stack().named("aws_iam_group", "SessionUser_Group");
     expect(group.name).toBe(`ec2-access-guardrails-${id}`);
-    const membership = resourceNamed(stack(), "aws_iam_user_group_membership", "SessionUser_Membership");
-    expect(membership.user).toBe(refTo(stack(), "aws_iam_user", "SessionUser", "name"));
-    expect(membership.groups).toEqual([refTo(stack(), "aws_iam_group", "SessionUser_Group", "name")]);
+    const membership = stack().named("aws_iam_user_group_membership", "SessionUser_Membership");
+    expect(membership.user).toBe(stack().ref("aws_iam_user", "SessionUser", "name"));
+    expect(membership.groups).toEqual([stack().ref("aws_iam_group", "SessionUser_Group", "name")]);
   });
 
   test("attaches ReadOnlyAccess and the session policy to the group, never to the user", () => {
-    const attachments = Object.values(resourcesOf(stack(), "aws_iam_group_policy_attachment"));
-    const group = refTo(stack(), "aws_iam_group", "SessionUser_Group", "name");
+    const attachments = Object.values(stack().all("aws_iam_group_policy_attachment"));
+    const group = stack().ref("aws_iam_group", "SessionUser_Group", "name");
     expect(attachments.map((a) => [a.group, a.policy_arn]).sort()).toEqual(
       [
         [group, "arn:aws:iam::aws:policy/ReadOnlyAccess"],
-        [group, refTo(stack(), "aws_iam_policy", "SessionUser_SessionPolicy", "arn")],
+        [group, stack().ref("aws_iam_policy", "SessionUser_SessionPolicy", "arn")],
       ].sort(),
     );
     for (const userBound of ["aws_iam_user_policy", "aws_iam_user_policy_attachment", "aws_iam_policy_attachment"]) {
-      expect({ [userBound]: resourcesOf(stack(), userBound) }).toEqual({ [userBound]: {} });
+      expect({ [userBound]: stack().all(userBound) }).toEqual({ [userBound]: {} });
     }
   });
 
   test("creates no access key or console password for the user", () => {
-    expect(resourcesOf(stack(), "aws_iam_access_key")).toEqual({});
-    expect(resourcesOf(stack(), "aws_iam_user_login_profile")).toEqual({});
+    expect(stack().all("aws_iam_access_key")).toEqual({});
+    expect(stack().all("aws_iam_user_login_profile")).toEqual({});
   });
 
   test("lets the user terminate and resume only sessions whose id starts with their user name", () => {
@@ -118,23 +130,23 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
       accounts: { workload: { id: "444444444444" } },
       ssm: { targetInstanceIds: ["i-0123456789abcdef0"] },
     });
-    const arns = sessionPolicy(stackJson(id, { config })).Statement.flatMap((s) => asList(s.Resource));
+    const arns = sessionPolicy(stackUnderTest(id, { config })).Statement.flatMap((s) => asList(s.Resource));
     expect(arns.length).toBeGreaterThan(0);
     for (const arn of arns) expect(arn).toMatch(/^arn:aws:(ec2|ssm):us-east-2:444444444444:/);
   });
 
   test("follows ssm.userName", () => {
     const config = testConfig({ ssm: { userName: "alice.ops" } });
-    const users = Object.values(resourcesOf(stackJson(id, { config }), "aws_iam_user"));
+    const users = Object.values(resourcesOf(stackUnderTest(id, { config }), "aws_iam_user"));
     expect(users.map((u) => u.name)).toEqual([EXPECTED_USERS[id].replace("TestUserA", "alice.ops")]);
   });
 });
 
 describe("ssm-instance-arn", () => {
   test("without ssm.targetInstanceIds, allows StartSession on the private-access instance only, read through remote state", () => {
-    const stack = stackJson("ssm-instance-arn");
-    const privateAccess = stackJson("private-access");
-    const instanceId = refTo(privateAccess, "aws_instance", "Target_Instance", "id");
+    const stack = stackUnderTest("ssm-instance-arn");
+    const privateAccess = stackUnderTest("private-access");
+    const instanceId = privateAccess.ref("aws_instance", "Target_Instance", "id");
     // cdktf exports the id under a generated name; find it by what it carries.
     const exported = Object.entries(privateAccess.output ?? {}).filter(
       ([name, o]) => name.startsWith("cross-stack-output-") && o.value === instanceId,
@@ -159,7 +171,7 @@ describe("ssm-instance-arn", () => {
     [["i-0123456789abcdef0", "i-0fedcba9876543210"]],
   ])("with ssm.targetInstanceIds %j, names exactly those instance ARNs and reads no other stack", (ids) => {
     const config = testConfig({ ssm: { targetInstanceIds: ids } });
-    const stack = stackJson("ssm-instance-arn", { config });
+    const stack = stackUnderTest("ssm-instance-arn", { config });
     expect(stack.data?.terraform_remote_state).toBeUndefined();
     expect(statement(sessionPolicy(stack), "StartSessionOnTargetInstances").Resource).toEqual(
       ids.map((i) => `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/${i}`),
@@ -167,7 +179,7 @@ describe("ssm-instance-arn", () => {
   });
 
   test("never allows StartSession on every instance", () => {
-    const resources = startSessionStatements(sessionPolicy(stackJson("ssm-instance-arn"))).flatMap((s) => asList(s.Resource));
+    const resources = startSessionStatements(sessionPolicy(stackUnderTest("ssm-instance-arn"))).flatMap((s) => asList(s.Resource));
     expect(resources).not.toContain(ALL_INSTANCES);
     expect(resources.filter((r) => r.includes("*"))).toEqual([]);
   });
@@ -196,7 +208,7 @@ describe.each([
   ["ssm-fixed-tag", "ssm:resourceTag/Project", "aws:ResourceTag/Project", "test"],
   ["ssm-abac", "aws:ResourceTag/Project", "ssm:resourceTag/Project", "${aws:PrincipalTag/Project}"],
 ])("%s", (id, key, otherKey, expected) => {
-  const stack = () => stackJson(id);
+  const stack = () => stackUnderTest(id);
 
   test(`allows StartSession on any instance of the account and region only when ${key} equals ${expected}`, () => {
     expect(statement(sessionPolicy(stack()), "StartSessionOnTargetInstances")).toEqual({
@@ -220,24 +232,24 @@ describe.each([
 describe("ssm-fixed-tag", () => {
   test("matches the configured project", () => {
     const config = testConfig({ project: "payments" });
-    const condition = statement(sessionPolicy(stackJson("ssm-fixed-tag", { config })), "StartSessionOnTargetInstances").Condition;
+    const condition = statement(sessionPolicy(stackUnderTest("ssm-fixed-tag", { config })), "StartSessionOnTargetInstances").Condition;
     expect(condition?.StringEquals).toEqual({ "ssm:resourceTag/Project": "payments" });
   });
 });
 
 describe("ssm-abac", () => {
   test("sends ${aws:PrincipalTag/Project} to Terraform escaped", () => {
-    expect(rawPolicy(stackJson("ssm-abac"))).toContain('"aws:ResourceTag/Project":"$${aws:PrincipalTag/Project}"');
+    expect(rawPolicy(stackUnderTest("ssm-abac"))).toContain('"aws:ResourceTag/Project":"$${aws:PrincipalTag/Project}"');
   });
 
   test("tags the user itself with the configured project", () => {
     const config = testConfig({ project: "payments" });
-    const user: Block = resourceNamed(stackJson("ssm-abac", { config }), "aws_iam_user", "SessionUser");
+    const user: Block = resourceNamed(stackUnderTest("ssm-abac", { config }), "aws_iam_user", "SessionUser");
     expect(user.tags).toEqual({ Project: "payments" });
   });
 
   test("names no project in its policy, so one policy serves every team", () => {
     const config = testConfig({ project: "payments" });
-    expect(rawPolicy(stackJson("ssm-abac", { config }))).not.toContain("payments");
+    expect(rawPolicy(stackUnderTest("ssm-abac", { config }))).not.toContain("payments");
   });
 });

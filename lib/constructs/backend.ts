@@ -19,8 +19,9 @@ export function localStatePath(stackId: string): string {
 }
 
 /**
- * Gives `stack` its local backend at {@link localStatePath}. Every stack gets its backend here, in one
- * place, so that another backend (s3, cloud) can later be chosen for all of them at once.
+ * Gives `stack` its local backend at {@link localStatePath}. Every stack gets its backend here, called
+ * once by GuardrailsStack (lib/stack/guardrails-stack.ts), so that another backend (s3, cloud) can later
+ * be chosen for all of them at once.
  *
  * A stack that reads this one's outputs gets a `terraform_remote_state` "local" data source with the
  * same `path` (cdktf copies it from this backend); it resolves to the same file because every stack

@@ -14,7 +14,8 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
 import type { NatGatewayMode } from "../config";
-import { policy, toPolicyJson, type PolicyDocument } from "../policies/document";
+import { toPolicyJson, type PolicyDocument } from "../policies/document";
+import { flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "../policies/flow-logs";
 import { cidrSubnet } from "./cidr";
 import { networkZoneIds } from "./zones";
 
@@ -175,24 +176,11 @@ export class PrivateNetwork extends Construct {
     });
     const flowLogRole = new IamRole(this, "FlowLogRole", {
       namePrefix: "vpc-flow-logs-",
-      assumeRolePolicy: toPolicyJson(
-        policy({
-          Effect: "Allow",
-          Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-          Action: "sts:AssumeRole",
-        }),
-      ),
+      assumeRolePolicy: toPolicyJson(flowLogsTrustPolicy()),
     });
     new IamRolePolicy(this, "FlowLogRolePolicy", {
       role: flowLogRole.id,
-      policy: toPolicyJson(
-        policy({
-          Sid: "WriteFlowLogRecords",
-          Effect: "Allow",
-          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-          Resource: `${flowLogGroup.arn}:*`,
-        }),
-      ),
+      policy: toPolicyJson(flowLogsDeliveryPolicy(flowLogGroup.arn)),
     });
     new FlowLog(this, "FlowLog", {
       vpcId: this.vpc.id,

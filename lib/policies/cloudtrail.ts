@@ -1,4 +1,4 @@
-import { policy, type PolicyDocument, type PolicyStatement } from "./document";
+import { policy, serviceTrustPolicy, type Conditions, type PolicyDocument, type PolicyStatement } from "./document";
 
 /** Where a trail lives; enough to name its ARN before the trail exists. */
 export interface TrailLocation {
@@ -22,6 +22,17 @@ export function logGroupArn(region: string, accountId: string, logGroupName: str
 }
 
 const CLOUDTRAIL = { Service: "cloudtrail.amazonaws.com" } as const;
+
+/**
+ * The confused deputy guard for the CloudWatch alarms service principal: only this account's alarms in
+ * this region, whether they publish to the topic or use the key that encrypts it.
+ */
+function fromThisAccountsAlarms(region: string, accountId: string): Conditions {
+  return {
+    StringEquals: { "aws:SourceAccount": accountId },
+    ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
+  };
+}
 
 /**
  * Bucket policy grants for CloudTrail, limited to this one trail with `aws:SourceArn` (the confused
@@ -61,6 +72,8 @@ export interface AuditKeyPolicyProps extends TrailLocation {
  */
 export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
   const { region, accountId } = props;
+  // The encryption context CloudTrail sets names the trail: any trail of this account, in any region.
+  const ownTrails = { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${accountId}:trail/*` };
   return policy(
     {
       // Without it the key is unmanageable: IAM policies in the account decide who administers it.
@@ -78,7 +91,7 @@ export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
       Resource: "*",
       Condition: {
         StringEquals: { "aws:SourceArn": trailArn(props) },
-        StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${accountId}:trail/*` },
+        StringLike: ownTrails,
       },
     },
     {
@@ -99,7 +112,7 @@ export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
       Resource: "*",
       Condition: {
         StringEquals: { "kms:CallerAccount": accountId },
-        StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${accountId}:trail/*` },
+        StringLike: ownTrails,
       },
     },
     {
@@ -119,11 +132,8 @@ export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
       Principal: { Service: "cloudwatch.amazonaws.com" },
       Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
       Resource: "*",
-      Condition: {
-        StringEquals: { "aws:SourceAccount": accountId },
-        ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
-      },
-    }
+      Condition: fromThisAccountsAlarms(region, accountId),
+    },
   );
 }
 
@@ -139,12 +149,7 @@ export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
  * The guardrail CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION keeps them from coming back.
  */
 export function cloudTrailLogsTrustPolicy(): PolicyDocument {
-  return policy({
-    Sid: "CloudTrailAssumesTheRole",
-    Effect: "Allow",
-    Principal: CLOUDTRAIL,
-    Action: "sts:AssumeRole",
-  });
+  return serviceTrustPolicy(CLOUDTRAIL.Service, "CloudTrailAssumesTheRole");
 }
 
 /** What that role may do: create streams and put events in the one log group. */
@@ -168,9 +173,6 @@ export function alarmTopicPolicy(topicArn: string, region: string, accountId: st
     Principal: { Service: "cloudwatch.amazonaws.com" },
     Action: "sns:Publish",
     Resource: topicArn,
-    Condition: {
-      StringEquals: { "aws:SourceAccount": accountId },
-      ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
-    },
+    Condition: fromThisAccountsAlarms(region, accountId),
   });
 }

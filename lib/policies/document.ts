@@ -68,10 +68,28 @@ export const POLICY_SIZE_LIMITS = {
   scp: 5120,
 } as const;
 
-/** Throws when a document is larger than AWS accepts, before anything is synthesized. */
-export function assertPolicySize(document: PolicyDocument, limit: number, what: string): void {
+/**
+ * Throws when a document is larger than AWS accepts, before anything is synthesized.
+ * @param what the document, for the generic message (`The S3 endpoint policy is 20500 characters; ...`),
+ *   or the whole message given the size, for a caller that can name the configuration field that grew it.
+ */
+export function assertPolicySize(
+  document: PolicyDocument,
+  limit: number,
+  what: string | ((size: number) => string),
+): void {
   const size = JSON.stringify(document).length;
-  if (size > limit) {
-    throw new Error(`${what} is ${size} characters; AWS accepts at most ${limit}. Shorten the allow-list.`);
-  }
+  if (size <= limit) return;
+  throw new Error(
+    typeof what === "string" ? `${what} is ${size} characters; AWS accepts at most ${limit}. Shorten the allow-list.` : what(size),
+  );
+}
+
+/**
+ * A trust policy letting one AWS service assume a role, and nothing more: `sts:AssumeRole` for the
+ * service principal.
+ * @param sid @default - no Sid
+ */
+export function serviceTrustPolicy(service: string, sid?: string): PolicyDocument {
+  return policy({ ...(sid === undefined ? {} : { Sid: sid }), Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" });
 }

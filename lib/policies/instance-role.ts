@@ -1,13 +1,8 @@
-import { policy, type PolicyDocument } from "./document";
+import { policy, serviceTrustPolicy, type PolicyDocument } from "./document";
 
 /** Trust policy letting EC2 assume a role for an instance profile. */
 export function ec2TrustPolicy(): PolicyDocument {
-  return policy({
-    Sid: "Ec2AssumesInstanceRole",
-    Effect: "Allow",
-    Principal: { Service: "ec2.amazonaws.com" },
-    Action: "sts:AssumeRole",
-  });
+  return serviceTrustPolicy("ec2.amazonaws.com", "Ec2AssumesInstanceRole");
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ScpVariant } from "../config/schema";
-import { policy, POLICY_SIZE_LIMITS, type PolicyDocument, type PolicyStatement } from "./document";
+import { assertPolicySize, policy, POLICY_SIZE_LIMITS, type PolicyDocument, type PolicyStatement } from "./document";
 
 /**
  * Endpoint management that every variant denies.
@@ -110,12 +110,12 @@ export function eiceGuardrailScp(props: EiceGuardrailScpProps): PolicyDocument {
         ];
   const document = policy(...statements);
   // Only the principal lists can grow the document; say so rather than a generic size error.
-  const size = JSON.stringify(document).length;
-  if (size > POLICY_SIZE_LIMITS.scp) {
-    const field = deployers.length > 0 ? "scp.exemptPrincipalArns and scp.deployerPrincipalArns" : "scp.exemptPrincipalArns";
-    throw new Error(
-      `Invalid ${field} (${exempt.length + deployers.length} ARNs): the ${props.variant} SCP would be ${size} characters and AWS accepts at most ${POLICY_SIZE_LIMITS.scp}. List fewer principals or use a wildcard such as arn:aws:iam::*:role/BreakGlass.`
-    );
-  }
+  const field = deployers.length > 0 ? "scp.exemptPrincipalArns and scp.deployerPrincipalArns" : "scp.exemptPrincipalArns";
+  assertPolicySize(
+    document,
+    POLICY_SIZE_LIMITS.scp,
+    (size) =>
+      `Invalid ${field} (${exempt.length + deployers.length} ARNs): the ${props.variant} SCP would be ${size} characters and AWS accepts at most ${POLICY_SIZE_LIMITS.scp}. List fewer principals or use a wildcard such as arn:aws:iam::*:role/BreakGlass.`,
+  );
   return document;
 }

@@ -1,0 +1,67 @@
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { AccountConfig, Config } from "../config";
+import { accountProvider } from "../constructs/account-provider";
+import { localStateBackend } from "../constructs/backend";
+
+/** An account of the configuration's `accounts` section. */
+export type AccountName = keyof Config["accounts"];
+
+/** What every stack of the project receives from main.ts. */
+export interface GuardrailsStackProps {
+  /** The validated configuration (lib/config): the only way settings reach a stack. */
+  readonly config: Config;
+  /** Offline mode: dummy credentials, no AWS calls (see lib/config). */
+  readonly offline: boolean;
+}
+
+/**
+ * The base of every stack: the wiring each stack would otherwise repeat, in one place.
+ *
+ * - the validated configuration and the offline flag, as `config` and `offline`;
+ * - the default AWS provider (construct id `Aws`), pinned to the stack's home account, with the
+ *   `Project` / `ManagedBy` default tags (see accountProvider);
+ * - `providerFor` for a second account, pinned the same way;
+ * - the state backend. It is the one place a backend is chosen, so another kind (s3, cloud) can later be
+ *   chosen for all stacks at once. It exists from construction on, before any cross-stack reference
+ *   copies its settings into a reader's `terraform_remote_state`.
+ *
+ * Construct ids stay what the stacks used before this base existed: they are Terraform addresses.
+ */
+export abstract class GuardrailsStack extends TerraformStack {
+  readonly config: Config;
+  readonly offline: boolean;
+  /** The account the default provider deploys to. */
+  readonly account: AccountConfig;
+  /** The default provider: every resource without an explicit `provider` is created in `account`. */
+  readonly provider: AwsProvider;
+
+  /**
+   * @param home the account this stack deploys to by default (`workload` for all but org-guardrails).
+   */
+  protected constructor(scope: Construct, id: string, props: GuardrailsStackProps, home: AccountName) {
+    super(scope, id);
+    this.config = props.config;
+    this.offline = props.offline;
+    this.account = props.config.accounts[home];
+    this.provider = this.providerFor("Aws", home);
+    localStateBackend(this);
+  }
+
+  /**
+   * A provider pinned to one configured account. With `alias`, resources reach it only by passing
+   * `provider` explicitly, so nothing lands in the second account by accident.
+   * @param alias @default - none: only the default provider (`Aws`) goes without one
+   */
+  protected providerFor(id: string, account: AccountName, alias?: string): AwsProvider {
+    const { config, offline } = this;
+    return accountProvider(this, id, {
+      account: config.accounts[account],
+      region: config.region,
+      offline,
+      project: config.project,
+      alias,
+    });
+  }
+}
