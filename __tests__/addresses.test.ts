@@ -7,7 +7,13 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { TerraformStack, Testing } from "cdktf";
-import { addressList, addressProblems, resourceAddresses, type AddressList, type AddressedStack } from "../scripts/lib/addresses";
+import {
+  addressList,
+  addressProblems,
+  resourceAddresses,
+  type AddressList,
+  type AddressedStack,
+} from "../scripts/lib/addresses";
 import { synthCached } from "./helpers";
 
 const ADDRESSES_FILE = path.join(__dirname, "..", "docs", "resource-addresses.json");
@@ -20,9 +26,12 @@ describe("docs/resource-addresses.json", () => {
     expect(Object.keys(recorded).sort()).toEqual(Object.keys(stacks).sort());
   });
 
-  test.each(Object.keys(stacks).sort())("%s: every recorded address is still synthesized or moved, and every synthesized one is recorded", (id) => {
-    expect(addressProblems({ [id]: recorded[id] ?? [] }, { [id]: stacks[id] as AddressedStack })).toEqual([]);
-  });
+  test.each(Object.keys(stacks).sort())(
+    "%s: every recorded address is still synthesized or moved, and every synthesized one is recorded",
+    (id) => {
+      expect(addressProblems({ [id]: recorded[id] ?? [] }, { [id]: stacks[id] as AddressedStack })).toEqual([]);
+    },
+  );
 
   test("is sorted as `npm run addresses` writes it (so a regenerated list diffs cleanly)", () => {
     expect(Object.keys(recorded)).toEqual(Object.keys(recorded).sort());
@@ -91,4 +100,3 @@ describe("the address check on a fixture stack", () => {
     expect(addressProblems(recorded, {}).join("\n")).toContain("Stack fixture is recorded but no longer synthesized");
   });
 });
-

@@ -36,21 +36,48 @@ describe("the README's cdktf commands", () => {
     expect(synthCached().manifest.stacks["ssm-instance-arn"].dependencies).toEqual(["private-access"]);
   });
 
-  test.each(commands.map((c) => [c.line, c.text, c] as const))("README.md:%i `%s` is accepted by cdktf", (_line, _text, command) => {
-    expect(refusal(command, manifestStacks())).toEqual([]);
-  });
+  test.each(commands.map((c) => [c.line, c.text, c] as const))(
+    "README.md:%i `%s` is accepted by cdktf",
+    (_line, _text, command) => {
+      expect(refusal(command, manifestStacks())).toEqual([]);
+    },
+  );
 });
 
 describe("the command checker refuses what cdktf refuses", () => {
   test.each([
-    ["deploy of a dependant alone", "```sh\nnpx cdktf deploy ssm-instance-arn\n```", "dependencies are not included in the stacks to run: private-access"],
-    ["destroy of a stack others depend on", "```sh\ncdktf destroy private-access --auto-approve\n```", "dependant stacks are not included in the stacks to run: ssm-instance-arn"],
-    ["a glob that selects the dependant only", "```sh\ncdktf deploy 'ssm-*'\n```", "dependencies are not included in the stacks to run: private-access"],
+    [
+      "deploy of a dependant alone",
+      "```sh\nnpx cdktf deploy ssm-instance-arn\n```",
+      "dependencies are not included in the stacks to run: private-access",
+    ],
+    [
+      "destroy of a stack others depend on",
+      "```sh\ncdktf destroy private-access --auto-approve\n```",
+      "dependant stacks are not included in the stacks to run: ssm-instance-arn",
+    ],
+    [
+      "a glob that selects the dependant only",
+      "```sh\ncdktf deploy 'ssm-*'\n```",
+      "dependencies are not included in the stacks to run: private-access",
+    ],
     ["an unknown stack", "Run `cdktf deploy private-acess` first.", "Could not find stack for pattern 'private-acess'"],
     ["no stack where there are several", "before `cdktf destroy`", "Found more than one stack"],
-    ["a command split over a line in prose", "the next `cdktf deploy\n  ssm-instance-arn` restores", "dependencies are not included"],
-    ["a command after && and with a continuation", "```sh\ncd x && cdktf deploy \\\n  ssm-instance-arn\n```", "dependencies are not included"],
-    ["a value option before the stack", "```sh\ncdktf destroy --parallelism 1 private-access\n```", "dependant stacks are not included"],
+    [
+      "a command split over a line in prose",
+      "the next `cdktf deploy\n  ssm-instance-arn` restores",
+      "dependencies are not included",
+    ],
+    [
+      "a command after && and with a continuation",
+      "```sh\ncd x && cdktf deploy \\\n  ssm-instance-arn\n```",
+      "dependencies are not included",
+    ],
+    [
+      "a value option before the stack",
+      "```sh\ncdktf destroy --parallelism 1 private-access\n```",
+      "dependant stacks are not included",
+    ],
   ])("%s", (_name, markdown, message) => {
     expect(refusal(one(markdown), FIXTURE).join("\n")).toContain(message);
   });

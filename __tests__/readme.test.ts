@@ -16,7 +16,12 @@ function tableRows(markdown: string): string[][] {
   return markdown
     .split("\n")
     .slice(2)
-    .map((line) => line.slice(2, -2).split(/ (?<!\\)\| /).map((c) => c.replace(/\\\|/g, "|")));
+    .map((line) =>
+      line
+        .slice(2, -2)
+        .split(/ (?<!\\)\| /)
+        .map((c) => c.replace(/\\\|/g, "|")),
+    );
 }
 
 describe("README generated tables", () => {
@@ -31,21 +36,28 @@ describe("README generated tables", () => {
     expect(edited).not.toBe(README);
     const { text, stale } = regenerate(edited);
     expect(stale).toEqual(["config"]);
-    expect(staleReport(stale)).toBe("README.md: the configuration table differs from the code. Run `npm run docs` and commit README.md.");
+    expect(staleReport(stale)).toBe(
+      "README.md: the configuration table differs from the code. Run `npm run docs` and commit README.md.",
+    );
     expect(text).toBe(README);
   });
 
   test("a README without a table's markers is refused, naming the markers", () => {
     const withoutAlarms = README.replace("<!-- generated:alarms:start -->", "");
-    expect(() => regenerate(withoutAlarms)).toThrow("README.md has no <!-- generated:alarms:start --> ... <!-- generated:alarms:end --> pair");
+    expect(() => regenerate(withoutAlarms)).toThrow(
+      "README.md has no <!-- generated:alarms:start --> ... <!-- generated:alarms:end --> pair",
+    );
   });
 
-  test.each(TABLES)("every row of the %s table has as many cells as its header (pipes in patterns are escaped)", (name) => {
-    const rendered = GENERATED_TABLES[name].render();
-    const [header] = rendered.split("\n");
-    const width = header.split(" | ").length;
-    for (const row of tableRows(rendered)) expect(row).toHaveLength(width);
-  });
+  test.each(TABLES)(
+    "every row of the %s table has as many cells as its header (pipes in patterns are escaped)",
+    (name) => {
+      const rendered = GENERATED_TABLES[name].render();
+      const [header] = rendered.split("\n");
+      const width = header.split(" | ").length;
+      for (const row of tableRows(rendered)) expect(row).toHaveLength(width);
+    },
+  );
 
   test("each default in the configuration table is the value the parser fills in", () => {
     const parsed = parseConfig({
@@ -57,7 +69,10 @@ describe("README generated tables", () => {
     for (const [field, def] of shown) {
       const keys = field.slice(1, -1).split(".");
       const value = keys.reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], parsed);
-      expect({ field, default: def.slice(1, -1) }).toEqual({ field, default: typeof value === "string" ? value : JSON.stringify(value) });
+      expect({ field, default: def.slice(1, -1) }).toEqual({
+        field,
+        default: typeof value === "string" ? value : JSON.stringify(value),
+      });
     }
   });
 });
@@ -76,7 +91,12 @@ function mentionedPaths(markdown: string): string[] {
 function exists(relative: string): boolean {
   if (!relative.includes("*")) return existsSync(path.join(ROOT, relative));
   const dir = path.dirname(relative);
-  const name = new RegExp(`^${path.basename(relative).replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}$`);
+  const name = new RegExp(
+    `^${path
+      .basename(relative)
+      .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, "[^/]*")}$`,
+  );
   return existsSync(path.join(ROOT, dir)) && readdirSync(path.join(ROOT, dir)).some((f) => name.test(f));
 }
 
@@ -92,7 +112,10 @@ describe("README references", () => {
   });
 
   test("the path check sees a missing file", () => {
-    expect(mentionedPaths("see [x](docs/nothing-here.md) and `lib/nowhere.ts`")).toEqual(["docs/nothing-here.md", "lib/nowhere.ts"]);
+    expect(mentionedPaths("see [x](docs/nothing-here.md) and `lib/nowhere.ts`")).toEqual([
+      "docs/nothing-here.md",
+      "lib/nowhere.ts",
+    ]);
     expect(exists("docs/nothing-here.md")).toBe(false);
     expect(exists("scenarios/no-such-*.json")).toBe(false);
     expect(exists("scenarios/*.json")).toBe(true);

@@ -16,7 +16,8 @@ const stackDir = (id: string) => path.resolve(synth.outdir, synth.manifest.stack
 function strings(value: unknown, at = ""): Array<[string, string]> {
   if (typeof value === "string") return [[at, value]];
   if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${at}[${i}]`));
-  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => strings(v, at ? `${at}.${k}` : k));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => strings(v, at ? `${at}.${k}` : k));
   return [];
 }
 
@@ -24,25 +25,28 @@ const isAbsolute = (p: string) => p.startsWith("/") || p.startsWith("\\") || /^[
 
 function backendPath(stack: TfJson): string {
   const backend = stack.terraform?.backend as { local?: { path?: string } } | undefined;
-  if (!backend?.local?.path) throw new Error(`Expected a local backend with a path, got ${JSON.stringify(stack.terraform?.backend)}`);
+  if (!backend?.local?.path)
+    throw new Error(`Expected a local backend with a path, got ${JSON.stringify(stack.terraform?.backend)}`);
   return backend.local.path;
 }
 
 function remoteStates(stack: TfJson): Array<[string, { backend: string; config: { path?: string } }]> {
-  return Object.entries((stack.data?.terraform_remote_state ?? {}) as Record<string, { backend: string; config: { path?: string } }>);
+  return Object.entries(
+    (stack.data?.terraform_remote_state ?? {}) as Record<string, { backend: string; config: { path?: string } }>,
+  );
 }
 
 describe("state paths", () => {
   // cdktf's default LocalBackend joins process.cwd(); the output folder is the other machine path in reach.
   const machinePaths = [process.cwd(), synth.outdir];
 
-  test.each([...stackIds.map((id) => [`stack ${id}`, synth.stacks[id]] as const), ["manifest.json", synth.manifest] as const])(
-    "%s holds no path of the machine that synthesized",
-    (_name, json) => {
-      const leaks = strings(json).filter(([, v]) => machinePaths.some((p) => v.includes(p)));
-      expect(leaks).toEqual([]);
-    },
-  );
+  test.each([
+    ...stackIds.map((id) => [`stack ${id}`, synth.stacks[id]] as const),
+    ["manifest.json", synth.manifest] as const,
+  ])("%s holds no path of the machine that synthesized", (_name, json) => {
+    const leaks = strings(json).filter(([, v]) => machinePaths.some((p) => v.includes(p)));
+    expect(leaks).toEqual([]);
+  });
 
   test("the manifest's stack paths are relative", () => {
     const paths = Object.values(synth.manifest.stacks).flatMap((s) => [s.workingDirectory, s.synthesizedStackPath]);
@@ -68,7 +72,10 @@ describe("state paths", () => {
   );
 
   test("ssm-instance-arn reads private-access's state (the case this checks is present)", () => {
-    expect(reads.map(([reader, name]) => [reader, name])).toContainEqual(["ssm-instance-arn", "cross-stack-reference-input-private-access"]);
+    expect(reads.map(([reader, name]) => [reader, name])).toContainEqual([
+      "ssm-instance-arn",
+      "cross-stack-reference-input-private-access",
+    ]);
   });
 
   test.each(reads)("%s's read %s reaches the file its source stack's backend writes", (reader, name, data) => {
@@ -77,6 +84,8 @@ describe("state paths", () => {
     expect(data.backend).toBe("local");
     const readPath = data.config.path ?? "";
     expect(isAbsolute(readPath)).toBe(false);
-    expect(path.resolve(stackDir(reader), readPath)).toBe(path.resolve(stackDir(source), backendPath(synth.stacks[source])));
+    expect(path.resolve(stackDir(reader), readPath)).toBe(
+      path.resolve(stackDir(source), backendPath(synth.stacks[source])),
+    );
   });
 });

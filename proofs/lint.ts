@@ -69,7 +69,8 @@ export async function lintPolicyDocument(input: LintInput): Promise<string[]> {
     const expanded: string[] = [];
     for (const action of actions) {
       const found = await expandAction(action);
-      if (found.length === 0) findings.push(`${at(s, i)}: action ${action} does not exist (iam-data); check its spelling`);
+      if (found.length === 0)
+        findings.push(`${at(s, i)}: action ${action} does not exist (iam-data); check its spelling`);
       expanded.push(...found);
       if (s.Action !== undefined) services.push(action === "*" ? "*" : action.split(":")[0].toLowerCase());
     }
@@ -91,7 +92,8 @@ export async function lintPolicyDocument(input: LintInput): Promise<string[]> {
     const writes: string[] = [];
     for (const action of expanded) if (await isWriteAction(action)) writes.push(action);
     if (writes.length > 0 && (s.Sid === undefined || WILDCARD_WRITE_EXCEPTIONS[s.Sid] === undefined)) {
-      const sample = writes.length > 3 ? `${writes.slice(0, 3).join(", ")} and ${writes.length - 3} more` : writes.join(", ");
+      const sample =
+        writes.length > 3 ? `${writes.slice(0, 3).join(", ")} and ${writes.length - 3} more` : writes.join(", ");
       findings.push(
         `${at(s, i)}: Allow of write actions (${sample}) on Resource "*"; narrow the resource, or give the statement a Sid and record the reason in lib/policies/wildcard-exceptions.ts`,
       );

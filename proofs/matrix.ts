@@ -10,7 +10,9 @@ const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
  * docs/access-matrix.md for the outcomes of every scenario row, in file and row order: written by
  * `npm run access-matrix`, and compared with the committed file by __tests__/proofs/scenarios.test.ts.
  */
-export function accessMatrixMarkdown(rows: ReadonlyArray<{ readonly outcome: ScenarioOutcome; readonly failures: readonly string[] }>): string {
+export function accessMatrixMarkdown(
+  rows: ReadonlyArray<{ readonly outcome: ScenarioOutcome; readonly failures: readonly string[] }>,
+): string {
   const lines = [
     "# Access matrix",
     "",

@@ -1,4 +1,12 @@
-import { parsePolicy, policyText, stackPolicies, stackView, statementsOf, type PolicyDocumentJson, type TfJson } from "../lib/tfjson";
+import {
+  parsePolicy,
+  policyText,
+  stackPolicies,
+  stackView,
+  statementsOf,
+  type PolicyDocumentJson,
+  type TfJson,
+} from "../lib/tfjson";
 import type { Resolver } from "./resolve";
 
 /** The attribute that holds the policy document, per Terraform type (scenarios/README.md). */
@@ -35,12 +43,17 @@ function kindOf(type: string, attribute: string, block: Record<string, unknown>,
   if (type === "aws_organizations_policy") return block.type === "RESOURCE_CONTROL_POLICY" ? "rcp" : "scp";
   if (/^aws_iam_(role|user|group)?_?policy$/.test(type)) return "identity";
   // Any other document (bucket, topic, key policies...) is a resource policy when it names principals.
-  return statementsOf(doc).some((s) => s.Principal !== undefined || s.NotPrincipal !== undefined) ? "resource" : "identity";
+  return statementsOf(doc).some((s) => s.Principal !== undefined || s.NotPrincipal !== undefined)
+    ? "resource"
+    : "identity";
 }
 
 /** Looks like a policy (a JSON object with a `Statement`) but does not parse: a broken policy, never skipped. */
 const brokenPolicy = (value: unknown) =>
-  typeof value === "string" && value.trimStart().startsWith("{") && value.includes('"Statement"') && policyText(value) === undefined;
+  typeof value === "string" &&
+  value.trimStart().startsWith("{") &&
+  value.includes('"Statement"') &&
+  policyText(value) === undefined;
 
 /**
  * Every policy document in a synthesized stack (lib/tfjson `stackPolicies`: any string argument that is
@@ -51,7 +64,10 @@ export function listPolicies(stackId: string, stack: TfJson): SynthesizedPolicy[
   const view = stackView(stackId, stack);
   for (const resource of view.resources()) {
     for (const [attribute, value] of Object.entries(resource.config)) {
-      if (brokenPolicy(value)) throw new Error(`${stackId}: ${resource.address}.${attribute} is not valid JSON: ${String(value).slice(0, 80)}`);
+      if (brokenPolicy(value))
+        throw new Error(
+          `${stackId}: ${resource.address}.${attribute} is not valid JSON: ${String(value).slice(0, 80)}`,
+        );
     }
   }
   return stackPolicies(view).map(({ resource, attribute, raw, document }) => ({
@@ -66,7 +82,11 @@ export function listPolicies(stackId: string, stack: TfJson): SynthesizedPolicy[
 }
 
 /** The document of `<type>.<name>` (name or its prefix) with every Terraform reference given a value. */
-export function resolvedPolicy(resolver: Resolver, type: string, name: string): { name: string; document: PolicyDocumentJson } {
+export function resolvedPolicy(
+  resolver: Resolver,
+  type: string,
+  name: string,
+): { name: string; document: PolicyDocumentJson } {
   const attribute = POLICY_ATTRIBUTES[type];
   if (!attribute) {
     throw new Error(`Unknown policy type ${type}: use one of ${Object.keys(POLICY_ATTRIBUTES).join(", ")}`);
@@ -74,7 +94,8 @@ export function resolvedPolicy(resolver: Resolver, type: string, name: string): 
   const found = resolver.find("resource", type, name);
   const value = found.block[attribute];
   const raw = typeof value === "string" ? policyText(value, resolver.stack) : undefined;
-  if (raw === undefined) throw new Error(`${resolver.stackId}: ${type}.${found.name} has no ${attribute} policy document`);
+  if (raw === undefined)
+    throw new Error(`${resolver.stackId}: ${type}.${found.name} has no ${attribute} policy document`);
   return { name: found.name, document: resolveDocument(resolver, raw) };
 }
 

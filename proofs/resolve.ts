@@ -13,10 +13,12 @@ import type { StackSet } from "./synth";
 
 export class ReferenceError extends Error {}
 
-const hex = (seed: string, length: number) =>
-  createHash("sha256").update(seed).digest("hex").slice(0, length);
+const hex = (seed: string, length: number) => createHash("sha256").update(seed).digest("hex").slice(0, length);
 const digits = (seed: string, length: number) =>
-  BigInt(`0x${hex(seed, 30)}`).toString().padStart(length, "0").slice(0, length);
+  BigInt(`0x${hex(seed, 30)}`)
+    .toString()
+    .padStart(length, "0")
+    .slice(0, length);
 
 /** Terraform resource type -> id prefix AWS uses for it (`i-`, `vpc-`, ...). */
 const ID_PREFIXES: Record<string, string> = {
@@ -134,13 +136,16 @@ export class Resolver {
     const own = this.owner(block);
     const seed = `${this.stackId}/data.${type}.${logical}`;
     if (type === "aws_caller_identity" && attribute === "account_id") return own.account;
-    if (type === "aws_region" && (attribute === "name" || attribute === "region" || attribute === "id")) return own.region;
+    if (type === "aws_region" && (attribute === "name" || attribute === "region" || attribute === "id"))
+      return own.region;
     if (type === "aws_partition" && attribute === "partition") return "aws";
     if (type === "aws_organizations_organization") return this.organizationValue(attribute, seed);
     const literal = this.literal(block, attribute);
     if (literal !== undefined) return literal;
     if (type === "aws_ssm_parameter" && /value$/.test(attribute)) return `ami-${hex(seed, 17)}`;
-    throw new ReferenceError(`${this.stackId}: no realistic value for data.${type}.${logical}.${attribute}; add a rule in proofs/resolve.ts`);
+    throw new ReferenceError(
+      `${this.stackId}: no realistic value for data.${type}.${logical}.${attribute}; add a rule in proofs/resolve.ts`,
+    );
   }
 
   /** cdktf cross-stack reference: the producing stack's output, resolved in that stack. */
@@ -187,7 +192,8 @@ export class Resolver {
     const id = (): string => {
       if (ID_PREFIXES[type]) return `${ID_PREFIXES[type]}${hex(seed, 17)}`;
       if (type === "aws_organizations_policy") return `p-${hex(seed, 8)}`;
-      if (type === "aws_kms_key") return `${hex(seed, 8)}-${hex(seed + "1", 4)}-4${hex(seed + "2", 3)}-8${hex(seed + "3", 3)}-${hex(seed + "4", 12)}`;
+      if (type === "aws_kms_key")
+        return `${hex(seed, 8)}-${hex(seed + "1", 4)}-4${hex(seed + "2", 3)}-8${hex(seed + "3", 3)}-${hex(seed + "4", 12)}`;
       if (type === "aws_iam_access_key") return `AKIA${hex(seed, 16).toUpperCase()}`;
       // IAM, S3, log groups, topics, trails: Terraform's id is the name.
       return resourceName();
@@ -201,7 +207,9 @@ export class Resolver {
     if (literal !== undefined) return literal;
     if (attribute === "key_id") return id();
     if (attribute === "roots[0].id" || attribute === "roots.0.id") return `r-${hex(seed, 4)}`;
-    throw new ReferenceError(`${this.stackId}: no realistic value for ${type}.${logical}.${attribute}; add a rule in proofs/resolve.ts`);
+    throw new ReferenceError(
+      `${this.stackId}: no realistic value for ${type}.${logical}.${attribute}; add a rule in proofs/resolve.ts`,
+    );
   }
 
   private arn(
@@ -275,6 +283,8 @@ export function fillPlaceholders(
     }
     const ref = /^ref:(?:([a-z0-9-]+):)?(.+)$/.exec(inner);
     if (ref) return resolverFor(ref[1]).resolveExpression(ref[2]);
-    throw new ReferenceError(`${where}: unknown placeholder ${whole}; use {{config.<path>}} or {{ref:<type>.<name>.<attribute>}}`);
+    throw new ReferenceError(
+      `${where}: unknown placeholder ${whole}; use {{config.<path>}} or {{ref:<type>.<name>.<attribute>}}`,
+    );
   });
 }

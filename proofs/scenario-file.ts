@@ -72,7 +72,9 @@ const fileSchema = z.strictObject(
     description: z.string().optional(),
     stack: nonEmpty("the id of the stack the policies come from"),
     config: z.record(z.string(), z.unknown(), { error: "use an object merged into config/default.json" }).optional(),
-    scenarios: z.array(z.unknown(), { error: "use a list of scenarios" }).min(1, { error: "list at least one scenario" }),
+    scenarios: z
+      .array(z.unknown(), { error: "use a list of scenarios" })
+      .min(1, { error: "list at least one scenario" }),
   },
   { error: "use a JSON object with stack and scenarios" },
 );
@@ -100,16 +102,22 @@ function crossFieldProblems(row: Scenario): string[] {
   const problems: string[] = [];
   const needsUnsafe = (UNSAFE_ACTIONS as readonly string[]).includes(row.action);
   if (row.unsafe !== undefined && !needsUnsafe) {
-    problems.push(`unsafe: only ${UNSAFE_ACTIONS.join(" and ")} may use the unvalidated path; remove it for ${row.action}`);
+    problems.push(
+      `unsafe: only ${UNSAFE_ACTIONS.join(" and ")} may use the unvalidated path; remove it for ${row.action}`,
+    );
   }
   if (row.unsafe === undefined && needsUnsafe) {
     problems.push(`unsafe: ${row.action} fails the validated simulation; add "unsafe" with the reason`);
   }
   if (row.unsafe !== undefined && row.policies.vpcEndpoint.length > 0) {
-    problems.push("policies.vpcEndpoint: the unvalidated path ignores VPC endpoint policies; remove them from this row");
+    problems.push(
+      "policies.vpcEndpoint: the unvalidated path ignores VPC endpoint policies; remove them from this row",
+    );
   }
   if (row.unsafe !== undefined && row.policies.resource !== undefined) {
-    problems.push("policies.resource: the unvalidated path (0.1.173) crashes on resource policies; remove it from this row");
+    problems.push(
+      "policies.resource: the unvalidated path (0.1.173) crashes on resource policies; remove it from this row",
+    );
   }
   return problems;
 }

@@ -58,7 +58,7 @@ function synthesisFor(file: ScenarioFile, stacksFor: StacksFor): { config: Confi
   try {
     config = configWith(file.config, `scenarios/${file.file}`);
   } catch (err) {
-    throw new Error(`scenarios/${file.file}: "config" does not validate: ${(err as Error).message}`);
+    throw new Error(`scenarios/${file.file}: "config" does not validate: ${(err as Error).message}`, { cause: err });
   }
   return { config, stacks: stacksFor(config) };
 }
@@ -132,9 +132,13 @@ function buildSimulation(file: ScenarioFile, row: Scenario, b: RowBuilder, confi
   const where = (field: string) => `"${row.name}" ${field}`;
   const principal = b.fill(row.principal, where("principal"));
   const resource = b.fill(row.resource, where("resource"));
-  const resourceAccount = row.resourceAccount ? b.fill(row.resourceAccount, where("resourceAccount")) : accountOf(principal);
+  const resourceAccount = row.resourceAccount
+    ? b.fill(row.resourceAccount, where("resourceAccount"))
+    : accountOf(principal);
   if (!resourceAccount || !/^\d{12}$/.test(resourceAccount)) {
-    throw new Error(`scenarios/${file.file} ${where("resourceAccount")}: give a 12-digit account (got ${resourceAccount ?? "none"})`);
+    throw new Error(
+      `scenarios/${file.file} ${where("resourceAccount")}: give a 12-digit account (got ${resourceAccount ?? "none"})`,
+    );
   }
   const context: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(row.context)) {
@@ -143,7 +147,9 @@ function buildSimulation(file: ScenarioFile, row: Scenario, b: RowBuilder, confi
       : b.fill(value, where(`context.${key}`));
   }
   const identity = row.policies.identity.map((p, i) => b.policy(p, where(`policies.identity[${i}]`)));
-  const resourcePolicy = row.policies.resource ? b.policy(row.policies.resource, where("policies.resource")) : undefined;
+  const resourcePolicy = row.policies.resource
+    ? b.policy(row.policies.resource, where("policies.resource"))
+    : undefined;
   const endpoint = row.policies.vpcEndpoint.map((p, i) => b.policy(p, where(`policies.vpcEndpoint[${i}]`)));
   const scp = row.policies.scp;
   const levels: Array<{ orgIdentifier: string; policies: NamedPolicy[] }> = [];
@@ -166,7 +172,12 @@ function buildSimulation(file: ScenarioFile, row: Scenario, b: RowBuilder, confi
     }
   }
   const simulation: Simulation = {
-    request: { principal, action: row.action, resource: { resource, accountId: resourceAccount }, contextVariables: context },
+    request: {
+      principal,
+      action: row.action,
+      resource: { resource, accountId: resourceAccount },
+      contextVariables: context,
+    },
     identityPolicies: identity,
     serviceControlPolicies: levels,
     resourceControlPolicies: [],
@@ -213,7 +224,7 @@ function decidedByAnalysis(analysis: RequestAnalysis, resourcePolicyName: string
     return getGrantReasons(analysis)
       .filter((g) => !("policyIdentifier" in g && g.policyIdentifier === FULL_AWS_ACCESS_NAME))
       .map((g) => {
-        const name = g.policyType === "resource" ? resourcePolicyName ?? "resource policy" : g.policyIdentifier;
+        const name = g.policyType === "resource" ? (resourcePolicyName ?? "resource policy") : g.policyIdentifier;
         return `${g.policyType} ${name}#${statementLabel(g.statementId, g.statementIndex)}`;
       })
       .join("; ");
@@ -221,16 +232,19 @@ function decidedByAnalysis(analysis: RequestAnalysis, resourcePolicyName: string
   return getDenialReasons(analysis)
     .map((d) => {
       if (d.denialType === "Implicit") {
-        const what = d.policyType === "resource" ? resourcePolicyName ?? "resource policy" : d.identifier ?? "";
+        const what = d.policyType === "resource" ? (resourcePolicyName ?? "resource policy") : (d.identifier ?? "");
         return `${d.policyType}${what ? ` ${what}` : ""}: no Allow`;
       }
-      const name = d.policyType === "resource" ? resourcePolicyName ?? "resource policy" : d.policyIdentifier ?? "";
+      const name = d.policyType === "resource" ? (resourcePolicyName ?? "resource policy") : (d.policyIdentifier ?? "");
       return `${d.policyType} ${name}#${statementLabel(d.statementId, d.statementIndex)} (explicit Deny)`;
     })
     .join("; ");
 }
 
-const only = (policy: PolicyDocumentJson, statement: Statement): PolicyDocumentJson => ({ ...policy, Statement: [statement] });
+const only = (policy: PolicyDocumentJson, statement: Statement): PolicyDocumentJson => ({
+  ...policy,
+  Statement: [statement],
+});
 
 /**
  * The deciding statements on the unvalidated path, which returns no analysis: each statement is
@@ -244,7 +258,10 @@ function decidedByResimulation(simulation: Simulation, decision: Decision): stri
     for (const p of simulation.identityPolicies) {
       statementsOf(p.policy).forEach((s, i) => {
         if (s.Effect !== "Allow") return;
-        const alone = run({ identityPolicies: [{ name: p.name, policy: only(p.policy, s) }], serviceControlPolicies: [] });
+        const alone = run({
+          identityPolicies: [{ name: p.name, policy: only(p.policy, s) }],
+          serviceControlPolicies: [],
+        });
         if (alone === "Allowed") found.push(`identity ${p.name}#${statementLabel(s.Sid, i + 1)}`);
       });
     }
@@ -257,13 +274,19 @@ function decidedByResimulation(simulation: Simulation, decision: Decision): stri
   }
   const layers = [
     ...simulation.identityPolicies.map((p) => ({ layer: "identity", ...p })),
-    ...simulation.serviceControlPolicies.flatMap((l) => l.policies.map((p) => ({ layer: `scp ${l.orgIdentifier}`, ...p }))),
+    ...simulation.serviceControlPolicies.flatMap((l) =>
+      l.policies.map((p) => ({ layer: `scp ${l.orgIdentifier}`, ...p })),
+    ),
   ];
   for (const p of layers) {
     statementsOf(p.policy).forEach((s, i) => {
       if (s.Effect !== "Deny") return;
-      const next = run({ identityPolicies: [allowAll, { name: p.name, policy: only(p.policy, s) }], serviceControlPolicies: [] });
-      if (next === "ExplicitlyDenied") found.push(`${p.layer} ${p.name}#${statementLabel(s.Sid, i + 1)} (explicit Deny)`);
+      const next = run({
+        identityPolicies: [allowAll, { name: p.name, policy: only(p.policy, s) }],
+        serviceControlPolicies: [],
+      });
+      if (next === "ExplicitlyDenied")
+        found.push(`${p.layer} ${p.name}#${statementLabel(s.Sid, i + 1)} (explicit Deny)`);
     });
   }
   return found.join("; ");
@@ -273,9 +296,18 @@ function decidedByResimulation(simulation: Simulation, decision: Decision): stri
  * Simulates one row against the stacks `stacksFor` gives for the file's configuration (by default
  * synthesized in process). Never throws for a simulation problem: it is reported in `problems`.
  */
-export async function runScenario(file: ScenarioFile, row: Scenario, stacksFor: StacksFor = synthesizeStacks): Promise<ScenarioOutcome> {
+export async function runScenario(
+  file: ScenarioFile,
+  row: Scenario,
+  stacksFor: StacksFor = synthesizeStacks,
+): Promise<ScenarioOutcome> {
   const base = { file: file.file, stack: file.stack, scenario: row.name, expected: row.expect, unsafe: row.unsafe };
-  const error = (problems: string[], decidedBy = ""): ScenarioOutcome => ({ ...base, decision: "Error", decidedBy, problems });
+  const error = (problems: string[], decidedBy = ""): ScenarioOutcome => ({
+    ...base,
+    decision: "Error",
+    decidedBy,
+    problems,
+  });
   let built: ReturnType<typeof buildSimulation>;
   try {
     const { config, stacks } = synthesisFor(file, stacksFor);
@@ -310,7 +342,10 @@ export async function runScenario(file: ScenarioFile, row: Scenario, stacksFor: 
   }
   const results = response.resultType === "single" ? [response.result] : response.results;
   if (results.length !== 1) {
-    return error([...problems, `resource ${simulation.request.resource.resource} expanded to ${results.length} simulations; use one concrete ARN`]);
+    return error([
+      ...problems,
+      `resource ${simulation.request.resource.resource} expanded to ${results.length} simulations; use one concrete ARN`,
+    ]);
   }
   const result = results[0];
   if (result.ignoredContextKeys === undefined || result.ignoredContextKeys.length > 0) {
@@ -327,7 +362,9 @@ export async function runScenario(file: ScenarioFile, row: Scenario, stacksFor: 
 export function outcomeFailures(outcome: ScenarioOutcome, row: Scenario): string[] {
   const failures = [...outcome.problems];
   if (outcome.decision !== outcome.expected) {
-    failures.push(`expected ${outcome.expected}, simulated ${outcome.decision} (decided by: ${outcome.decidedBy || "-"})`);
+    failures.push(
+      `expected ${outcome.expected}, simulated ${outcome.decision} (decided by: ${outcome.decidedBy || "-"})`,
+    );
   }
   if (row.decidedBy !== undefined && !outcome.decidedBy.includes(row.decidedBy)) {
     failures.push(`expected the decision to come from "${row.decidedBy}", it came from "${outcome.decidedBy || "-"}"`);

@@ -13,7 +13,8 @@ export type StackSet = Readonly<Record<string, TfJson>>;
 export type StacksFor = (config: Config) => StackSet;
 
 function merge(base: unknown, patch: unknown): unknown {
-  const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const isPlain = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
   if (!isPlain(base) || !isPlain(patch)) return patch === undefined ? base : patch;
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(patch)) out[k] = merge(out[k], v);

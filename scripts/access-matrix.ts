@@ -5,12 +5,25 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { ACCESS_MATRIX_HEADER, accessMatrixMarkdown, loadScenarioFiles, outcomeFailures, runScenario, type ScenarioOutcome } from "../proofs";
+import {
+  ACCESS_MATRIX_HEADER,
+  accessMatrixMarkdown,
+  loadScenarioFiles,
+  outcomeFailures,
+  runScenario,
+  type ScenarioOutcome,
+} from "../proofs";
 
 const OUTPUT = path.join(__dirname, "..", "docs", "access-matrix.md");
 function printTable(rows: string[][]): void {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i])).join(" | ").trimEnd()}\n`);
+  for (const r of rows)
+    process.stdout.write(
+      `${r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join(" | ")
+        .trimEnd()}\n`,
+    );
 }
 
 async function main(): Promise<void> {
@@ -34,7 +47,9 @@ async function main(): Promise<void> {
   mkdirSync(path.dirname(OUTPUT), { recursive: true });
   writeFileSync(OUTPUT, accessMatrixMarkdown(results));
   const failed = results.filter((r) => r.failures.length > 0);
-  process.stdout.write(`\n${results.length} scenarios, ${failed.length} failing; wrote ${path.relative(process.cwd(), OUTPUT)}\n`);
+  process.stdout.write(
+    `\n${results.length} scenarios, ${failed.length} failing; wrote ${path.relative(process.cwd(), OUTPUT)}\n`,
+  );
   for (const { outcome, failures } of failed) {
     process.stderr.write(`✗ ${outcome.file} > ${outcome.scenario}\n  ${failures.join("\n  ")}\n`);
   }

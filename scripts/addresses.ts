@@ -19,7 +19,9 @@ function main(): void {
   const list = addressList(synthesize((app) => defineStacks(app, settings)).stacks);
   writeFileSync(ADDRESSES_FILE, `${JSON.stringify(list, null, 2)}\n`);
   const count = Object.values(list).reduce((n, a) => n + a.length, 0);
-  process.stdout.write(`Wrote ${count} addresses of ${Object.keys(list).length} stacks to ${path.relative(process.cwd(), ADDRESSES_FILE)}\n`);
+  process.stdout.write(
+    `Wrote ${count} addresses of ${Object.keys(list).length} stacks to ${path.relative(process.cwd(), ADDRESSES_FILE)}\n`,
+  );
 }
 
 if (require.main === module) main();

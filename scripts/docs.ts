@@ -42,7 +42,9 @@ function showDefault(node: SchemaNode, required: boolean): string {
 function configRows(node: SchemaNode, at: string, required: boolean): string[][] {
   if (node.properties === undefined) {
     if (node.description === undefined) {
-      throw new Error(`Configuration field ${at} has no description: add .meta({ description }) to it in lib/config/schema.ts.`);
+      throw new Error(
+        `Configuration field ${at} has no description: add .meta({ description }) to it in lib/config/schema.ts.`,
+      );
     }
     return [[`\`${at}\``, showDefault(node, required), node.description]];
   }
@@ -102,7 +104,9 @@ export function regenerate(readme: string): { readonly text: string; readonly st
     const from = text.indexOf(start);
     const to = text.indexOf(end, from);
     if (from < 0 || to < 0) {
-      throw new Error(`README.md has no ${start} ... ${end} pair: put both markers where the ${GENERATED_TABLES[name].title} belongs.`);
+      throw new Error(
+        `README.md has no ${start} ... ${end} pair: put both markers where the ${GENERATED_TABLES[name].title} belongs.`,
+      );
     }
     const current = text.slice(from + start.length, to);
     const wanted = `\n${GENERATED_TABLES[name].render()}\n`;
@@ -117,7 +121,10 @@ export function regenerate(readme: string): { readonly text: string; readonly st
 /** One sentence per stale table: which one, and the command that fixes it. */
 export function staleReport(stale: readonly TableName[]): string {
   return stale
-    .map((name) => `README.md: the ${GENERATED_TABLES[name].title} differs from the code. Run \`npm run docs\` and commit README.md.`)
+    .map(
+      (name) =>
+        `README.md: the ${GENERATED_TABLES[name].title} differs from the code. Run \`npm run docs\` and commit README.md.`,
+    )
     .join("\n");
 }
 

@@ -26,8 +26,8 @@ export function attachmentId(targetId: string): string {
   if (prefix === undefined) {
     throw new Error(
       `Invalid scp.targetIds entry ${JSON.stringify(
-        targetId
-      )}: use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id.`
+        targetId,
+      )}: use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id.`,
     );
   }
   return `AttachTo${prefix}${parts.map(pascal).join("")}`;
@@ -74,8 +74,8 @@ export class OrgGuardrailsStack extends GuardrailsStack {
         // Only possible across two organizations' ids; one organization's OU ids share one root part.
         throw new Error(
           `Invalid scp.targetIds: ${JSON.stringify(clash)} and ${JSON.stringify(
-            targetId
-          )} map to the same attachment ${constructId}; list targets of one organization only.`
+            targetId,
+          )} map to the same attachment ${constructId}; list targets of one organization only.`,
         );
       }
       seen.set(constructId, targetId);

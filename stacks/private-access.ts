@@ -107,7 +107,8 @@ export class PrivateAccessStack extends GuardrailsStack {
       value: `aws ec2-instance-connect ssh --region ${region} --instance-id ${instanceId} --os-user ${osUser} --connection-type eice`,
     });
     new TerraformOutput(this, "OpenTunnelCommand", {
-      description: "Tunnel form: keep it open, then ssh -p 2222 <user>@localhost with a key pushed by send-ssh-public-key",
+      description:
+        "Tunnel form: keep it open, then ssh -p 2222 <user>@localhost with a key pushed by send-ssh-public-key",
       value: `aws ec2-instance-connect open-tunnel --region ${region} --instance-id ${instanceId} --remote-port 22 --local-port 2222 --max-tunnel-duration ${config.eice.maxTunnelDurationSeconds}`,
     });
   }

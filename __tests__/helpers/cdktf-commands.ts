@@ -9,6 +9,9 @@
 import * as path from "node:path";
 
 type Minimatch = (name: string, pattern: string) => boolean;
+// A dynamic require: the module is resolved from cli-core's own folder (its pinned version), which a
+// static import cannot express.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
 const minimatch: Minimatch = require(
   require.resolve("minimatch", { paths: [path.dirname(require.resolve("@cdktf/cli-core/package.json"))] }),
 );
@@ -32,7 +35,15 @@ export interface CdktfCommand {
 
 /** Options of `cdktf deploy` / `destroy` 0.21 that take a value (from the CLI's yargs definitions). */
 const OPTIONS_WITH_VALUE = new Set([
-  "--app", "-a", "--output", "-o", "--outputs-file", "--parallelism", "--terraform-parallelism", "--var", "--var-file",
+  "--app",
+  "-a",
+  "--output",
+  "-o",
+  "--outputs-file",
+  "--parallelism",
+  "--terraform-parallelism",
+  "--var",
+  "--var-file",
 ]);
 
 /** Shell fragments of a fenced block: continuation lines joined, comments dropped, split at `&&`, `;`, `|`. */
@@ -101,7 +112,9 @@ export function cdktfCommands(markdown: string): CdktfCommand[] {
 export function refusal(command: CdktfCommand, stacks: readonly ManifestStack[]): string[] {
   if (command.patterns.length === 0) {
     if (stacks.length === 1) return [];
-    return [`Found more than one stack, please specify a target stack (one of ${stacks.map((s) => s.name).join(", ")})`];
+    return [
+      `Found more than one stack, please specify a target stack (one of ${stacks.map((s) => s.name).join(", ")})`,
+    ];
   }
   const problems: string[] = [];
   const selected: ManifestStack[] = [];
@@ -115,11 +128,15 @@ export function refusal(command: CdktfCommand, stacks: readonly ManifestStack[])
   const names = new Set(selected.map((s) => s.name));
   if (command.verb === "deploy") {
     const missing = [...new Set(selected.flatMap((s) => s.dependencies))].filter((d) => !names.has(d));
-    if (missing.length > 0) problems.push(`The following dependencies are not included in the stacks to run: ${missing.join(", ")}`);
+    if (missing.length > 0)
+      problems.push(`The following dependencies are not included in the stacks to run: ${missing.join(", ")}`);
   } else {
-    const dependants = stacks.filter((s) => selected.some((sel) => s.dependencies.includes(sel.name))).map((s) => s.name);
+    const dependants = stacks
+      .filter((s) => selected.some((sel) => s.dependencies.includes(sel.name)))
+      .map((s) => s.name);
     const missing = [...new Set(dependants)].filter((d) => !names.has(d));
-    if (missing.length > 0) problems.push(`The following dependant stacks are not included in the stacks to run: ${missing.join(", ")}`);
+    if (missing.length > 0)
+      problems.push(`The following dependant stacks are not included in the stacks to run: ${missing.join(", ")}`);
   }
   return problems;
 }

@@ -65,7 +65,7 @@ function tokenize(pattern: string): Token[] {
       const m = /^\$((?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\])+)/.exec(pattern.slice(i));
       if (!m) fail("selector");
       const path = [...m![1].matchAll(/\.([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]/g)].map((p) =>
-        p[1] !== undefined ? p[1] : Number(p[2])
+        p[1] !== undefined ? p[1] : Number(p[2]),
       );
       tokens.push({ type: "selector", path });
       i += m![0].length;

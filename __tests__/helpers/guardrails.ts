@@ -20,7 +20,11 @@ function annotations(stack: TerraformStack, type: string): GuardrailAnnotation[]
   return stack.node.findAll().flatMap((c) =>
     c.node.metadata
       .filter((m) => m.type === type && typeof m.data === "string" && m.data.startsWith("["))
-      .map((m) => ({ ruleId: /^\[([A-Z0-9_]+)/.exec(m.data)?.[1] ?? "", path: c.node.path, message: m.data as string })),
+      .map((m) => ({
+        ruleId: /^\[([A-Z0-9_]+)/.exec(m.data)?.[1] ?? "",
+        path: c.node.path,
+        message: m.data as string,
+      })),
   );
 }
 

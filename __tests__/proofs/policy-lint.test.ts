@@ -14,7 +14,10 @@ const defaults = synthCached({ config: testConfig(), offline: false }).stacks;
 const syntheses: Array<{ label: string; stacks: Stacks }> = [{ label: "default config", stacks: defaults }];
 if (Object.values(defaults).some((s) => s.resource?.aws_organizations_policy)) {
   for (const variant of SCP_VARIANTS) {
-    const stacks = synthCached({ config: testConfig({ scp: { variant } } as Parameters<typeof testConfig>[0]), offline: false }).stacks;
+    const stacks = synthCached({
+      config: testConfig({ scp: { variant } } as Parameters<typeof testConfig>[0]),
+      offline: false,
+    }).stacks;
     syntheses.push({ label: `scp.variant ${variant}`, stacks });
   }
 }
@@ -47,7 +50,13 @@ describe("policy lint over the synthesized stacks", () => {
 
   test.each(cases)("%s passes policy lint", async (title, policy, stacks) => {
     const document = resolveDocument(new Resolver(policy.stack, stacks), policy.raw);
-    const findings = await lintPolicyDocument({ label: title, kind: policy.kind, raw: policy.raw, document, type: policy.type });
+    const findings = await lintPolicyDocument({
+      label: title,
+      kind: policy.kind,
+      raw: policy.raw,
+      document,
+      type: policy.type,
+    });
     expect(findings).toEqual([]);
   });
 
@@ -120,7 +129,12 @@ describe("policy lint catches seeded mistakes", () => {
   test.each([
     [
       "an escaped IAM variable ($${aws:username})",
-      doc({ Sid: "OwnSessions", Effect: "Allow", Action: "ssm:TerminateSession", Resource: "arn:aws:ssm:*:*:session/$${aws:username}-*" }),
+      doc({
+        Sid: "OwnSessions",
+        Effect: "Allow",
+        Action: "ssm:TerminateSession",
+        Resource: "arn:aws:ssm:*:*:session/$${aws:username}-*",
+      }),
     ],
     [
       "ec2:osuser on SendSSHPublicKey (iam-data files the key under ec2-instance-connect)",
@@ -134,26 +148,50 @@ describe("policy lint catches seeded mistakes", () => {
     ],
     [
       "a write wildcard whose Sid has a recorded reason",
-      doc({ Sid: "ArticleS3ReadWriteAnyBucket", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "*" }),
+      doc({
+        Sid: "ArticleS3ReadWriteAnyBucket",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject"],
+        Resource: "*",
+      }),
     ],
-    ["read-only actions on Resource *", doc({ Sid: "Describe", Effect: "Allow", Action: "ec2:DescribeInstances", Resource: "*" })],
+    [
+      "read-only actions on Resource *",
+      doc({ Sid: "Describe", Effect: "Allow", Action: "ec2:DescribeInstances", Resource: "*" }),
+    ],
   ])("accepts %s", async (_what, raw) => {
     expect(await lint(raw)).toEqual([]);
   });
 
   test("a KMS key policy may allow write actions on Resource * (there it means this key)", async () => {
-    const raw = doc({ Sid: "ServiceEncrypts", Effect: "Allow", Principal: { Service: "logs.amazonaws.com" }, Action: "kms:Encrypt", Resource: "*" });
+    const raw = doc({
+      Sid: "ServiceEncrypts",
+      Effect: "Allow",
+      Principal: { Service: "logs.amazonaws.com" },
+      Action: "kms:Encrypt",
+      Resource: "*",
+    });
     const document = JSON.parse(raw);
-    expect(await lintPolicyDocument({ label: "seeded", kind: "resource", raw, document, type: "aws_kms_key" })).toEqual([]);
-    expect(await lintPolicyDocument({ label: "seeded", kind: "resource", raw, document, type: "aws_sns_topic_policy" })).toEqual([
-      expect.stringContaining('Allow of write actions (kms:Encrypt) on Resource "*"'),
-    ]);
+    expect(await lintPolicyDocument({ label: "seeded", kind: "resource", raw, document, type: "aws_kms_key" })).toEqual(
+      [],
+    );
+    expect(
+      await lintPolicyDocument({ label: "seeded", kind: "resource", raw, document, type: "aws_sns_topic_policy" }),
+    ).toEqual([expect.stringContaining('Allow of write actions (kms:Encrypt) on Resource "*"')]);
   });
 
   test("a Terraform reference in the raw string is not mistaken for an unescaped IAM variable", async () => {
-    const raw = doc({ Sid: "Tunnel", Effect: "Allow", Action: "ec2-instance-connect:OpenTunnel", Resource: "${aws_ec2_instance_connect_endpoint.InstanceConnectEndpoint.arn}" });
+    const raw = doc({
+      Sid: "Tunnel",
+      Effect: "Allow",
+      Action: "ec2-instance-connect:OpenTunnel",
+      Resource: "${aws_ec2_instance_connect_endpoint.InstanceConnectEndpoint.arn}",
+    });
     const document = JSON.parse(
-      raw.replace("${aws_ec2_instance_connect_endpoint.InstanceConnectEndpoint.arn}", "arn:aws:ec2:eu-west-1:111111111111:instance-connect-endpoint/eice-0123456789abcdef0"),
+      raw.replace(
+        "${aws_ec2_instance_connect_endpoint.InstanceConnectEndpoint.arn}",
+        "arn:aws:ec2:eu-west-1:111111111111:instance-connect-endpoint/eice-0123456789abcdef0",
+      ),
     );
     expect(await lintPolicyDocument({ label: "seeded", kind: "identity", raw, document })).toEqual([]);
   });

@@ -39,7 +39,10 @@ const s3Row = (overrides: Partial<Scenario> = {}): Scenario => ({
   resource: "arn:aws:s3:::own-bucket-{{config.accounts.workload.id}}/file",
   context: { "aws:ResourceAccount": "{{config.accounts.workload.id}}" },
   absentContext: [],
-  policies: { identity: ["aws_iam_role_policy.Target_S3Access"], vpcEndpoint: ["aws_vpc_endpoint.Network_S3GatewayEndpoint"] },
+  policies: {
+    identity: ["aws_iam_role_policy.Target_S3Access"],
+    vpcEndpoint: ["aws_vpc_endpoint.Network_S3GatewayEndpoint"],
+  },
   expect: "Allowed",
   ...overrides,
 });
@@ -56,18 +59,24 @@ describe("scenario runner", () => {
     // Only port 2222 in the operator policy: the port-22 claim must no longer hold.
     const row = tunnelRow();
     const outcome = await runScenario(table({ eice: { ports: [2222] } }), row, testStacks);
-    expect(outcomeFailures(outcome, row)).toEqual(["expected Allowed, simulated ImplicitlyDenied (decided by: identity: no Allow)"]);
+    expect(outcomeFailures(outcome, row)).toEqual([
+      "expected Allowed, simulated ImplicitlyDenied (decided by: identity: no Allow)",
+    ]);
   });
 
   test("a decision from another policy than the row names fails the row", async () => {
     const row = s3Row({ decidedBy: "ListAllBuckets" });
     const outcome = await runScenario(table(), row, testStacks);
     expect(outcome.decision).toBe("Allowed");
-    expect(outcomeFailures(outcome, row)).toEqual([expect.stringContaining('expected the decision to come from "ListAllBuckets"')]);
+    expect(outcomeFailures(outcome, row)).toEqual([
+      expect.stringContaining('expected the decision to come from "ListAllBuckets"'),
+    ]);
   });
 
   test("a context key the simulator ignores for the action fails the row instead of passing silently", async () => {
-    const row = s3Row({ context: { "aws:ResourceAccount": "{{config.accounts.workload.id}}", "ec2:osuser": "ec2-user" } });
+    const row = s3Row({
+      context: { "aws:ResourceAccount": "{{config.accounts.workload.id}}", "ec2:osuser": "ec2-user" },
+    });
     const outcome = await runScenario(table(), row, testStacks);
     expect(outcome.decision).toBe("Error");
     expect(outcome.problems).toEqual([expect.stringContaining('ignored context keys ["ec2:osuser"]')]);
@@ -108,7 +117,9 @@ describe("reference resolver", () => {
     const id = resolver.resolveExpression("aws_instance.Target_Instance.id");
     expect(id).toMatch(/^i-[0-9a-f]{17}$/);
     expect(new Resolver("private-access", stacks).resolveExpression("aws_instance.Target_Instance.id")).toBe(id);
-    expect(resolver.resolveExpression("aws_instance.Target_Instance.arn")).toBe(`arn:aws:ec2:eu-west-1:111111111111:instance/${id}`);
+    expect(resolver.resolveExpression("aws_instance.Target_Instance.arn")).toBe(
+      `arn:aws:ec2:eu-west-1:111111111111:instance/${id}`,
+    );
   });
 
   test("puts a resource of an aliased provider in that provider's account", () => {
@@ -118,12 +129,20 @@ describe("reference resolver", () => {
 
   test("resolves a cross-stack reference through the producing stack's output", () => {
     const instanceId = new Resolver("private-access", stacks).resolveExpression("aws_instance.Target_Instance.id");
-    const { document } = resolvedPolicy(new Resolver("ssm-instance-arn", stacks), "aws_iam_policy", "SessionUser_SessionPolicy");
+    const { document } = resolvedPolicy(
+      new Resolver("ssm-instance-arn", stacks),
+      "aws_iam_policy",
+      "SessionUser_SessionPolicy",
+    );
     expect(document.Statement[0].Resource).toEqual([`arn:aws:ec2:eu-west-1:111111111111:instance/${instanceId}`]);
   });
 
   test("reads an escaped IAM variable back as the variable AWS receives", () => {
-    const { document } = resolvedPolicy(new Resolver("ssm-instance-arn", stacks), "aws_iam_policy", "SessionUser_SessionPolicy");
+    const { document } = resolvedPolicy(
+      new Resolver("ssm-instance-arn", stacks),
+      "aws_iam_policy",
+      "SessionUser_SessionPolicy",
+    );
     expect(JSON.stringify(document)).toContain("session/${aws:username}-*");
     expect(JSON.stringify(document)).not.toContain("$${");
   });
@@ -167,6 +186,8 @@ describe("scenario file validation", () => {
 
   test("rejects a file without a stack", () => {
     const file = write("nostack.json", { scenarios: [tunnelRow()] });
-    expect(() => loadScenarioFile(file)).toThrow("scenarios/nostack.json is invalid:\n  stack: use the id of the stack the policies come from");
+    expect(() => loadScenarioFile(file)).toThrow(
+      "scenarios/nostack.json is invalid:\n  stack: use the id of the stack the policies come from",
+    );
   });
 });

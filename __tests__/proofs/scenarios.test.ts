@@ -27,7 +27,9 @@ const loaded: Array<{ file: string; table?: ScenarioFile; error?: string }> = fi
   }
 });
 const rows: Array<[string, ScenarioFile, Scenario]> = loaded.flatMap(({ table }) =>
-  table ? table.scenarios.map((row): [string, ScenarioFile, Scenario] => [`${table.file} > ${row.name}`, table, row]) : [],
+  table
+    ? table.scenarios.map((row): [string, ScenarioFile, Scenario] => [`${table.file} > ${row.name}`, table, row])
+    : [],
 );
 
 describe("scenario files", () => {

@@ -35,7 +35,7 @@ describe("audit", () => {
       const stack = audit();
       const trail = stack.only("aws_cloudtrail");
       expect(trail.cloud_watch_logs_group_arn).toBe(
-        `${stack.ref("aws_cloudwatch_log_group", "TrailLogGroup", "arn")}:*`
+        `${stack.ref("aws_cloudwatch_log_group", "TrailLogGroup", "arn")}:*`,
       );
       expect(trail.cloud_watch_logs_role_arn).toBe(stack.ref("aws_iam_role", "TrailToLogsRole", "arn"));
     });
@@ -44,7 +44,7 @@ describe("audit", () => {
       const trail = audit().only("aws_cloudtrail");
       const dependsOn = trail.depends_on as string[];
       expect(dependsOn).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^aws_s3_bucket_policy\.TrailBucket_Policy/)])
+        expect.arrayContaining([expect.stringMatching(/^aws_s3_bucket_policy\.TrailBucket_Policy/)]),
       );
       expect(dependsOn).toContain("aws_iam_role_policy.TrailToLogsPolicy");
     });
@@ -161,7 +161,7 @@ describe("audit", () => {
           name: "/aws/cloudtrail/ec2-access-guardrails",
           retention_in_days: 90,
           kms_key_id: stack.ref("aws_kms_key", "AuditKey", "arn"),
-        })
+        }),
       );
     });
 
@@ -197,7 +197,8 @@ describe("audit", () => {
 
   describe("evidence on destroy", () => {
     const allowDestroy = () => stackUnderTest("audit", { config: testConfig({ audit: { allowDestroy: true } }) });
-    const lifecycle = (resource: Record<string, unknown>) => resource.lifecycle as { prevent_destroy?: boolean } | undefined;
+    const lifecycle = (resource: Record<string, unknown>) =>
+      resource.lifecycle as { prevent_destroy?: boolean } | undefined;
     /** Every resource of the trail bucket (the bucket and each one holding its protection). */
     const bucketParts = (stack: StackUnderTest) =>
       [
@@ -245,13 +246,16 @@ describe("audit", () => {
           "CLOUDTRAIL_EVIDENCE_RETAINED",
           type,
           "audit.allowDestroy is true: a throwaway demo account whose audit evidence may be destroyed.",
-        ])
+        ]),
       );
     });
 
     test("a LockedBucket refuses preventDestroy together with forceDestroy", () => {
       const stack = new TerraformStack(Testing.app(), "fixture");
-      expect(() => new LockedBucket(stack, "Evidence", { bucketPrefix: "evidence-", preventDestroy: true, forceDestroy: true })).toThrow(
+      expect(
+        () =>
+          new LockedBucket(stack, "Evidence", { bucketPrefix: "evidence-", preventDestroy: true, forceDestroy: true }),
+      ).toThrow(
         "LockedBucket fixture/Evidence: preventDestroy and forceDestroy contradict each other; a bucket kept for evidence is never emptied by destroy. Set at most one of them.",
       );
     });
@@ -286,7 +290,7 @@ describe("audit", () => {
           pattern,
           log_group_name: stack.ref("aws_cloudwatch_log_group", "TrailLogGroup", "name"),
           metric_transformation: { namespace: "Ec2AccessGuardrails", name: id, value: "1", default_value: "0" },
-        })
+        }),
       );
       // CloudWatch Logs accepts patterns of at most 1024 characters.
       expect(pattern.length).toBeLessThanOrEqual(1024);
@@ -342,16 +346,14 @@ describe("audit", () => {
           comparison_operator: "GreaterThanOrEqualToThreshold",
           treat_missing_data: "notBreaching",
           alarm_actions: [stack.ref("aws_sns_topic", "AlarmTopic", "arn")],
-        })
+        }),
       );
     });
 
     test("the topic is encrypted with the audit key and only CloudWatch alarms of this account may publish", () => {
       const stack = audit();
       const topicArn = stack.ref("aws_sns_topic", "AlarmTopic", "arn");
-      expect(stack.only("aws_sns_topic").kms_master_key_id).toBe(
-        stack.ref("aws_kms_key", "AuditKey", "arn")
-      );
+      expect(stack.only("aws_sns_topic").kms_master_key_id).toBe(stack.ref("aws_kms_key", "AuditKey", "arn"));
       const topicPolicy = stack.only("aws_sns_topic_policy");
       expect(topicPolicy.arn).toBe(topicArn);
       const [publish, ...others] = parsePolicy(topicPolicy.policy).Statement;
@@ -367,7 +369,9 @@ describe("audit", () => {
       // Only this account's alarms in this region: the confused deputy guard for the service principal.
       expect(Object.keys(publish.Condition ?? {}).sort()).toEqual(["ArnLike", "StringEquals"]);
       expect(publish.Condition?.StringEquals).toEqual({ "aws:SourceAccount": "111111111111" });
-      expect(publish.Condition?.ArnLike).toEqual({ "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:*" });
+      expect(publish.Condition?.ArnLike).toEqual({
+        "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:*",
+      });
       // The key that encrypts the topic trusts the same alarms, no others.
       const key = parsePolicy(stack.only("aws_kms_key").policy);
       expect(statement(key, "CloudWatchAlarmsPublishToTheTopic").Condition).toEqual(publish.Condition);
@@ -384,7 +388,7 @@ describe("audit", () => {
           protocol: "email",
           endpoint: "security@example.com",
           topic_arn: stack.ref("aws_sns_topic", "AlarmTopic", "arn"),
-        })
+        }),
       );
     });
   });

@@ -50,7 +50,9 @@ describe("cross-account-s3 providers", () => {
     expect(workload).not.toHaveProperty("profile");
     expect(data).toMatchObject({
       alias: "data",
-      assume_role: [{ role_arn: `arn:aws:iam::${DATA}:role/OrganizationAccountAccessRole`, session_name: "ec2-access-guardrails" }],
+      assume_role: [
+        { role_arn: `arn:aws:iam::${DATA}:role/OrganizationAccountAccessRole`, session_name: "ec2-access-guardrails" },
+      ],
     });
   });
 
@@ -88,7 +90,10 @@ describe("cross-account-s3 providers", () => {
     expect(resources.length).toBeGreaterThan(DATA_ACCOUNT_TYPES.length);
     for (const [type, name, block] of resources) {
       const expected = DATA_ACCOUNT_TYPES.includes(type) ? "aws.data" : undefined;
-      expect({ address: `${type}.${name}`, provider: block.provider }).toEqual({ address: `${type}.${name}`, provider: expected });
+      expect({ address: `${type}.${name}`, provider: block.provider }).toEqual({
+        address: `${type}.${name}`,
+        provider: expected,
+      });
     }
   });
 });
@@ -196,7 +201,9 @@ describe("cross-account-s3 data bucket", () => {
 
 describe("cross-account-s3 access key", () => {
   const secretLike = (tf: StackUnderTest) =>
-    Object.entries(tf.output ?? {}).filter(([, o]) => /aws_iam_access_key\.[^.]+\.(secret|encrypted_secret|ses_smtp)/.test(JSON.stringify(o.value)));
+    Object.entries(tf.output ?? {}).filter(([, o]) =>
+      /aws_iam_access_key\.[^.]+\.(secret|encrypted_secret|ses_smtp)/.test(JSON.stringify(o.value)),
+    );
 
   test("does not exist unless crossAccount.createAccessKey is true", () => {
     expect(stack.all("aws_iam_access_key")).toEqual({});
@@ -213,7 +220,10 @@ describe("cross-account-s3 access key", () => {
     expect(secretLike(withKey)).toEqual([
       [
         "DataUserSecretAccessKey",
-        expect.objectContaining({ value: withKey.ref("aws_iam_access_key", "DataUserAccessKey", "secret"), sensitive: true }),
+        expect.objectContaining({
+          value: withKey.ref("aws_iam_access_key", "DataUserAccessKey", "secret"),
+          sensitive: true,
+        }),
       ],
     ]);
   });
@@ -232,10 +242,16 @@ describe("cross-account-s3 access key", () => {
   });
 
   test("the key id is output for the CLI steps, and no output other than the sensitive one names the secret", () => {
-    expect(withKey.output?.DataUserAccessKeyId.value).toBe(withKey.ref("aws_iam_access_key", "DataUserAccessKey", "id"));
+    expect(withKey.output?.DataUserAccessKeyId.value).toBe(
+      withKey.ref("aws_iam_access_key", "DataUserAccessKey", "id"),
+    );
     for (const tf of [withKey, withPgpKey]) {
       const plain = Object.entries(tf.output ?? {}).filter(([, o]) => !o.sensitive);
-      for (const [name, output] of plain) expect({ name, value: JSON.stringify(output.value) }).not.toEqual({ name, value: expect.stringMatching(/secret}/) });
+      for (const [name, output] of plain)
+        expect({ name, value: JSON.stringify(output.value) }).not.toEqual({
+          name,
+          value: expect.stringMatching(/secret}/),
+        });
     }
   });
 });
@@ -259,10 +275,14 @@ describe("cross-account-s3 workload network", () => {
     const lookup = Object.keys(stack.data?.aws_availability_zones ?? {});
     expect(lookup).toHaveLength(1);
     for (const subnet of Object.values(stack.all("aws_subnet"))) {
-      expect(subnet.availability_zone_id).toMatch(new RegExp(`^\\$\\{element\\(data\\.aws_availability_zones\\.${lookup[0]}\\.zone_ids, [01]\\)\\}$`));
+      expect(subnet.availability_zone_id).toMatch(
+        new RegExp(`^\\$\\{element\\(data\\.aws_availability_zones\\.${lookup[0]}\\.zone_ids, [01]\\)\\}$`),
+      );
       expect(subnet).not.toHaveProperty("availability_zone");
     }
-    const pinned = stackUnderTest(ID, { config: testConfig({ network: { availabilityZoneIds: ["euw1-az3", "euw1-az1"] } }) });
+    const pinned = stackUnderTest(ID, {
+      config: testConfig({ network: { availabilityZoneIds: ["euw1-az3", "euw1-az1"] } }),
+    });
     expect(new Set(Object.values(pinned.all("aws_subnet")).map((s) => s.availability_zone_id))).toEqual(
       new Set(["euw1-az3", "euw1-az1"]),
     );
@@ -308,12 +328,20 @@ describe("cross-account-s3 S3 gateway endpoint policy", () => {
 
   test.each([
     [[], undefined],
-    [["partner-a", "partner-b"], ["arn:aws:s3:::partner-a", "arn:aws:s3:::partner-a/*", "arn:aws:s3:::partner-b", "arn:aws:s3:::partner-b/*"]],
-  ])("approvedBuckets %j puts exactly those buckets in an ApprovedBuckets statement (none when empty)", (approvedBuckets, resources) => {
-    const tf = stackUnderTest(ID, { config: testConfig({ crossAccount: { approvedBuckets } }) });
-    const approved = parsePolicy(tf.only("aws_vpc_endpoint").policy).Statement.find((s) => s.Sid === "ApprovedBuckets");
-    expect(approved?.Resource).toEqual(resources);
-  });
+    [
+      ["partner-a", "partner-b"],
+      ["arn:aws:s3:::partner-a", "arn:aws:s3:::partner-a/*", "arn:aws:s3:::partner-b", "arn:aws:s3:::partner-b/*"],
+    ],
+  ])(
+    "approvedBuckets %j puts exactly those buckets in an ApprovedBuckets statement (none when empty)",
+    (approvedBuckets, resources) => {
+      const tf = stackUnderTest(ID, { config: testConfig({ crossAccount: { approvedBuckets } }) });
+      const approved = parsePolicy(tf.only("aws_vpc_endpoint").policy).Statement.find(
+        (s) => s.Sid === "ApprovedBuckets",
+      );
+      expect(approved?.Resource).toEqual(resources);
+    },
+  );
 });
 
 describe("cross-account-s3 workload instance", () => {
@@ -325,7 +353,9 @@ describe("cross-account-s3 workload instance", () => {
 
   test("a Graviton type gets the arm64 image; a t2 type no ebs_optimized", () => {
     const graviton = stackUnderTest(ID, { config: testConfig({ instance: { type: "t4g.small" } }) });
-    expect(graviton.data?.aws_ssm_parameter?.Al2023Ami.name).toBe("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
+    expect(graviton.data?.aws_ssm_parameter?.Al2023Ami.name).toBe(
+      "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64",
+    );
     expect(graviton.only("aws_instance")).toMatchObject({ instance_type: "t4g.small", ebs_optimized: true });
     const t2 = stackUnderTest(ID, { config: testConfig({ instance: { type: "t2.micro" } }) });
     expect(t2.only("aws_instance")).not.toHaveProperty("ebs_optimized");
@@ -358,7 +388,9 @@ describe("cross-account-s3 CLI steps", () => {
   });
 
   test("state the expected identities and results with the real accounts", () => {
-    expect(article).toContain(`arn:aws:sts::${WORKLOAD}:assumed-role/${stack.ref("aws_iam_role", "Workload_Role", "name")}/${instanceId}`);
+    expect(article).toContain(
+      `arn:aws:sts::${WORKLOAD}:assumed-role/${stack.ref("aws_iam_role", "Workload_Role", "name")}/${instanceId}`,
+    );
     expect(article).toContain(`arn:aws:iam::${DATA}:user/data-account-user`);
     expect(article).toMatch(/2\. B's role writes to A's bucket: AccessDenied/);
     expect(article).toMatch(/6\. The success with A's keys/);
@@ -371,7 +403,9 @@ describe("cross-account-s3 CLI steps", () => {
 
   test("with a key, name its id and where to read the secret, never the secret itself", () => {
     const steps = withKey.output?.ReproduceArticleSteps.value as string;
-    expect(steps).toContain(`aws configure set aws_access_key_id ${withKey.ref("aws_iam_access_key", "DataUserAccessKey", "id")}`);
+    expect(steps).toContain(
+      `aws configure set aws_access_key_id ${withKey.ref("aws_iam_access_key", "DataUserAccessKey", "id")}`,
+    );
     expect(steps).toContain("terraform output -raw DataUserSecretAccessKey");
     expect(steps).not.toMatch(/\.secret}/);
     const pgpSteps = withPgpKey.output?.ReproduceArticleSteps.value as string;

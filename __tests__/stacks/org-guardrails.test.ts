@@ -48,7 +48,10 @@ describe("org-guardrails", () => {
       const breakGlass = "arn:aws:iam::*:role/BreakGlass";
       const deployer = "arn:aws:iam::*:role/OrganizationAccountAccessRole";
       const doc = scpOf(orgStack({ variant, exemptPrincipalArns: [breakGlass], deployerPrincipalArns: [deployer] }));
-      expect(doc.Statement.map((s) => [s.Effect, s.Resource])).toEqual([["Deny", "*"], ["Deny", "*"]]);
+      expect(doc.Statement.map((s) => [s.Effect, s.Resource])).toEqual([
+        ["Deny", "*"],
+        ["Deny", "*"],
+      ]);
       const [use, manage] = doc.Statement;
       expect([...asList(use.Action)].sort()).toEqual([...access].sort());
       expect(use.Condition).toEqual({ ArnNotLike: { "aws:PrincipalArn": [breakGlass] } });
@@ -59,11 +62,17 @@ describe("org-guardrails", () => {
 
   test("warns at synth when targets are set but no deployer is exempt, and not once one is", () => {
     const warnings = (scp: Parameters<typeof orgStack>[0]) =>
-      synthCached({ config: testConfig({ scp }) }).annotations[ORG].filter((a) => a.level === "@cdktf/warn").map((a) => a.message);
+      synthCached({ config: testConfig({ scp }) })
+        .annotations[ORG].filter((a) => a.level === "@cdktf/warn")
+        .map((a) => a.message);
     expect(warnings({ targetIds: ["ou-abcd-11111111"] })).toEqual([
-      expect.stringMatching(/^scp\.deployerPrincipalArns is empty: in a governed account, cdktf deploy\/destroy of private-access will fail/),
+      expect.stringMatching(
+        /^scp\.deployerPrincipalArns is empty: in a governed account, cdktf deploy\/destroy of private-access will fail/,
+      ),
     ]);
-    expect(warnings({ targetIds: ["ou-abcd-11111111"], deployerPrincipalArns: ["arn:aws:iam::*:role/Deployer"] })).toEqual([]);
+    expect(
+      warnings({ targetIds: ["ou-abcd-11111111"], deployerPrincipalArns: ["arn:aws:iam::*:role/Deployer"] }),
+    ).toEqual([]);
     expect(warnings({ targetIds: [] })).toEqual([]);
   });
 
@@ -78,7 +87,7 @@ describe("org-guardrails", () => {
     (variant) => {
       const content = onlyResource(orgStack({ variant }), "aws_organizations_policy").content as string;
       expect(content.length).toBeLessThanOrEqual(5120);
-    }
+    },
   );
 
   test("the policy is a service control policy that destroy removes", () => {
@@ -98,7 +107,7 @@ describe("org-guardrails", () => {
     expect(
       Object.values(attachments)
         .map((a) => a.target_id)
-        .sort()
+        .sort(),
     ).toEqual(["444444444444", "ou-ab12-cdef5678", "r-ab12"]);
     for (const attachment of Object.values(attachments)) expect(attachment.policy_id).toBe(policyId);
   });
@@ -135,7 +144,7 @@ describe("org-guardrails", () => {
       const exempt = ["arn:aws:iam::*:role/BreakGlass", "arn:aws:iam::111111111111:role/IncidentResponse"];
       const doc = scpOf(orgStack({ variant, exemptPrincipalArns: exempt }));
       expect(doc.Statement[0].Condition).toEqual({ ArnNotLike: { "aws:PrincipalArn": exempt } });
-    }
+    },
   );
 
   test("deploys with a provider pinned to the management account", () => {

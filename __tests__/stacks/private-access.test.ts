@@ -1,4 +1,14 @@
-import { asList, onlyResource, parsePolicy, resourcesOf, statement, synthApp, testConfig, type Block, type TfJson } from "../helpers";
+import {
+  asList,
+  onlyResource,
+  parsePolicy,
+  resourcesOf,
+  statement,
+  synthApp,
+  testConfig,
+  type Block,
+  type TfJson,
+} from "../helpers";
 import { stackUnderTest } from "../helpers/stack-test";
 
 const stack = stackUnderTest("private-access");
@@ -15,21 +25,30 @@ describe("private-access network", () => {
     });
   });
 
-  test.each(["public", "private"] as const)("has one %s subnet in each of the first two zones the lookup finds, by zone ID", (tier) => {
-    const found = subnets(tier);
-    const zones = (i: number) => `\${element(data.aws_availability_zones.${Object.keys(stack.data?.aws_availability_zones ?? {})[0]}.zone_ids, ${i})}`;
-    expect(found.map((s) => s.availability_zone_id).sort()).toEqual([zones(0), zones(1)]);
-    // A zone name maps to a different physical zone in each account: never used.
-    for (const subnet of found) expect(subnet).not.toHaveProperty("availability_zone");
-    // Numbered names: a looked-up zone is not known before plan.
-    expect(found.map((s) => s.tags)).toContainEqual({ Name: `${tier}-1`, Tier: tier });
-    // A later lookup listing another zone first must not replace subnets (and all they hold).
-    for (const subnet of found) expect(subnet.lifecycle).toEqual({ ignore_changes: ["availability_zone_id"] });
-  });
+  test.each(["public", "private"] as const)(
+    "has one %s subnet in each of the first two zones the lookup finds, by zone ID",
+    (tier) => {
+      const found = subnets(tier);
+      const zones = (i: number) =>
+        `\${element(data.aws_availability_zones.${Object.keys(stack.data?.aws_availability_zones ?? {})[0]}.zone_ids, ${i})}`;
+      expect(found.map((s) => s.availability_zone_id).sort()).toEqual([zones(0), zones(1)]);
+      // A zone name maps to a different physical zone in each account: never used.
+      for (const subnet of found) expect(subnet).not.toHaveProperty("availability_zone");
+      // Numbered names: a looked-up zone is not known before plan.
+      expect(found.map((s) => s.tags)).toContainEqual({ Name: `${tier}-1`, Tier: tier });
+      // A later lookup listing another zone first must not replace subnets (and all they hold).
+      for (const subnet of found) expect(subnet.lifecycle).toEqual({ ignore_changes: ["availability_zone_id"] });
+    },
+  );
 
   test("looks zones up among the available, opt-in-free zones, without constrained or excluded ones, and needs two", () => {
     const lookup = (config: Parameters<typeof testConfig>[0]) =>
-      Object.values(resourcesOf({ resource: stackUnderTest("private-access", { config: testConfig(config) }).data } as TfJson, "aws_availability_zones"));
+      Object.values(
+        resourcesOf(
+          { resource: stackUnderTest("private-access", { config: testConfig(config) }).data } as TfJson,
+          "aws_availability_zones",
+        ),
+      );
     const [euWest] = lookup({});
     expect(euWest).toMatchObject({
       state: "available",
@@ -63,16 +82,28 @@ describe("private-access network", () => {
 
   test("offline, pinned zones are planned as given and unpinned ones get a placeholder with a warning", () => {
     const offline = synthApp({ offline: true });
-    const zoneIds = Object.values(resourcesOf(offline.stacks["private-access"], "aws_subnet")).map((s) => s.availability_zone_id);
+    const zoneIds = Object.values(resourcesOf(offline.stacks["private-access"], "aws_subnet")).map(
+      (s) => s.availability_zone_id,
+    );
     expect([...new Set(zoneIds)].sort()).toEqual(["euw1-az1", "euw1-az2"]);
     expect(offline.stacks["private-access"].data?.aws_availability_zones).toBeUndefined();
     expect(offline.annotations["private-access"]).toContainEqual(
-      expect.objectContaining({ level: "@cdktf/warn", message: expect.stringContaining("zone lookup skipped, placeholder zones euw1-az1, euw1-az2") }),
+      expect.objectContaining({
+        level: "@cdktf/warn",
+        message: expect.stringContaining("zone lookup skipped, placeholder zones euw1-az1, euw1-az2"),
+      }),
     );
-    const pinned = synthApp({ offline: true, config: testConfig({ network: { availabilityZoneIds: ["euw1-az3", "euw1-az2"] } }) });
-    const pinnedIds = Object.values(resourcesOf(pinned.stacks["private-access"], "aws_subnet")).map((s) => s.availability_zone_id);
+    const pinned = synthApp({
+      offline: true,
+      config: testConfig({ network: { availabilityZoneIds: ["euw1-az3", "euw1-az2"] } }),
+    });
+    const pinnedIds = Object.values(resourcesOf(pinned.stacks["private-access"], "aws_subnet")).map(
+      (s) => s.availability_zone_id,
+    );
     expect([...new Set(pinnedIds)].sort()).toEqual(["euw1-az2", "euw1-az3"]);
-    expect(pinned.annotations["private-access"].map((a) => a.message)).not.toContainEqual(expect.stringContaining("zone lookup"));
+    expect(pinned.annotations["private-access"].map((a) => a.message)).not.toContainEqual(
+      expect.stringContaining("zone lookup"),
+    );
   });
 
   test("no subnet hands out public addresses on launch", () => {
@@ -82,7 +113,11 @@ describe("private-access network", () => {
   });
 
   test("private subnets are /20 blocks in the upper half of the VPC", () => {
-    expect(subnets("private").map((s) => s.cidr_block).sort()).toEqual(["10.0.128.0/20", "10.0.144.0/20"]);
+    expect(
+      subnets("private")
+        .map((s) => s.cidr_block)
+        .sort(),
+    ).toEqual(["10.0.128.0/20", "10.0.144.0/20"]);
   });
 
   test("public subnets route to the internet gateway, private subnets to the NAT gateway", () => {
@@ -146,12 +181,17 @@ describe("private-access S3 gateway endpoint", () => {
     ]) {
       expect(resources).toContain(`arn:aws:s3:::${bucket}/*`);
     }
-    expect(asList(statement(doc, "AwsOwnedRepositoryAndAgentBuckets").Action)).toEqual(["s3:GetObject", "s3:ListBucket"]);
+    expect(asList(statement(doc, "AwsOwnedRepositoryAndAgentBuckets").Action)).toEqual([
+      "s3:GetObject",
+      "s3:ListBucket",
+    ]);
   });
 
   test("has no statement for other buckets unless an allow-list is configured", () => {
     expect(doc.Statement.map((s) => s.Sid)).toEqual(["OwnAccountBuckets", "AwsOwnedRepositoryAndAgentBuckets"]);
-    const configured = stackUnderTest("private-access", { config: testConfig({ privateAccess: { allowedBuckets: ["partner-drop"] } }) });
+    const configured = stackUnderTest("private-access", {
+      config: testConfig({ privateAccess: { allowedBuckets: ["partner-drop"] } }),
+    });
     const allowList = parsePolicy(configured.only("aws_vpc_endpoint").policy);
     expect(asList(statement(allowList, "ApprovedBuckets").Resource)).toEqual([
       "arn:aws:s3:::partner-drop",
@@ -183,7 +223,12 @@ describe("private-access EC2 Instance Connect Endpoint", () => {
       (r) => r.security_group_id === endpointSg,
     );
     expect(egress).toEqual([
-      expect.objectContaining({ ip_protocol: "tcp", from_port: 22, to_port: 22, referenced_security_group_id: instanceSg }),
+      expect.objectContaining({
+        ip_protocol: "tcp",
+        from_port: 22,
+        to_port: 22,
+        referenced_security_group_id: instanceSg,
+      }),
     ]);
     expect(egress[0]).not.toHaveProperty("cidr_ipv4");
   });
@@ -191,7 +236,12 @@ describe("private-access EC2 Instance Connect Endpoint", () => {
   test("the instance accepts port 22 only from the endpoint security group", () => {
     const ingress = Object.values(stack.all("aws_vpc_security_group_ingress_rule"));
     expect(ingress).toEqual([
-      expect.objectContaining({ security_group_id: instanceSg, from_port: 22, to_port: 22, referenced_security_group_id: endpointSg }),
+      expect.objectContaining({
+        security_group_id: instanceSg,
+        from_port: 22,
+        to_port: 22,
+        referenced_security_group_id: endpointSg,
+      }),
     ]);
   });
 
@@ -205,7 +255,10 @@ describe("private-access EC2 Instance Connect Endpoint", () => {
 
   test("configured ports each get a matching pair of rules and appear in the tunnel policy", () => {
     const synth = stackUnderTest("private-access", { config: testConfig({ eice: { ports: [22, 3389] } }) });
-    const ports = (type: string) => Object.values(synth.all(type)).map((r: Block) => r.from_port).sort();
+    const ports = (type: string) =>
+      Object.values(synth.all(type))
+        .map((r: Block) => r.from_port)
+        .sort();
     expect(ports("aws_vpc_security_group_ingress_rule")).toEqual([22, 3389]);
     const tunnel = statement(synth.policyOf("aws_iam_policy", "EiceOperatorPolicy"), "OpenTunnelToPrivateInstances");
     expect(tunnel.Condition?.NumericEquals).toEqual({ "ec2-instance-connect:remotePort": ["22", "3389"] });
@@ -222,13 +275,18 @@ describe("private-access target instance", () => {
   });
 
   test("uses a configured AMI id without the parameter lookup, and checks its architecture at plan time", () => {
-    const synth = stackUnderTest("private-access", { config: testConfig({ instance: { type: "t4g.small", amiId: "ami-0abcdef1234567890" } }) });
+    const synth = stackUnderTest("private-access", {
+      config: testConfig({ instance: { type: "t4g.small", amiId: "ami-0abcdef1234567890" } }),
+    });
     expect(synth.only("aws_instance").ami).toBe("ami-0abcdef1234567890");
     expect(synth.data?.aws_ssm_parameter).toBeUndefined();
     const image = onlyResource({ resource: synth.data } as TfJson, "aws_ami");
     expect(image.filter).toEqual([{ name: "image-id", values: ["ami-0abcdef1234567890"] }]);
     expect((image.lifecycle as Block).postcondition).toEqual([
-      expect.objectContaining({ condition: '${self.architecture == "arm64"}', error_message: expect.stringContaining("instance.type t4g.small") }),
+      expect.objectContaining({
+        condition: '${self.architecture == "arm64"}',
+        error_message: expect.stringContaining("instance.type t4g.small"),
+      }),
     ]);
   });
 
@@ -302,19 +360,27 @@ describe("private-access outputs", () => {
     expect(stack.output?.SshCommand.value).toBe(
       `aws ec2-instance-connect ssh --region eu-west-1 --instance-id ${instanceId} --os-user ec2-user --connection-type eice`,
     );
-    expect(stack.output?.OpenTunnelCommand.value).toContain(`open-tunnel --region eu-west-1 --instance-id ${instanceId} --remote-port 22`);
+    expect(stack.output?.OpenTunnelCommand.value).toContain(
+      `open-tunnel --region eu-west-1 --instance-id ${instanceId} --remote-port 22`,
+    );
   });
 });
 
 describe("private-access providers", () => {
   test("pin the workload account with allowed_account_ids", () => {
-    expect(stack.provider?.aws).toEqual([expect.objectContaining({ region: "eu-west-1", allowed_account_ids: ["111111111111"] })]);
+    expect(stack.provider?.aws).toEqual([
+      expect.objectContaining({ region: "eu-west-1", allowed_account_ids: ["111111111111"] }),
+    ]);
   });
 
   test("reach the account through the configured profile or role", () => {
-    const viaRole = testConfig({ accounts: { workload: { id: "111111111111", roleArn: "arn:aws:iam::111111111111:role/Deployer" } } });
+    const viaRole = testConfig({
+      accounts: { workload: { id: "111111111111", roleArn: "arn:aws:iam::111111111111:role/Deployer" } },
+    });
     const provider = stackUnderTest("private-access", { config: viaRole }).provider?.aws[0];
-    expect(provider?.assume_role).toEqual([{ role_arn: "arn:aws:iam::111111111111:role/Deployer", session_name: "ec2-access-guardrails" }]);
+    expect(provider?.assume_role).toEqual([
+      { role_arn: "arn:aws:iam::111111111111:role/Deployer", session_name: "ec2-access-guardrails" },
+    ]);
     const viaProfile = testConfig({ accounts: { workload: { id: "111111111111", profile: "workload-admin" } } });
     expect(stackUnderTest("private-access", { config: viaProfile }).provider?.aws[0].profile).toBe("workload-admin");
   });

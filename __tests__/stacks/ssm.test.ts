@@ -1,6 +1,15 @@
 import { App } from "cdktf";
 import { SsmInstanceArnStack } from "../../stacks/ssm-instance-arn";
-import { asList, parsePolicy, resourceNamed, resourcesOf, statement, testConfig, type Block, type PolicyJson } from "../helpers";
+import {
+  asList,
+  parsePolicy,
+  resourceNamed,
+  resourcesOf,
+  statement,
+  testConfig,
+  type Block,
+  type PolicyJson,
+} from "../helpers";
 import { stackUnderTest, type StackUnderTest } from "../helpers/stack-test";
 
 const SSM_STACKS = ["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"] as const;
@@ -31,15 +40,23 @@ const EXPECTED_TARGETS_OUTPUT: Record<SsmStackId, { name: string; value: unknown
   "ssm-instance-arn": {
     name: "StartSessionCommands",
     // The private-access instance, read from that stack's state.
-    value: [expect.stringMatching(new RegExp(`^aws ssm start-session --region ${REGION} --target \\$\\{data\\.terraform_remote_state\\.[^}]+Target_Instance[^}]+\\}$`))],
+    value: [
+      expect.stringMatching(
+        new RegExp(
+          `^aws ssm start-session --region ${REGION} --target \\$\\{data\\.terraform_remote_state\\.[^}]+Target_Instance[^}]+\\}$`,
+        ),
+      ),
+    ],
   },
   "ssm-fixed-tag": { name: "FindTargetsCommand", value: FIND_TAGGED },
   "ssm-abac": { name: "FindTargetsCommand", value: FIND_TAGGED },
 };
 
-const rawPolicy = (stack: StackUnderTest): string => stack.named("aws_iam_policy", "SessionUser_SessionPolicy").policy as string;
+const rawPolicy = (stack: StackUnderTest): string =>
+  stack.named("aws_iam_policy", "SessionUser_SessionPolicy").policy as string;
 const sessionPolicy = (stack: StackUnderTest): PolicyJson => parsePolicy(rawPolicy(stack));
-const startSessionStatements = (doc: PolicyJson) => doc.Statement.filter((s) => asList(s.Action).includes("ssm:StartSession"));
+const startSessionStatements = (doc: PolicyJson) =>
+  doc.Statement.filter((s) => asList(s.Action).includes("ssm:StartSession"));
 
 describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
   const stack = () => stackUnderTest(id);
@@ -53,8 +70,12 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
     const tf = stack();
     expect(tf.output?.UserName).toEqual({ value: tf.ref("aws_iam_user", "SessionUser", "name") });
     expect(tf.output?.GroupName).toEqual({ value: tf.ref("aws_iam_group", "SessionUser_Group", "name") });
-    expect(tf.output?.SessionPolicyArn).toEqual({ value: tf.ref("aws_iam_policy", "SessionUser_SessionPolicy", "arn") });
-    const [name, targets] = Object.entries(tf.output ?? {}).filter(([key]) => !["UserName", "GroupName", "SessionPolicyArn"].includes(key))[0];
+    expect(tf.output?.SessionPolicyArn).toEqual({
+      value: tf.ref("aws_iam_policy", "SessionUser_SessionPolicy", "arn"),
+    });
+    const [name, targets] = Object.entries(tf.output ?? {}).filter(
+      ([key]) => !["UserName", "GroupName", "SessionPolicyArn"].includes(key),
+    )[0];
     expect(name).toBe(EXPECTED_TARGETS_OUTPUT[id].name);
     expect(targets.value).toEqual(EXPECTED_TARGETS_OUTPUT[id].value);
     expect(Object.keys(tf.output ?? {})).toHaveLength(4);
@@ -154,7 +175,9 @@ describe("ssm-instance-arn", () => {
     expect(exported).toHaveLength(1);
     const [outputName] = exported[0];
 
-    expect(Object.keys(stack.data?.terraform_remote_state ?? {})).toEqual(["cross-stack-reference-input-private-access"]);
+    expect(Object.keys(stack.data?.terraform_remote_state ?? {})).toEqual([
+      "cross-stack-reference-input-private-access",
+    ]);
     expect(statement(sessionPolicy(stack), "StartSessionOnTargetInstances")).toEqual({
       Sid: "StartSessionOnTargetInstances",
       Effect: "Allow",
@@ -166,20 +189,22 @@ describe("ssm-instance-arn", () => {
     });
   });
 
-  test.each([
-    [["i-0123456789abcdef0"]],
-    [["i-0123456789abcdef0", "i-0fedcba9876543210"]],
-  ])("with ssm.targetInstanceIds %j, names exactly those instance ARNs and reads no other stack", (ids) => {
-    const config = testConfig({ ssm: { targetInstanceIds: ids } });
-    const stack = stackUnderTest("ssm-instance-arn", { config });
-    expect(stack.data?.terraform_remote_state).toBeUndefined();
-    expect(statement(sessionPolicy(stack), "StartSessionOnTargetInstances").Resource).toEqual(
-      ids.map((i) => `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/${i}`),
-    );
-  });
+  test.each([[["i-0123456789abcdef0"]], [["i-0123456789abcdef0", "i-0fedcba9876543210"]]])(
+    "with ssm.targetInstanceIds %j, names exactly those instance ARNs and reads no other stack",
+    (ids) => {
+      const config = testConfig({ ssm: { targetInstanceIds: ids } });
+      const stack = stackUnderTest("ssm-instance-arn", { config });
+      expect(stack.data?.terraform_remote_state).toBeUndefined();
+      expect(statement(sessionPolicy(stack), "StartSessionOnTargetInstances").Resource).toEqual(
+        ids.map((i) => `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/${i}`),
+      );
+    },
+  );
 
   test("never allows StartSession on every instance", () => {
-    const resources = startSessionStatements(sessionPolicy(stackUnderTest("ssm-instance-arn"))).flatMap((s) => asList(s.Resource));
+    const resources = startSessionStatements(sessionPolicy(stackUnderTest("ssm-instance-arn"))).flatMap((s) =>
+      asList(s.Resource),
+    );
     expect(resources).not.toContain(ALL_INSTANCES);
     expect(resources.filter((r) => r.includes("*"))).toEqual([]);
   });
@@ -232,7 +257,10 @@ describe.each([
 describe("ssm-fixed-tag", () => {
   test("matches the configured project", () => {
     const config = testConfig({ project: "payments" });
-    const condition = statement(sessionPolicy(stackUnderTest("ssm-fixed-tag", { config })), "StartSessionOnTargetInstances").Condition;
+    const condition = statement(
+      sessionPolicy(stackUnderTest("ssm-fixed-tag", { config })),
+      "StartSessionOnTargetInstances",
+    ).Condition;
     expect(condition?.StringEquals).toEqual({ "ssm:resourceTag/Project": "payments" });
   });
 });

@@ -65,7 +65,9 @@ describe.each(WORKLOAD_STACKS)("%s workload", (id, instanceId) => {
       Action: ["s3:ListBucket", "s3:GetObject", "s3:PutObject"],
       Resource: "*",
     });
-    expect(instance.iam_instance_profile).toBe(stack.ref("aws_iam_instance_profile", `${instanceId}_InstanceProfile`, "name"));
+    expect(instance.iam_instance_profile).toBe(
+      stack.ref("aws_iam_instance_profile", `${instanceId}_InstanceProfile`, "name"),
+    );
   });
 
   test("the image comes from the Amazon Linux 2023 SSM parameter, read in the workload account, unless instance.amiId is set", () => {
@@ -92,6 +94,8 @@ describe.each(WORKLOAD_STACKS)("%s workload", (id, instanceId) => {
     }
     expect(offline.data?.aws_ssm_parameter).toBeUndefined();
     expect(onlyResource(offline, "aws_instance").ami).toBe("ami-00000000000000000");
-    expect(result.annotations[id].map((a) => a.message)).toContainEqual(expect.stringContaining("Offline mode: AMI lookup"));
+    expect(result.annotations[id].map((a) => a.message)).toContainEqual(
+      expect.stringContaining("Offline mode: AMI lookup"),
+    );
   });
 });

@@ -54,7 +54,15 @@ export function iamNameClashes(stacks: ReadonlyArray<{ readonly id: string; read
       if (first === undefined) {
         owners.set(key, `${id}:${resource.address}`);
       } else {
-        clashes.push({ account, type: resource.type, name, first, stack: id, address: resource.address, path: resource.path });
+        clashes.push({
+          account,
+          type: resource.type,
+          name,
+          first,
+          stack: id,
+          address: resource.address,
+          path: resource.path,
+        });
       }
     }
   }

@@ -20,7 +20,9 @@ export function suppressGuardrail(resource: TerraformResource, ruleId: string, r
   const where = resource.node.path;
   const ids = GUARDRAIL_RULES.map((r) => r.id);
   if (!ids.includes(ruleId)) {
-    throw new Error(`Cannot suppress unknown guardrail ${JSON.stringify(ruleId)} on ${where}: use one of ${ids.join(", ")}.`);
+    throw new Error(
+      `Cannot suppress unknown guardrail ${JSON.stringify(ruleId)} on ${where}: use one of ${ids.join(", ")}.`,
+    );
   }
   const text = typeof reason === "string" ? reason.trim() : "";
   if (text.length < MIN_SUPPRESSION_REASON_LENGTH) {

@@ -50,13 +50,42 @@ export function isMacType(type: string): boolean {
  * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ebs-optimized.html#previous
  */
 const FAMILIES_NOT_OPTIMIZED_BY_DEFAULT = new Set([
-  "c1", "c3", "cc1", "cc2", "cg1", "cr1", "g2", "hi1", "hs1", "i2", "m1", "m2", "m3", "r3", "t1", "t2",
+  "c1",
+  "c3",
+  "cc1",
+  "cc2",
+  "cg1",
+  "cr1",
+  "g2",
+  "hi1",
+  "hs1",
+  "i2",
+  "m1",
+  "m2",
+  "m3",
+  "r3",
+  "t1",
+  "t2",
 ]);
 
 /** The types of those families where EBS optimization can be switched on (same AWS page, "previous"). */
 const OPTIONALLY_OPTIMIZED_TYPES = new Set([
-  "c1.xlarge", "c3.xlarge", "c3.2xlarge", "c3.4xlarge", "g2.2xlarge", "i2.xlarge", "i2.2xlarge", "i2.4xlarge",
-  "m1.large", "m1.xlarge", "m2.2xlarge", "m2.4xlarge", "m3.xlarge", "m3.2xlarge", "r3.xlarge", "r3.2xlarge",
+  "c1.xlarge",
+  "c3.xlarge",
+  "c3.2xlarge",
+  "c3.4xlarge",
+  "g2.2xlarge",
+  "i2.xlarge",
+  "i2.2xlarge",
+  "i2.4xlarge",
+  "m1.large",
+  "m1.xlarge",
+  "m2.2xlarge",
+  "m2.4xlarge",
+  "m3.xlarge",
+  "m3.2xlarge",
+  "r3.xlarge",
+  "r3.2xlarge",
   "r3.4xlarge",
 ]);
 

@@ -64,7 +64,9 @@ export function readConfigFile(file: string): Config {
 function parseOffline(value: string | undefined, source: string): boolean {
   if (value === undefined || value === "" || value === "0" || value === "false") return false;
   if (value === "1" || value === "true") return true;
-  throw new ConfigError(source, [`Invalid ${OFFLINE_ENV} ${JSON.stringify(value)}: use 1 (offline) or 0, or leave it unset.`]);
+  throw new ConfigError(source, [
+    `Invalid ${OFFLINE_ENV} ${JSON.stringify(value)}: use 1 (offline) or 0, or leave it unset.`,
+  ]);
 }
 
 /**

@@ -44,7 +44,11 @@ const iamUserName = (max: number) => new RegExp(`^[A-Za-z0-9+=,.@_-]{1,${max}}$`
  * the own-session rule `session/${aws:username}-*` of user `TestUserA` would match a user named
  * `TestUserA-abac`, but never `TestUserA_abac`.
  */
-export const SSM_USER_SUFFIXES = { "ssm-instance-arn": "", "ssm-fixed-tag": "_fixed-tag", "ssm-abac": "_abac" } as const;
+export const SSM_USER_SUFFIXES = {
+  "ssm-instance-arn": "",
+  "ssm-fixed-tag": "_fixed-tag",
+  "ssm-abac": "_abac",
+} as const;
 const SSM_USER_NAME_MAX = 64 - Math.max(...Object.values(SSM_USER_SUFFIXES).map((s) => s.length));
 const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -87,7 +91,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
  * reports every problem; they need only the fields they read to have the right shape.
  */
 function crossFieldInputsReadable(value: unknown): boolean {
-  if (!isRecord(value) || !isRecord(value.accounts) || !isRecord(value.scp) || !isRecord(value.crossAccount)) return false;
+  if (!isRecord(value) || !isRecord(value.accounts) || !isRecord(value.scp) || !isRecord(value.crossAccount))
+    return false;
   const { accounts } = value;
   return ["workload", "management", "data"].every((k) => isRecord(accounts[k]));
 }
@@ -113,18 +118,19 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `use one of ${values.join(", ")}` });
 const bool = () => z.boolean({ error: "use true or false" });
 const unique = <T extends z.ZodType>(item: T, what: string) =>
-  z
-    .array(item, { error: `use a list of ${what}` })
-    .refine((list) => new Set(list as unknown[]).size === list.length, {
-      error: `list each of ${what} once (duplicates found)`,
-    });
+  z.array(item, { error: `use a list of ${what}` }).refine((list) => new Set(list as unknown[]).size === list.length, {
+    error: `list each of ${what} once (duplicates found)`,
+  });
 /** A strict object whose fields all have defaults or are optional, so `{}` is a valid section. */
 const section = <T extends z.core.$ZodLooseShape>(shape: T) => z.strictObject(shape, { error: "use an object" });
 
 const accountId = pattern(ACCOUNT_ID, "use a 12-digit AWS account id");
 const bucketName = satisfying(isBucketName, "use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)");
 const bucketNames = unique(bucketName, "S3 bucket names");
-const cidr = satisfying(isVpcCidr, "use an IPv4 CIDR with a prefix from /16 to /24, aligned to its prefix (e.g. 10.0.0.0/16)");
+const cidr = satisfying(
+  isVpcCidr,
+  "use an IPv4 CIDR with a prefix from /16 to /24, aligned to its prefix (e.g. 10.0.0.0/16)",
+);
 const retentionDays = z.union(
   LOG_RETENTION_DAYS.map((d) => z.literal(d)),
   { error: `use one of ${LOG_RETENTION_DAYS.join(", ")} (CloudWatch Logs retention periods)` },
@@ -133,7 +139,10 @@ const tcpPort = intFrom(1, 65535, "use a TCP port from 1 to 65535");
 const scpTarget = pattern(SCP_TARGET, "use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id");
 const principalArn = (example: string) => pattern(PRINCIPAL_ARN, `use an IAM principal ARN such as ${example}`);
 const zoneIds = unique(
-  pattern(ZONE_ID, "use an Availability Zone ID such as apne1-az1 or use1-az6 (an ID, not a zone name such as ap-northeast-1a)"),
+  pattern(
+    ZONE_ID,
+    "use an Availability Zone ID such as apne1-az1 or use1-az6 (an ID, not a zone name such as ap-northeast-1a)",
+  ),
   "zone IDs",
 );
 
@@ -144,33 +153,40 @@ const accountSchema = z
       profile: doc(pattern(PROFILE, "use a named AWS CLI profile (letters, digits, _ . + @ -)").optional(), {
         description: "AWS CLI profile that reaches the account; not together with `roleArn`",
       }),
-      roleArn: doc(pattern(ROLE_ARN, "use an IAM role ARN such as arn:aws:iam::123456789012:role/Deployer").optional(), {
-        description: "a role in the account to assume instead of a profile",
-        unset: "none: ambient credentials or `OrganizationAccountAccessRole` (see *Credentials each stack runs with*)",
-      }),
+      roleArn: doc(
+        pattern(ROLE_ARN, "use an IAM role ARN such as arn:aws:iam::123456789012:role/Deployer").optional(),
+        {
+          description: "a role in the account to assume instead of a profile",
+          unset:
+            "none: ambient credentials or `OrganizationAccountAccessRole` (see *Credentials each stack runs with*)",
+        },
+      ),
     },
     { error: "use an object with id and optionally profile or roleArn" },
   )
-  .superRefine((account, ctx) => {
-    if (account.profile !== undefined && account.roleArn !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["roleArn"],
-        input: account.roleArn,
-        message: "set either profile or roleArn, not both",
-      });
-    }
-    const roleAccount = account.roleArn ? ROLE_ARN.exec(account.roleArn)?.[1] : undefined;
-    // The id may be invalid here (the check runs whenever the account is an object): compare strings only.
-    if (roleAccount !== undefined && typeof account.id === "string" && roleAccount !== account.id) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["roleArn"],
-        input: account.roleArn,
-        message: `use a role in account ${account.id} (the account this entry deploys to)`,
-      });
-    }
-  }, { when: ({ value }) => isRecord(value) });
+  .superRefine(
+    (account, ctx) => {
+      if (account.profile !== undefined && account.roleArn !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["roleArn"],
+          input: account.roleArn,
+          message: "set either profile or roleArn, not both",
+        });
+      }
+      const roleAccount = account.roleArn ? ROLE_ARN.exec(account.roleArn)?.[1] : undefined;
+      // The id may be invalid here (the check runs whenever the account is an object): compare strings only.
+      if (roleAccount !== undefined && typeof account.id === "string" && roleAccount !== account.id) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["roleArn"],
+          input: account.roleArn,
+          message: `use a role in account ${account.id} (the account this entry deploys to)`,
+        });
+      }
+    },
+    { when: ({ value }) => isRecord(value) },
+  );
 
 const networkSchema = section({
   vpcCidr: doc(cidr.default("10.0.0.0/16"), {
@@ -195,27 +211,30 @@ const networkSchema = section({
   excludeZoneIds: doc(zoneIds.default([]), {
     description: `zone IDs of \`region\` the plan-time lookup never picks, besides the built-in constrained ones (${code(CONSTRAINED_ZONE_IDS)})`,
   }),
-}).superRefine((network, ctx) => {
-  const pinned = Array.isArray(network.availabilityZoneIds) ? network.availabilityZoneIds : [];
-  const excluded: unknown[] = Array.isArray(network.excludeZoneIds) ? network.excludeZoneIds : [];
-  pinned.forEach((id, i) => {
-    if (excluded.includes(id)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["availabilityZoneIds", i],
-        input: id,
-        message: `remove it from network.excludeZoneIds or pin another zone: it is listed in both`,
-      });
-    } else if (CONSTRAINED_ZONE_IDS.includes(id)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["availabilityZoneIds", i],
-        input: id,
-        message: `pin another zone: AWS has constrained or retired ${id} (new subnets, NAT gateways or current instance types fail there)`,
-      });
-    }
-  });
-}, { when: ({ value }) => isRecord(value) });
+}).superRefine(
+  (network, ctx) => {
+    const pinned = Array.isArray(network.availabilityZoneIds) ? network.availabilityZoneIds : [];
+    const excluded: unknown[] = Array.isArray(network.excludeZoneIds) ? network.excludeZoneIds : [];
+    pinned.forEach((id, i) => {
+      if (excluded.includes(id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["availabilityZoneIds", i],
+          input: id,
+          message: `remove it from network.excludeZoneIds or pin another zone: it is listed in both`,
+        });
+      } else if (CONSTRAINED_ZONE_IDS.includes(id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["availabilityZoneIds", i],
+          input: id,
+          message: `pin another zone: AWS has constrained or retired ${id} (new subnets, NAT gateways or current instance types fail there)`,
+        });
+      }
+    });
+  },
+  { when: ({ value }) => isRecord(value) },
+);
 
 /** Zone IDs of another Region are refused by field: the subnets would fail at apply. */
 function zoneRegionIssues(config: { region: unknown; network: Record<string, unknown> }, ctx: z.RefinementCtx): void {
@@ -258,22 +277,25 @@ const instanceSchema = section({
     description:
       "a fixed AMI instead of the lookup; its architecture is checked at plan time (a postcondition on `aws_ami`), not offline",
   }),
-}).superRefine((instance, ctx) => {
-  // A Graviton type needs an arm64 image and the reverse: RunInstances refuses the pair. A parameter
-  // whose path names no architecture cannot be checked here; a fixed amiId is checked at plan time.
-  if (typeof instance.type !== "string" || !INSTANCE_TYPE.test(instance.type)) return;
-  if (typeof instance.amiSsmParameter !== "string") return;
-  const wanted = instanceArchitecture(instance.type);
-  const named = parameterArchitecture(instance.amiSsmParameter);
-  if (named !== undefined && named !== wanted) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["amiSsmParameter"],
-      input: instance.amiSsmParameter,
-      message: `use an ${wanted} image parameter for instance.type "${instance.type}" (${named} images do not boot on it), such as ${AL2023_AMI_PARAMETERS[wanted]}, or remove it to use that one`,
-    });
-  }
-}, { when: ({ value }) => isRecord(value) });
+}).superRefine(
+  (instance, ctx) => {
+    // A Graviton type needs an arm64 image and the reverse: RunInstances refuses the pair. A parameter
+    // whose path names no architecture cannot be checked here; a fixed amiId is checked at plan time.
+    if (typeof instance.type !== "string" || !INSTANCE_TYPE.test(instance.type)) return;
+    if (typeof instance.amiSsmParameter !== "string") return;
+    const wanted = instanceArchitecture(instance.type);
+    const named = parameterArchitecture(instance.amiSsmParameter);
+    if (named !== undefined && named !== wanted) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["amiSsmParameter"],
+        input: instance.amiSsmParameter,
+        message: `use an ${wanted} image parameter for instance.type "${instance.type}" (${named} images do not boot on it), such as ${AL2023_AMI_PARAMETERS[wanted]}, or remove it to use that one`,
+      });
+    }
+  },
+  { when: ({ value }) => isRecord(value) },
+);
 
 const eiceSchema = section({
   preserveClientIp: doc(bool().default(false), {
@@ -309,7 +331,9 @@ const scpSchema = section({
   }),
   attachedPolicyCounts: doc(
     z
-      .record(scpTarget, intFrom(1, 5, "use a count from 1 to 5"), { error: "use an object mapping target ids to counts" })
+      .record(scpTarget, intFrom(1, 5, "use a count from 1 to 5"), {
+        error: "use an object mapping target ids to counts",
+      })
       .default({}),
     { description: "SCPs already attached per target (default 1, FullAWSAccess), to enforce the limit of 5" },
   ),
@@ -361,7 +385,9 @@ const crossAccountSchema = section({
   }),
   vpcCidr: doc(cidr.default("10.1.0.0/16"), { description: "the demo workload VPC's range" }),
   userName: doc(
-    pattern(iamUserName(64), "use an IAM user name (1-64 of letters, digits, + = , . @ _ -)").default("data-account-user"),
+    pattern(iamUserName(64), "use an IAM user name (1-64 of letters, digits, + = , . @ _ -)").default(
+      "data-account-user",
+    ),
     { description: "the data account's IAM user" },
   ),
   // The proper cross-account pattern (bucket policy also grants the workload's instance role);
@@ -410,47 +436,52 @@ export const configSchema = z
     },
     { error: "use a JSON object" },
   )
-  .superRefine((config, ctx) => {
-    const { workload, management, data } = config.accounts;
-    // Other fields may be invalid here (see crossFieldInputsReadable): read each one defensively.
-    if (typeof data.id === "string" && data.id === workload.id) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["accounts", "data", "id"],
-        input: data.id,
-        message: `use an account other than accounts.workload.id (${workload.id}): the demo needs two accounts`,
-      });
-    }
-    (Array.isArray(config.scp.targetIds) ? config.scp.targetIds : []).forEach((target, i) => {
-      if (target === management.id) {
+  .superRefine(
+    (config, ctx) => {
+      const { workload, management, data } = config.accounts;
+      // Other fields may be invalid here (see crossFieldInputsReadable): read each one defensively.
+      if (typeof data.id === "string" && data.id === workload.id) {
         ctx.addIssue({
           code: "custom",
-          path: ["scp", "targetIds", i],
-          input: target,
-          message: `remove the management account (accounts.management.id): SCPs never apply to it`,
+          path: ["accounts", "data", "id"],
+          input: data.id,
+          message: `use an account other than accounts.workload.id (${workload.id}): the demo needs two accounts`,
         });
       }
-      // This stack adds one SCP; a target already carrying five (FullAWSAccess counts) cannot take it.
-      const counts: Record<string, unknown> = isRecord(config.scp.attachedPolicyCounts) ? config.scp.attachedPolicyCounts : {};
-      const attached = typeof target === "string" ? (counts[target] ?? 1) : 1;
-      if (typeof attached === "number" && attached + 1 > 5) {
+      (Array.isArray(config.scp.targetIds) ? config.scp.targetIds : []).forEach((target, i) => {
+        if (target === management.id) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["scp", "targetIds", i],
+            input: target,
+            message: `remove the management account (accounts.management.id): SCPs never apply to it`,
+          });
+        }
+        // This stack adds one SCP; a target already carrying five (FullAWSAccess counts) cannot take it.
+        const counts: Record<string, unknown> = isRecord(config.scp.attachedPolicyCounts)
+          ? config.scp.attachedPolicyCounts
+          : {};
+        const attached = typeof target === "string" ? (counts[target] ?? 1) : 1;
+        if (typeof attached === "number" && attached + 1 > 5) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["scp", "targetIds", i],
+            input: target,
+            message: `choose another target or detach an SCP from it: scp.attachedPolicyCounts says it already has ${attached} SCPs (FullAWSAccess counts), and a target takes at most 5`,
+          });
+        }
+      });
+      if (config.crossAccount.pgpKey !== undefined && config.crossAccount.createAccessKey !== true) {
         ctx.addIssue({
           code: "custom",
-          path: ["scp", "targetIds", i],
-          input: target,
-          message: `choose another target or detach an SCP from it: scp.attachedPolicyCounts says it already has ${attached} SCPs (FullAWSAccess counts), and a target takes at most 5`,
+          path: ["crossAccount", "pgpKey"],
+          input: config.crossAccount.pgpKey,
+          message: "remove it, or set crossAccount.createAccessKey to true: it only encrypts a created key",
         });
       }
-    });
-    if (config.crossAccount.pgpKey !== undefined && config.crossAccount.createAccessKey !== true) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["crossAccount", "pgpKey"],
-        input: config.crossAccount.pgpKey,
-        message: "remove it, or set crossAccount.createAccessKey to true: it only encrypts a created key",
-      });
-    }
-  }, { when: ({ value }) => crossFieldInputsReadable(value) })
+    },
+    { when: ({ value }) => crossFieldInputsReadable(value) },
+  )
   .superRefine((config, ctx) => zoneRegionIssues(config, ctx), {
     when: ({ value }) => isRecord(value) && isRecord(value.network),
   });

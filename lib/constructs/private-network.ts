@@ -73,7 +73,8 @@ export class PrivateNetwork extends Construct {
     });
     // Looked-up zones are a first-apply decision: if AWS later lists another zone first, the subnets (and
     // everything in them) must stay where they are, not be replaced. Pinned zones are followed.
-    const subnetLifecycle = props.availabilityZoneIds === undefined ? { ignoreChanges: ["availability_zone_id"] } : undefined;
+    const subnetLifecycle =
+      props.availabilityZoneIds === undefined ? { ignoreChanges: ["availability_zone_id"] } : undefined;
     const natMode = props.natGateways ?? "single";
     const retention = props.flowLogRetentionDays ?? 90;
 

@@ -36,7 +36,10 @@ export function networkZoneIds(scope: Construct, props: NetworkZonesProps): [str
     );
     return placeholder;
   }
-  const excluded = [...CONSTRAINED_ZONE_IDS.filter((id) => zoneIdInRegion(id, props.region)), ...(props.excludeZoneIds ?? [])];
+  const excluded = [
+    ...CONSTRAINED_ZONE_IDS.filter((id) => zoneIdInRegion(id, props.region)),
+    ...(props.excludeZoneIds ?? []),
+  ];
   const zones = new DataAwsAvailabilityZones(scope, "Zones", {
     state: "available",
     // Local and Wavelength Zones are `opted-in` or `not-opted-in`: a regional network stays out of them.

@@ -81,7 +81,9 @@ export function assertPolicySize(
   const size = JSON.stringify(document).length;
   if (size <= limit) return;
   throw new Error(
-    typeof what === "string" ? `${what} is ${size} characters; AWS accepts at most ${limit}. Shorten the allow-list.` : what(size),
+    typeof what === "string"
+      ? `${what} is ${size} characters; AWS accepts at most ${limit}. Shorten the allow-list.`
+      : what(size),
   );
 }
 
@@ -91,5 +93,10 @@ export function assertPolicySize(
  * @param sid @default - no Sid
  */
 export function serviceTrustPolicy(service: string, sid?: string): PolicyDocument {
-  return policy({ ...(sid === undefined ? {} : { Sid: sid }), Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" });
+  return policy({
+    ...(sid === undefined ? {} : { Sid: sid }),
+    Effect: "Allow",
+    Principal: { Service: service },
+    Action: "sts:AssumeRole",
+  });
 }

@@ -91,7 +91,15 @@ export function eiceGuardrailScp(props: EiceGuardrailScpProps): PolicyDocument {
   const management = denied.filter((action) => DEPLOYER_ACTIONS.includes(action));
   const statements: PolicyStatement[] =
     deployers.length === 0
-      ? [{ Sid: "DenyEc2InstanceConnect", Effect: "Deny", Action: [...denied], Resource: "*", ...unlessPrincipal(exempt) }]
+      ? [
+          {
+            Sid: "DenyEc2InstanceConnect",
+            Effect: "Deny",
+            Action: [...denied],
+            Resource: "*",
+            ...unlessPrincipal(exempt),
+          },
+        ]
       : [
           {
             Sid: "DenyEc2InstanceConnect",
@@ -110,7 +118,8 @@ export function eiceGuardrailScp(props: EiceGuardrailScpProps): PolicyDocument {
         ];
   const document = policy(...statements);
   // Only the principal lists can grow the document; say so rather than a generic size error.
-  const field = deployers.length > 0 ? "scp.exemptPrincipalArns and scp.deployerPrincipalArns" : "scp.exemptPrincipalArns";
+  const field =
+    deployers.length > 0 ? "scp.exemptPrincipalArns and scp.deployerPrincipalArns" : "scp.exemptPrincipalArns";
   assertPolicySize(
     document,
     POLICY_SIZE_LIMITS.scp,

@@ -117,10 +117,7 @@ export function instanceArnSessionPolicy(props: InstanceArnSessionPolicyProps): 
   if (props.instanceIds.length === 0) {
     throw new Error("instanceArnSessionPolicy needs at least one instance id; an empty list would allow nothing.");
   }
-  return policy(
-    startSessionOn(props.instanceIds.map((id) => instanceArn(props, id))),
-    ...commonStatements(props),
-  );
+  return policy(startSessionOn(props.instanceIds.map((id) => instanceArn(props, id))), ...commonStatements(props));
 }
 
 export interface FixedTagSessionPolicyProps extends SessionScope {

@@ -35,7 +35,12 @@ export function statementsOf(doc: PolicyDocumentJson): Statement[] {
 /** The statement with this Sid; fails loudly, listing the Sids, when absent. */
 export function statement(doc: PolicyDocumentJson, sid: string): Statement {
   const found = statementsOf(doc).find((s) => s.Sid === sid);
-  if (!found) throw new Error(`No statement ${sid}; statements are ${statementsOf(doc).map((s) => s.Sid).join(", ")}`);
+  if (!found)
+    throw new Error(
+      `No statement ${sid}; statements are ${statementsOf(doc)
+        .map((s) => s.Sid)
+        .join(", ")}`,
+    );
   return found;
 }
 
@@ -134,7 +139,10 @@ export function renderPolicyDocumentData(config: Readonly<Record<string, Json>>)
     ];
     return Object.fromEntries(entries.filter(([, v]) => v !== undefined)) as Statement;
   });
-  const text = JSON.stringify({ Version: typeof config.version === "string" ? config.version : "2012-10-17", Statement: statements });
+  const text = JSON.stringify({
+    Version: typeof config.version === "string" ? config.version : "2012-10-17",
+    Statement: statements,
+  });
   return text.replace(/&\{/g, "$${");
 }
 

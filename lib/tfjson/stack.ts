@@ -69,7 +69,10 @@ function escapeRegExp(text: string): string {
 }
 
 /** True when `value` (any JSON) contains a Terraform reference to an attribute of `target`. */
-export function refersTo(value: unknown, target: Pick<ResourceJson, "type" | "name"> & { kind?: ResourceJson["kind"] }): boolean {
+export function refersTo(
+  value: unknown,
+  target: Pick<ResourceJson, "type" | "name"> & { kind?: ResourceJson["kind"] },
+): boolean {
   // `${aws_s3_bucket.Logs_Bucket_1A2B.id}`, also inside functions: `${element(aws_vpc.Main.id, 0)}`.
   const address = `${target.kind === "data" ? "data." : ""}${target.type}.${target.name}`;
   const reference = new RegExp(`(?<![\\w.])${escapeRegExp(address)}\\.`);
@@ -97,15 +100,27 @@ function toResource(kind: ResourceJson["kind"], type: string, name: string, raw:
   const metadata = isObject(meta) && isObject(meta.metadata) ? meta.metadata : {};
   const recorded = isObject(meta) && isObject(meta[SUPPRESSIONS_KEY]) ? meta[SUPPRESSIONS_KEY] : {};
   const suppressions: Record<string, string> = {};
-  for (const [ruleId, reason] of Object.entries(recorded)) if (typeof reason === "string") suppressions[ruleId] = reason;
+  for (const [ruleId, reason] of Object.entries(recorded))
+    if (typeof reason === "string") suppressions[ruleId] = reason;
   const address = `${kind === "data" ? "data." : ""}${type}.${name}`;
-  return { kind, type, name, address, path: typeof metadata.path === "string" ? metadata.path : address, config, suppressions };
+  return {
+    kind,
+    type,
+    name,
+    address,
+    path: typeof metadata.path === "string" ? metadata.path : address,
+    config,
+    suppressions,
+  };
 }
 
 function collect(kind: ResourceJson["kind"], section: unknown): Map<string, ResourceJson[]> {
   const byType = new Map<string, ResourceJson[]>();
   for (const [type, byName] of Object.entries(isObject(section) ? section : {})) {
-    byType.set(type, Object.entries(isObject(byName) ? byName : {}).map(([name, raw]) => toResource(kind, type, name, raw)));
+    byType.set(
+      type,
+      Object.entries(isObject(byName) ? byName : {}).map(([name, raw]) => toResource(kind, type, name, raw)),
+    );
   }
   return byType;
 }
@@ -117,7 +132,8 @@ const select = (byType: Map<string, ResourceJson[]>, types: string[]) =>
 export function stackView(stackName: string, json: TfJson): StackView {
   const resources = collect("resource", json.resource);
   const data = collect("data", json.data);
-  const providers = isObject(json.provider) && Array.isArray(json.provider.aws) ? json.provider.aws.filter(isObject) : [];
+  const providers =
+    isObject(json.provider) && Array.isArray(json.provider.aws) ? json.provider.aws.filter(isObject) : [];
 
   const view: StackView = {
     stackName,
@@ -131,7 +147,9 @@ export function stackView(stackName: string, json: TfJson): StackView {
       const matches = all.filter((r) => r.name.startsWith(`${name}_`));
       if (matches.length === 1) return matches[0];
       const known = all.map((r) => r.name).join(", ") || "none";
-      throw new Error(`${kind === "data" ? "data." : ""}${type}.${name} matches ${matches.length} ${kind}s (${type} names: ${known})`);
+      throw new Error(
+        `${kind === "data" ? "data." : ""}${type}.${name} matches ${matches.length} ${kind}s (${type} names: ${known})`,
+      );
     },
     referencing(target, type, attribute) {
       const nameAttribute = NAME_ATTRIBUTES[target.type];

@@ -8,7 +8,12 @@ import { fencedBlock, renderTemplate } from "./template";
  * already finds for config/default.json whether the code runs from source (jest, tsx), from the
  * esbuild bundle in .tmp/app (`cdktf synth`) or compiled in dist/.
  */
-export const WALKTHROUGH_PATH = path.join(path.dirname(DEFAULT_CONFIG_PATH), "..", "docs", "cross-account-s3-walkthrough.md");
+export const WALKTHROUGH_PATH = path.join(
+  path.dirname(DEFAULT_CONFIG_PATH),
+  "..",
+  "docs",
+  "cross-account-s3-walkthrough.md",
+);
 
 /** The deployed stack's values the walk-through names. */
 export interface CrossAccountWalkthroughProps {

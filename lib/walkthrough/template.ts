@@ -29,20 +29,28 @@ export function fencedBlock(document: string, name: string, source: string): str
  * closed; the template itself may not contain `${` or `%{` (see TERRAFORM_TEMPLATE), because the
  * result goes into a Terraform output. Values are inserted as they are: cdktf tokens stay tokens.
  */
-export function renderTemplate(template: string, values: Readonly<Record<string, TemplateValue>>, source: string): string {
+export function renderTemplate(
+  template: string,
+  values: Readonly<Record<string, TemplateValue>>,
+  source: string,
+): string {
   const out: string[] = [];
   const open: Array<{ name: string; shown: boolean }> = [];
   for (const [i, line] of template.split("\n").entries()) {
     const where = `${source} line ${i + 1}`;
     if (TERRAFORM_TEMPLATE.test(line)) {
-      throw new Error(`${where} contains "\${" or "%{", which Terraform would read as a template: write it another way.`);
+      throw new Error(
+        `${where} contains "\${" or "%{", which Terraform would read as a template: write it another way.`,
+      );
     }
     const section = SECTION.exec(line);
     if (section) {
       const [, kind, name] = section;
-      if (!(name in values)) throw new Error(`${where}: no value named ${name}; values are ${Object.keys(values).join(", ")}.`);
+      if (!(name in values))
+        throw new Error(`${where}: no value named ${name}; values are ${Object.keys(values).join(", ")}.`);
       if (kind === "/") {
-        if (open.pop()?.name !== name) throw new Error(`${where}: {{/${name}}} closes no open {{#${name}}} or {{^${name}}}.`);
+        if (open.pop()?.name !== name)
+          throw new Error(`${where}: {{/${name}}} closes no open {{#${name}}} or {{^${name}}}.`);
       } else {
         const set = values[name] !== undefined && values[name] !== false && values[name] !== "";
         open.push({ name, shown: kind === "#" ? set : !set });

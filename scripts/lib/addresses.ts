@@ -24,7 +24,11 @@ export function resourceAddresses(stack: AddressedStack): string[] {
 
 /** The list for every stack, keys sorted, as `npm run addresses` writes it. */
 export function addressList(stacks: Record<string, AddressedStack>): AddressList {
-  return Object.fromEntries(Object.keys(stacks).sort().map((id) => [id, resourceAddresses(stacks[id])]));
+  return Object.fromEntries(
+    Object.keys(stacks)
+      .sort()
+      .map((id) => [id, resourceAddresses(stacks[id])]),
+  );
 }
 
 /** `aws_x.y["k"]` or `aws_x.y[0]` (a move into one instance of a `for_each`/`count`) names `aws_x.y`. */
@@ -44,7 +48,9 @@ export function addressProblems(recorded: AddressList, stacks: Record<string, Ad
   for (const [id, addresses] of Object.entries(recorded)) {
     const stack = stacks[id];
     if (!stack) {
-      problems.push(`Stack ${id} is recorded but no longer synthesized: its ${addresses.length} resources would be orphaned in its state; ${REGENERATE}.`);
+      problems.push(
+        `Stack ${id} is recorded but no longer synthesized: its ${addresses.length} resources would be orphaned in its state; ${REGENERATE}.`,
+      );
       continue;
     }
     const now = new Set(resourceAddresses(stack));
@@ -52,9 +58,13 @@ export function addressProblems(recorded: AddressList, stacks: Record<string, Ad
       if (now.has(address)) continue;
       const move = (stack.moved ?? []).find((m) => m.from === address);
       if (!move) {
-        problems.push(`Stack ${id}: resource ${address} is no longer synthesized, so Terraform would destroy it (and create any renamed copy anew); ${REGENERATE}.`);
+        problems.push(
+          `Stack ${id}: resource ${address} is no longer synthesized, so Terraform would destroy it (and create any renamed copy anew); ${REGENERATE}.`,
+        );
       } else if (!now.has(withoutIndex(move.to))) {
-        problems.push(`Stack ${id}: resource ${address} is moved to ${move.to}, which is not synthesized; ${REGENERATE}.`);
+        problems.push(
+          `Stack ${id}: resource ${address} is moved to ${move.to}, which is not synthesized; ${REGENERATE}.`,
+        );
       }
     }
   }
@@ -64,7 +74,9 @@ export function addressProblems(recorded: AddressList, stacks: Record<string, Ad
     for (const move of stack.moved ?? []) if (known.has(move.from)) known.add(withoutIndex(move.to));
     const added = resourceAddresses(stack).filter((a) => !known.has(a));
     if (added.length > 0) {
-      problems.push(`Stack ${id}: ${added.join(", ")} ${added.length === 1 ? "is" : "are"} synthesized but not recorded; run \`npm run addresses\` and commit docs/resource-addresses.json so the list stays current.`);
+      problems.push(
+        `Stack ${id}: ${added.join(", ")} ${added.length === 1 ? "is" : "are"} synthesized but not recorded; run \`npm run addresses\` and commit docs/resource-addresses.json so the list stays current.`,
+      );
     }
   }
   return problems;

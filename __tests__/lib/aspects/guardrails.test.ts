@@ -14,11 +14,23 @@ import { suppressGuardrail } from "../../../lib/aspects/suppressions";
 import { defaultConfig, resourcesOf, synthCached, type TfJson } from "../../helpers";
 import { guardrailFixture } from "../../helpers/guardrails";
 
-const STACK_IDS = ["private-access", "org-guardrails", "ssm-instance-arn", "ssm-fixed-tag", "ssm-abac", "cross-account-s3", "audit"];
+const STACK_IDS = [
+  "private-access",
+  "org-guardrails",
+  "ssm-instance-arn",
+  "ssm-fixed-tag",
+  "ssm-abac",
+  "cross-account-s3",
+  "audit",
+];
 
 /** An instance breaking two rules: no IMDSv2 and no explicit associate_public_ip_address. */
 const looseInstance = (stack: TerraformStack, id: string) =>
-  new Instance(stack, id, { ami: "ami-0123456789abcdef0", instanceType: "t3.micro", rootBlockDevice: { encrypted: true } });
+  new Instance(stack, id, {
+    ami: "ami-0123456789abcdef0",
+    instanceType: "t3.micro",
+    rootBlockDevice: { encrypted: true },
+  });
 
 describe("guardrail pack on the project's stacks", () => {
   test("the default configuration synthesizes every stack with zero error annotations", () => {
@@ -38,7 +50,8 @@ describe("guardrail pack on the project's stacks", () => {
   test("the check is live on the written JSON: private-access without IMDSv2 would be flagged", () => {
     const written = synthCached().stacks["private-access"];
     const mutated = JSON.parse(JSON.stringify(written));
-    for (const instance of Object.values<Record<string, unknown>>(mutated.resource.aws_instance)) delete instance.metadata_options;
+    for (const instance of Object.values<Record<string, unknown>>(mutated.resource.aws_instance))
+      delete instance.metadata_options;
     expect(evaluateStack("private-access", mutated).map((f) => f.ruleId)).toEqual(["EC2_IMDSV2_REQUIRED"]);
   });
 
@@ -63,11 +76,17 @@ describe("IAM names across stacks", () => {
   });
 
   test("the check is live on the written JSON: two ssm stacks with one user name clash in the workload account", () => {
-    const stacks = stacksOf(synthCached()).map(({ id, json }) => ({ id, json: JSON.parse(JSON.stringify(json)) as TfJson }));
+    const stacks = stacksOf(synthCached()).map(({ id, json }) => ({
+      id,
+      json: JSON.parse(JSON.stringify(json)) as TfJson,
+    }));
     const abac = stacks.find((s) => s.id === "ssm-abac")!;
-    for (const user of Object.values<Record<string, unknown>>(abac.json.resource!.aws_iam_user)) user.name = "TestUserA";
+    for (const user of Object.values<Record<string, unknown>>(abac.json.resource!.aws_iam_user))
+      user.name = "TestUserA";
     const clashes = iamNameClashes(stacks);
-    expect(clashes).toEqual([expect.objectContaining({ account: "111111111111", type: "aws_iam_user", name: "TestUserA" })]);
+    expect(clashes).toEqual([
+      expect.objectContaining({ account: "111111111111", type: "aws_iam_user", name: "TestUserA" }),
+    ]);
     // Whichever comes second is reported, the other named as the first creator.
     expect([clashes[0].stack, clashes[0].first.split(":")[0]].sort()).toEqual(["ssm-abac", "ssm-instance-arn"]);
   });
@@ -114,7 +133,9 @@ describe("guardrail pack on a non-compliant stack", () => {
   test("app.synth() fails with the rule id, the construct path and the fix", () => {
     const { app, cleanup } = looseApp();
     applyGuardrails(app);
-    expect(() => app.synth()).toThrow(/\[fixture\/Loose\] \[EC2_IMDSV2_REQUIRED \(CKV_AWS_79 \/ EC2\.8\)\].*Fix: Set metadata_options/);
+    expect(() => app.synth()).toThrow(
+      /\[fixture\/Loose\] \[EC2_IMDSV2_REQUIRED \(CKV_AWS_79 \/ EC2\.8\)\].*Fix: Set metadata_options/,
+    );
     cleanup();
   });
 
@@ -148,10 +169,19 @@ describe("guardrail pack on a non-compliant stack", () => {
 
   test("a rule that throws is a finding no suppression silences", () => {
     const written = synthCached().stacks["private-access"];
-    const boom: Rule = { ...GUARDRAIL_RULES[0], check: () => { throw new Error("boom"); } };
+    const boom: Rule = {
+      ...GUARDRAIL_RULES[0],
+      check: () => {
+        throw new Error("boom");
+      },
+    };
     const findings = evaluateStack("private-access", written, [boom]);
     expect(findings.length).toBeGreaterThan(0);
-    expect(findings.every((f) => f.ruleFailed === true && f.suppressedBecause === undefined && f.message.includes(": boom."))).toBe(true);
+    expect(
+      findings.every(
+        (f) => f.ruleFailed === true && f.suppressedBecause === undefined && f.message.includes(": boom."),
+      ),
+    ).toBe(true);
   });
 
   test("an aspect added to the App alone checks nothing (why applyGuardrails adds it to each stack)", () => {
@@ -167,7 +197,11 @@ describe("suppressGuardrail", () => {
     const report = guardrailFixture((stack) => {
       const excepted = looseInstance(stack, "Excepted");
       looseInstance(stack, "Other");
-      suppressGuardrail(excepted, "EC2_IMDSV2_REQUIRED", "Legacy agent on this image only speaks IMDSv1 (ticket OPS-42).");
+      suppressGuardrail(
+        excepted,
+        "EC2_IMDSV2_REQUIRED",
+        "Legacy agent on this image only speaks IMDSv1 (ticket OPS-42).",
+      );
     });
     expect(report.errors.map((e) => `${e.ruleId} ${e.path}`).sort()).toEqual([
       "EC2_IMDSV2_REQUIRED fixture/Other",
@@ -188,7 +222,11 @@ describe("suppressGuardrail", () => {
     const stack = new TerraformStack(app, "fixture");
     new AwsProvider(stack, "Aws", { region: "eu-west-1" });
     const instance = looseInstance(stack, "Excepted");
-    suppressGuardrail(instance, "EC2_IMDSV2_REQUIRED", "Legacy agent on this image only speaks IMDSv1 (ticket OPS-42).");
+    suppressGuardrail(
+      instance,
+      "EC2_IMDSV2_REQUIRED",
+      "Legacy agent on this image only speaks IMDSv1 (ticket OPS-42).",
+    );
     suppressGuardrail(instance, "EC2_NO_PUBLIC_IP", "The subnet decides; it is private (reviewed in PR 7).");
     applyGuardrails(app);
     app.synth();

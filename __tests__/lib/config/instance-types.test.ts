@@ -142,10 +142,16 @@ describe("zone IDs", () => {
     expect(ZONE_ID.test(`${prefix}-az1`)).toBe(true);
   });
 
-  test.each(["apne1-az", "apne1-az0", "ap-northeast-1a", "APNE1-AZ1", "apne1-az1 ", "use1-bos1-az1", "xxw1-az1", "apne-az1"])(
-    "%s is not a regional zone ID",
-    (id) => expect(ZONE_ID.test(id)).toBe(false),
-  );
+  test.each([
+    "apne1-az",
+    "apne1-az0",
+    "ap-northeast-1a",
+    "APNE1-AZ1",
+    "apne1-az1 ",
+    "use1-bos1-az1",
+    "xxw1-az1",
+    "apne-az1",
+  ])("%s is not a regional zone ID", (id) => expect(ZONE_ID.test(id)).toBe(false));
 
   test("a zone ID of another region is not in the region", () => {
     expect(zoneIdInRegion("use1-az1", "us-east-2")).toBe(false);

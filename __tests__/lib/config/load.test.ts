@@ -12,7 +12,8 @@ function file(name: string, content: string): string {
 
 const ACCOUNTS = { workload: { id: "123456789012" }, management: { id: "210987654321" }, data: { id: "999999999999" } };
 /** A configuration file holding `fields`, with three valid accounts unless `fields` names others. */
-const configFile = (name: string, fields: Record<string, unknown>) => file(name, JSON.stringify({ accounts: ACCOUNTS, ...fields }));
+const configFile = (name: string, fields: Record<string, unknown>) =>
+  file(name, JSON.stringify({ accounts: ACCOUNTS, ...fields }));
 
 describe("loadSettings", () => {
   test("reads the shipped default configuration when ACCESS_GUARDRAILS_CONFIG is unset", () => {

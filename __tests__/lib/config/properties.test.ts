@@ -50,11 +50,23 @@ const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const SEED = 7007;
 
-type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- generated configurations are broken into any shape on purpose
+type Raw = Record<string, any>;
 
 /* ---------- valid values ---------- */
 
-const region = fc.constantFrom("eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-2", "ap-northeast-1", "sa-east-1", "ca-central-1", "me-south-1", "af-south-1");
+const region = fc.constantFrom(
+  "eu-west-1",
+  "eu-central-1",
+  "us-east-1",
+  "us-west-2",
+  "ap-southeast-2",
+  "ap-northeast-1",
+  "sa-east-1",
+  "ca-central-1",
+  "me-south-1",
+  "af-south-1",
+);
 const accountId = fc.stringMatching(/^\d{12}$/);
 const tagValue = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 _.:/=+@-]{0,30}$/);
 const vpcCidr = fc
@@ -63,7 +75,9 @@ const vpcCidr = fc
     const aligned = address - (address % 2 ** (32 - prefix));
     return `${[24, 16, 8, 0].map((s) => Math.floor(aligned / 2 ** s) % 256).join(".")}/${prefix}`;
   });
-const bucketName = fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/).filter((n) => !n.startsWith("xn--") && !n.startsWith("sthree-"));
+const bucketName = fc
+  .stringMatching(/^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/)
+  .filter((n) => !n.startsWith("xn--") && !n.startsWith("sthree-"));
 const ouId = fc.stringMatching(/^ou-[0-9a-z]{4}-[a-z0-9]{8}$/);
 const rootId = fc.stringMatching(/^r-[0-9a-z]{4}$/);
 const osUser = fc.stringMatching(/^[a-z_][a-z0-9_-]{0,15}$/);
@@ -71,7 +85,18 @@ const iamUserName = fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,54}$/);
 const principalArn = fc
   .tuple(fc.oneof(accountId, fc.constant("*")), fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,32}$/))
   .map(([account, role]) => `arn:aws:iam::${account}:role/${role}`);
-const instanceType = fc.constantFrom("t3.micro", "t3a.small", "t2.micro", "m6i.large", "g4dn.xlarge", "t4g.micro", "m7g.large", "c7gn.xlarge", "a1.medium", "im4gn.large");
+const instanceType = fc.constantFrom(
+  "t3.micro",
+  "t3a.small",
+  "t2.micro",
+  "m6i.large",
+  "g4dn.xlarge",
+  "t4g.micro",
+  "m7g.large",
+  "c7gn.xlarge",
+  "a1.medium",
+  "im4gn.large",
+);
 /** Zone numbers of pinned zones: never 3, which is constrained in ap-northeast-1 and us-east-1. */
 const zoneNumbers = fc.uniqueArray(fc.constantFrom(1, 2, 4, 5, 6), { minLength: 3, maxLength: 3 });
 
@@ -110,12 +135,16 @@ const validConfig: fc.Arbitrary<Raw> = fc
     accounts: { workload: { id: v.ids[0] }, management: { id: v.ids[1] }, data: { id: v.ids[2] } },
     network: {
       ...v.network,
-      ...(v.zones.pin ? { availabilityZoneIds: v.zones.numbers.slice(0, 2).map((n) => `${zoneIdPrefix(v.region)}-az${n}`) } : {}),
+      ...(v.zones.pin
+        ? { availabilityZoneIds: v.zones.numbers.slice(0, 2).map((n) => `${zoneIdPrefix(v.region)}-az${n}`) }
+        : {}),
       excludeZoneIds: v.zones.exclude ? [`${zoneIdPrefix(v.region)}-az${v.zones.numbers[2]}`] : [],
     },
     instance: {
       type: v.instance.type,
-      ...(v.instance.withParameter ? { amiSsmParameter: AL2023_AMI_PARAMETERS[instanceArchitecture(v.instance.type)] } : {}),
+      ...(v.instance.withParameter
+        ? { amiSsmParameter: AL2023_AMI_PARAMETERS[instanceArchitecture(v.instance.type)] }
+        : {}),
     },
     eice: v.eice,
     privateAccess: { allowedBuckets: v.allowedBuckets },
@@ -129,7 +158,10 @@ const validConfig: fc.Arbitrary<Raw> = fc
 
 /** JSON values of the wrong type for a field expecting `kind`. */
 const wrongType = (kind: "string" | "number" | "boolean" | "list"): fc.Arbitrary<unknown> => {
-  const options: Array<fc.Arbitrary<unknown>> = [fc.constant(null), fc.dictionary(fc.stringMatching(/^[a-z]{1,4}$/), fc.integer(), { maxKeys: 2 })];
+  const options: Array<fc.Arbitrary<unknown>> = [
+    fc.constant(null),
+    fc.dictionary(fc.stringMatching(/^[a-z]{1,4}$/), fc.integer(), { maxKeys: 2 }),
+  ];
   if (kind !== "string") options.push(fc.string({ maxLength: 8 }));
   if (kind !== "number") options.push(fc.integer());
   if (kind !== "boolean") options.push(fc.boolean());
@@ -159,7 +191,9 @@ const badTagValue = fc.oneof(
 const badCidr = fc.oneof(
   wrongType("string"),
   fc.oneof(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 25, max: 32 })).map((p) => `10.0.0.0/${p}`),
-  fc.tuple(fc.integer({ min: 16, max: 24 }), fc.integer({ min: 1, max: 255 })).map(([p, last]) => `10.0.0.${last}/${p}`),
+  fc
+    .tuple(fc.integer({ min: 16, max: 24 }), fc.integer({ min: 1, max: 255 }))
+    .map(([p, last]) => `10.0.0.${last}/${p}`),
   fc.integer({ min: 256, max: 999 }).map((o) => `10.${o}.0.0/16`),
   fc.constantFrom("10.0.0/16", "10.0.0.0", "10.0.0.0/16/1", "fd00::/48", "10.0.0.0/a", " 10.0.0.0/16"),
 );
@@ -169,7 +203,15 @@ const badBucket = fc.oneof(
   fc.stringMatching(/^[a-z0-9]{0,2}$/),
   fc.stringMatching(/^[a-z]{64,70}$/),
   fc.stringMatching(/^[a-z]{1,5}\.\.[a-z]{1,5}$/),
-  fc.constantFrom("192.168.1.1", "xn--bucket", "sthree-bucket", "bucket-s3alias", "bucket--ol-s3", "-bucket", "bucket-"),
+  fc.constantFrom(
+    "192.168.1.1",
+    "xn--bucket",
+    "sthree-bucket",
+    "bucket-s3alias",
+    "bucket--ol-s3",
+    "-bucket",
+    "bucket-",
+  ),
 );
 const badPort = fc.oneof(
   fc.integer({ min: -65535, max: 0 }),
@@ -182,26 +224,81 @@ const badRetention = fc.oneof(
   wrongType("number"),
 );
 const notOneOf = (allowed: readonly string[]) =>
-  fc.oneof(wrongType("string"), fc.string({ maxLength: 12 }).filter((s) => !allowed.includes(s)), fc.constant("deny-all"));
-const badScpTarget = fc.oneof(wrongType("string"), fc.constantFrom("ou-123", "r-", "12345", "OU-ABCD-12345678", "root", "ou-abcd-1234567"));
+  fc.oneof(
+    wrongType("string"),
+    fc.string({ maxLength: 12 }).filter((s) => !allowed.includes(s)),
+    fc.constant("deny-all"),
+  );
+const badScpTarget = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom("ou-123", "r-", "12345", "OU-ABCD-12345678", "root", "ou-abcd-1234567"),
+);
 const badOsUser = fc.oneof(wrongType("string"), fc.constantFrom("Root", "1abc", "a b", "x".repeat(33), ""));
-const badUserName = fc.oneof(wrongType("string"), fc.constantFrom("", "a b", "user#1", "u".repeat(55), "u".repeat(65), "名前"));
-const badPrincipalArn = fc.oneof(wrongType("string"), fc.constantFrom("BreakGlass", "arn:aws:iam::1234:role/x", "arn:aws:s3:::bucket", "arn:aws:iam::*:role/a b", ""));
-const badZoneId = fc.oneof(wrongType("string"), fc.constantFrom("eu-west-1a", "az1", "euw1-az0", "euw1-az", "use1-bos1-az1", "EUW1-AZ1", "euw1_az1", ""));
+const badUserName = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom("", "a b", "user#1", "u".repeat(55), "u".repeat(65), "名前"),
+);
+const badPrincipalArn = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom("BreakGlass", "arn:aws:iam::1234:role/x", "arn:aws:s3:::bucket", "arn:aws:iam::*:role/a b", ""),
+);
+const badZoneId = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom("eu-west-1a", "az1", "euw1-az0", "euw1-az", "use1-bos1-az1", "EUW1-AZ1", "euw1_az1", ""),
+);
 const badZoneList = fc.oneof(
   fc.constant(null),
   fc.constantFrom([], ["euw1-az1"], ["euw1-az1", "euw1-az2", "euw1-az4"], "euw1-az1", { a: 1 }, 7),
 );
-const badInstanceType = fc.oneof(wrongType("string"), fc.constantFrom("t3", "T3.micro", "t3 micro", ".micro", "mac2.metal", "mac1.metal", ""));
-const unknownKey = fc
-  .stringMatching(/^[a-z][a-zA-Z]{2,10}$/)
-  .filter((k) => !KNOWN_KEYS.has(k));
+const badInstanceType = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom("t3", "T3.micro", "t3 micro", ".micro", "mac2.metal", "mac1.metal", ""),
+);
+const unknownKey = fc.stringMatching(/^[a-z][a-zA-Z]{2,10}$/).filter((k) => !KNOWN_KEYS.has(k));
 const KNOWN_KEYS = new Set([
-  "region", "project", "accounts", "network", "instance", "eice", "privateAccess", "scp", "ssm", "crossAccount", "audit",
-  "workload", "management", "data", "id", "profile", "roleArn", "vpcCidr", "natGateways", "flowLogRetentionDays", "type",
-  "amiSsmParameter", "amiId", "preserveClientIp", "ports", "maxTunnelDurationSeconds", "osUsers", "allowedBuckets", "variant",
-  "targetIds", "attachedPolicyCounts", "exemptPrincipalArns", "deployerPrincipalArns", "userName", "targetInstanceIds", "createAccessKey", "pgpKey",
-  "approvedBuckets", "alarmEmail", "logRetentionDays", "allowDestroy", "availabilityZoneIds", "excludeZoneIds",
+  "region",
+  "project",
+  "accounts",
+  "network",
+  "instance",
+  "eice",
+  "privateAccess",
+  "scp",
+  "ssm",
+  "crossAccount",
+  "audit",
+  "workload",
+  "management",
+  "data",
+  "id",
+  "profile",
+  "roleArn",
+  "vpcCidr",
+  "natGateways",
+  "flowLogRetentionDays",
+  "type",
+  "amiSsmParameter",
+  "amiId",
+  "preserveClientIp",
+  "ports",
+  "maxTunnelDurationSeconds",
+  "osUsers",
+  "allowedBuckets",
+  "variant",
+  "targetIds",
+  "attachedPolicyCounts",
+  "exemptPrincipalArns",
+  "deployerPrincipalArns",
+  "userName",
+  "targetInstanceIds",
+  "createAccessKey",
+  "pgpKey",
+  "approvedBuckets",
+  "alarmEmail",
+  "logRetentionDays",
+  "allowDestroy",
+  "availabilityZoneIds",
+  "excludeZoneIds",
 ]);
 
 /** One bad field: `group` keeps two mutations off the same field; `late` ones copy other fields. */
@@ -303,7 +400,10 @@ const conflicts: Array<fc.Arbitrary<Mutation>> = [
       const prefix = typeof config.region === "string" ? (zoneIdPrefix(config.region) ?? "euw1") : "euw1";
       const pinned = [`${prefix}-az1`, `${prefix}-az2`];
       config.network.availabilityZoneIds = pinned;
-      config.network.excludeZoneIds = [...config.network.excludeZoneIds.filter((id: string) => id !== pinned[0]), pinned[0]];
+      config.network.excludeZoneIds = [
+        ...config.network.excludeZoneIds.filter((id: string) => id !== pinned[0]),
+        pinned[0],
+      ];
       return "network.availabilityZoneIds[0]";
     },
   }),
@@ -355,9 +455,14 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setElement("scp.deployerPrincipalArns", badPrincipalArn),
   duplicate("scp.deployerPrincipalArns", "arn:aws:iam::*:role/Deployer"),
   setField("audit.logRetentionDays", badRetention),
-  setField("audit.alarmEmail", fc.oneof(wrongType("string"), fc.constantFrom("not-an-email", "a@b", "@x.io", "a b@x.io"))),
+  setField(
+    "audit.alarmEmail",
+    fc.oneof(wrongType("string"), fc.constantFrom("not-an-email", "a@b", "@x.io", "a b@x.io")),
+  ),
   setField("audit.allowDestroy", fc.oneof(wrongType("boolean"), fc.constantFrom("true", "false", "yes", 0, 1))),
-  ...["", "network", "instance", "eice", "scp", "accounts", "accounts.workload", "crossAccount", "audit"].map(unknownKeyIn),
+  ...["", "network", "instance", "eice", "scp", "accounts", "accounts.workload", "crossAccount", "audit"].map(
+    unknownKeyIn,
+  ),
   ...conflicts,
 );
 
@@ -468,10 +573,13 @@ describe("the real entrypoint (the cdktf.json app command)", () => {
 
   test.each([
     ["a missing file", undefined, "Cannot read {file}: the file does not exist."],
-    ["unreadable JSON", "{ \"region\": ", "Unreadable JSON in {file}:"],
+    ["unreadable JSON", '{ "region": ', "Unreadable JSON in {file}:"],
     ["an empty file", "  \n", "Empty configuration file {file}:"],
   ])("%s fails with a message naming the path and writes nothing", async (name, content, expected) => {
-    const result = await entrypoint(name.replace(/\W+/g, "-"), content === undefined ? undefined : (file) => writeFileSync(file, content));
+    const result = await entrypoint(
+      name.replace(/\W+/g, "-"),
+      content === undefined ? undefined : (file) => writeFileSync(file, content),
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(expected.replace("{file}", result.file));
     expect(result.written).toEqual([]);

@@ -2,16 +2,25 @@ import { ConfigError, parseConfig } from "../../../lib/config";
 import { testConfig } from "../../helpers";
 import { problemsOf } from "./problems";
 
+/**
+ * A configuration as a test edits it: any field may be set to any value, valid or not, which is the
+ * point of these tests, so the type cannot be narrower.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- hostile edits reach any depth with any value
+type Editable = Record<string, any>;
+
 /** The shipped configuration changed by `edit`; returns the problems ([] when valid). */
-function problems(edit: (config: Record<string, any>) => void): readonly string[] { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const config = structuredClone(testConfig()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+function problems(edit: (config: Editable) => void): readonly string[] {
+  const config = structuredClone(testConfig()) as Editable;
   edit(config);
   return problemsOf(config, "config/test.json");
 }
 
 describe("configuration schema", () => {
   test("pins the full message for an unknown SCP variant", () => {
-    expect(() => parseConfig({ ...testConfig(), scp: { ...testConfig().scp, variant: "deny-all" } }, "config/test.json")).toThrow(
+    expect(() =>
+      parseConfig({ ...testConfig(), scp: { ...testConfig().scp, variant: "deny-all" } }, "config/test.json"),
+    ).toThrow(
       new ConfigError("config/test.json", [
         'Invalid scp.variant "deny-all": use one of deny-eice, deny-eice-except-describe, deny-eice-and-eic.',
       ]).message,
@@ -19,40 +28,165 @@ describe("configuration schema", () => {
   });
 
   test.each([
-    ["an 11-digit account id", (c: any) => (c.accounts.workload.id = "12345678901"), 'Invalid accounts.workload.id "12345678901": use a 12-digit AWS account id.'],
-    ["a numeric account id", (c: any) => (c.accounts.management.id = 222222222222), "Invalid accounts.management.id 222222222222: use a 12-digit AWS account id."],
-    ["a GovCloud region", (c: any) => (c.region = "us-gov-west-1"), 'Invalid region "us-gov-west-1": use an AWS commercial region id such as eu-west-1.'],
-    ["a /8 VPC", (c: any) => (c.network.vpcCidr = "10.0.0.0/8"), 'Invalid network.vpcCidr "10.0.0.0/8": use an IPv4 CIDR with a prefix from /16 to /24, aligned to its prefix (e.g. 10.0.0.0/16).'],
-    ["a bucket name with capitals", (c: any) => (c.privateAccess.allowedBuckets = ["Reports"]), 'Invalid privateAccess.allowedBuckets[0] "Reports": use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens).'],
-    ["duplicate ports", (c: any) => (c.eice.ports = [22, 22]), "Invalid eice.ports [22,22]: list each of TCP ports once (duplicates found)."],
-    ["an unknown key", (c: any) => (c.network.cidr = "10.0.0.0/16"), "Unknown field network.cidr: remove it or correct its spelling (unknown fields are rejected)."],
-    ["profile and roleArn together", (c: any) => Object.assign(c.accounts.data, { profile: "p", roleArn: "arn:aws:iam::333333333333:role/D" }), 'Invalid accounts.data.roleArn "arn:aws:iam::333333333333:role/D": set either profile or roleArn, not both.'],
-    ["an ssm.userName too long for the suffixed users of the other patterns", (c: any) => (c.ssm.userName = "u".repeat(55)), `Invalid ssm.userName "${"u".repeat(55)}": use an IAM user name of 1-54 letters, digits, + = , . @ _ - (ssm-fixed-tag and ssm-abac append _fixed-tag and _abac).`],
-    ["an id object that cannot be printed, next to a roleArn", (c: any) => Object.assign(c.accounts.data, { id: { toString: 1 }, roleArn: "arn:aws:iam::333333333333:role/D" }), 'Invalid accounts.data.id {"toString":1}: use a 12-digit AWS account id.'],
-    ["audit.allowDestroy as a string", (c: any) => (c.audit.allowDestroy = "true"), 'Invalid audit.allowDestroy "true": use true or false.'],
-    ["audit.allowDestroy as a number", (c: any) => (c.audit.allowDestroy = 1), "Invalid audit.allowDestroy 1: use true or false."],
-    ["an unknown key in audit", (c: any) => (c.audit.allowDestory = true), "Unknown field audit.allowDestory: remove it or correct its spelling (unknown fields are rejected)."],
-    ["a tag value with forbidden characters", (c: any) => (c.project = "a<b>"), 'Invalid project "a<b>": use a tag value of 1-256 letters, digits, spaces or _ . : / = + - @.'],
-    ["a zone name where a zone ID belongs", (c: any) => (c.network.availabilityZoneIds = ["eu-west-1a", "euw1-az2"]), 'Invalid network.availabilityZoneIds[0] "eu-west-1a": use an Availability Zone ID such as apne1-az1 or use1-az6 (an ID, not a zone name such as ap-northeast-1a).'],
-    ["one pinned zone", (c: any) => (c.network.availabilityZoneIds = ["euw1-az1"]), 'Invalid network.availabilityZoneIds ["euw1-az1"]: list exactly two distinct zone IDs, such as ["apne1-az1", "apne1-az4"].'],
-    ["three pinned zones", (c: any) => (c.network.availabilityZoneIds = ["euw1-az1", "euw1-az2", "euw1-az3"]), 'Invalid network.availabilityZoneIds ["euw1-az1","euw1-az2","euw1-az3"]: list exactly two distinct zone IDs, such as ["apne1-az1", "apne1-az4"].'],
-    ["a pinned zone twice", (c: any) => (c.network.availabilityZoneIds = ["euw1-az1", "euw1-az1"]), 'Invalid network.availabilityZoneIds ["euw1-az1","euw1-az1"]: list each of zone IDs once (duplicates found).'],
-    ["a pinned zone of another region", (c: any) => (c.network.availabilityZoneIds = ["euw1-az1", "use1-az2"]), 'Invalid network.availabilityZoneIds[1] "use1-az2": use a zone ID of region eu-west-1 (euw1-az…), the configured region.'],
-    ["a pinned zone that is also excluded", (c: any) => Object.assign(c.network, { availabilityZoneIds: ["euw1-az1", "euw1-az2"], excludeZoneIds: ["euw1-az2"] }), 'Invalid network.availabilityZoneIds[1] "euw1-az2": remove it from network.excludeZoneIds or pin another zone: it is listed in both.'],
-    ["a pinned constrained zone", (c: any) => Object.assign(c, { region: "ap-northeast-1", network: { ...c.network, availabilityZoneIds: ["apne1-az3", "apne1-az1"] } }), 'Invalid network.availabilityZoneIds[0] "apne1-az3": pin another zone: AWS has constrained or retired apne1-az3 (new subnets, NAT gateways or current instance types fail there).'],
-    ["a malformed excluded zone", (c: any) => (c.network.excludeZoneIds = ["euw1-az1", "euw1 az2"]), 'Invalid network.excludeZoneIds[1] "euw1 az2": use an Availability Zone ID such as apne1-az1 or use1-az6 (an ID, not a zone name such as ap-northeast-1a).'],
-    ["an excluded zone twice", (c: any) => (c.network.excludeZoneIds = ["euw1-az1", "euw1-az1"]), 'Invalid network.excludeZoneIds ["euw1-az1","euw1-az1"]: list each of zone IDs once (duplicates found).'],
-    ["an excluded zone of another region", (c: any) => (c.network.excludeZoneIds = ["apne1-az3"]), 'Invalid network.excludeZoneIds[0] "apne1-az3": use a zone ID of region eu-west-1 (euw1-az…), the configured region.'],
-    ["an x86_64 image parameter for a Graviton type", (c: any) => Object.assign(c.instance, { type: "t4g.micro", amiSsmParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" }), 'Invalid instance.amiSsmParameter "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64": use an arm64 image parameter for instance.type "t4g.micro" (x86_64 images do not boot on it), such as /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64, or remove it to use that one.'],
-    ["an arm64 image parameter for an x86_64 type", (c: any) => Object.assign(c.instance, { type: "m6i.large", amiSsmParameter: "/images/ubuntu/arm64/ami-id" }), 'Invalid instance.amiSsmParameter "/images/ubuntu/arm64/ami-id": use an x86_64 image parameter for instance.type "m6i.large" (arm64 images do not boot on it), such as /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64, or remove it to use that one.'],
-    ["a Mac instance type", (c: any) => (c.instance.type = "mac2.metal"), 'Invalid instance.type "mac2.metal": use a type that runs Amazon Linux: mac instances need macOS and a Dedicated Host.'],
-    ["a malformed instance type", (c: any) => (c.instance.type = "T3 micro"), 'Invalid instance.type "T3 micro": use an EC2 instance type such as t3.micro or t4g.micro.'],
+    [
+      "an 11-digit account id",
+      (c: Editable) => (c.accounts.workload.id = "12345678901"),
+      'Invalid accounts.workload.id "12345678901": use a 12-digit AWS account id.',
+    ],
+    [
+      "a numeric account id",
+      (c: Editable) => (c.accounts.management.id = 222222222222),
+      "Invalid accounts.management.id 222222222222: use a 12-digit AWS account id.",
+    ],
+    [
+      "a GovCloud region",
+      (c: Editable) => (c.region = "us-gov-west-1"),
+      'Invalid region "us-gov-west-1": use an AWS commercial region id such as eu-west-1.',
+    ],
+    [
+      "a /8 VPC",
+      (c: Editable) => (c.network.vpcCidr = "10.0.0.0/8"),
+      'Invalid network.vpcCidr "10.0.0.0/8": use an IPv4 CIDR with a prefix from /16 to /24, aligned to its prefix (e.g. 10.0.0.0/16).',
+    ],
+    [
+      "a bucket name with capitals",
+      (c: Editable) => (c.privateAccess.allowedBuckets = ["Reports"]),
+      'Invalid privateAccess.allowedBuckets[0] "Reports": use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens).',
+    ],
+    [
+      "duplicate ports",
+      (c: Editable) => (c.eice.ports = [22, 22]),
+      "Invalid eice.ports [22,22]: list each of TCP ports once (duplicates found).",
+    ],
+    [
+      "an unknown key",
+      (c: Editable) => (c.network.cidr = "10.0.0.0/16"),
+      "Unknown field network.cidr: remove it or correct its spelling (unknown fields are rejected).",
+    ],
+    [
+      "profile and roleArn together",
+      (c: Editable) => Object.assign(c.accounts.data, { profile: "p", roleArn: "arn:aws:iam::333333333333:role/D" }),
+      'Invalid accounts.data.roleArn "arn:aws:iam::333333333333:role/D": set either profile or roleArn, not both.',
+    ],
+    [
+      "an ssm.userName too long for the suffixed users of the other patterns",
+      (c: Editable) => (c.ssm.userName = "u".repeat(55)),
+      `Invalid ssm.userName "${"u".repeat(55)}": use an IAM user name of 1-54 letters, digits, + = , . @ _ - (ssm-fixed-tag and ssm-abac append _fixed-tag and _abac).`,
+    ],
+    [
+      "an id object that cannot be printed, next to a roleArn",
+      (c: Editable) =>
+        Object.assign(c.accounts.data, { id: { toString: 1 }, roleArn: "arn:aws:iam::333333333333:role/D" }),
+      'Invalid accounts.data.id {"toString":1}: use a 12-digit AWS account id.',
+    ],
+    [
+      "audit.allowDestroy as a string",
+      (c: Editable) => (c.audit.allowDestroy = "true"),
+      'Invalid audit.allowDestroy "true": use true or false.',
+    ],
+    [
+      "audit.allowDestroy as a number",
+      (c: Editable) => (c.audit.allowDestroy = 1),
+      "Invalid audit.allowDestroy 1: use true or false.",
+    ],
+    [
+      "an unknown key in audit",
+      (c: Editable) => (c.audit.allowDestory = true),
+      "Unknown field audit.allowDestory: remove it or correct its spelling (unknown fields are rejected).",
+    ],
+    [
+      "a tag value with forbidden characters",
+      (c: Editable) => (c.project = "a<b>"),
+      'Invalid project "a<b>": use a tag value of 1-256 letters, digits, spaces or _ . : / = + - @.',
+    ],
+    [
+      "a zone name where a zone ID belongs",
+      (c: Editable) => (c.network.availabilityZoneIds = ["eu-west-1a", "euw1-az2"]),
+      'Invalid network.availabilityZoneIds[0] "eu-west-1a": use an Availability Zone ID such as apne1-az1 or use1-az6 (an ID, not a zone name such as ap-northeast-1a).',
+    ],
+    [
+      "one pinned zone",
+      (c: Editable) => (c.network.availabilityZoneIds = ["euw1-az1"]),
+      'Invalid network.availabilityZoneIds ["euw1-az1"]: list exactly two distinct zone IDs, such as ["apne1-az1", "apne1-az4"].',
+    ],
+    [
+      "three pinned zones",
+      (c: Editable) => (c.network.availabilityZoneIds = ["euw1-az1", "euw1-az2", "euw1-az3"]),
+      'Invalid network.availabilityZoneIds ["euw1-az1","euw1-az2","euw1-az3"]: list exactly two distinct zone IDs, such as ["apne1-az1", "apne1-az4"].',
+    ],
+    [
+      "a pinned zone twice",
+      (c: Editable) => (c.network.availabilityZoneIds = ["euw1-az1", "euw1-az1"]),
+      'Invalid network.availabilityZoneIds ["euw1-az1","euw1-az1"]: list each of zone IDs once (duplicates found).',
+    ],
+    [
+      "a pinned zone of another region",
+      (c: Editable) => (c.network.availabilityZoneIds = ["euw1-az1", "use1-az2"]),
+      'Invalid network.availabilityZoneIds[1] "use1-az2": use a zone ID of region eu-west-1 (euw1-az…), the configured region.',
+    ],
+    [
+      "a pinned zone that is also excluded",
+      (c: Editable) =>
+        Object.assign(c.network, { availabilityZoneIds: ["euw1-az1", "euw1-az2"], excludeZoneIds: ["euw1-az2"] }),
+      'Invalid network.availabilityZoneIds[1] "euw1-az2": remove it from network.excludeZoneIds or pin another zone: it is listed in both.',
+    ],
+    [
+      "a pinned constrained zone",
+      (c: Editable) =>
+        Object.assign(c, {
+          region: "ap-northeast-1",
+          network: { ...c.network, availabilityZoneIds: ["apne1-az3", "apne1-az1"] },
+        }),
+      'Invalid network.availabilityZoneIds[0] "apne1-az3": pin another zone: AWS has constrained or retired apne1-az3 (new subnets, NAT gateways or current instance types fail there).',
+    ],
+    [
+      "a malformed excluded zone",
+      (c: Editable) => (c.network.excludeZoneIds = ["euw1-az1", "euw1 az2"]),
+      'Invalid network.excludeZoneIds[1] "euw1 az2": use an Availability Zone ID such as apne1-az1 or use1-az6 (an ID, not a zone name such as ap-northeast-1a).',
+    ],
+    [
+      "an excluded zone twice",
+      (c: Editable) => (c.network.excludeZoneIds = ["euw1-az1", "euw1-az1"]),
+      'Invalid network.excludeZoneIds ["euw1-az1","euw1-az1"]: list each of zone IDs once (duplicates found).',
+    ],
+    [
+      "an excluded zone of another region",
+      (c: Editable) => (c.network.excludeZoneIds = ["apne1-az3"]),
+      'Invalid network.excludeZoneIds[0] "apne1-az3": use a zone ID of region eu-west-1 (euw1-az…), the configured region.',
+    ],
+    [
+      "an x86_64 image parameter for a Graviton type",
+      (c: Editable) =>
+        Object.assign(c.instance, {
+          type: "t4g.micro",
+          amiSsmParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+        }),
+      'Invalid instance.amiSsmParameter "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64": use an arm64 image parameter for instance.type "t4g.micro" (x86_64 images do not boot on it), such as /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64, or remove it to use that one.',
+    ],
+    [
+      "an arm64 image parameter for an x86_64 type",
+      (c: Editable) => Object.assign(c.instance, { type: "m6i.large", amiSsmParameter: "/images/ubuntu/arm64/ami-id" }),
+      'Invalid instance.amiSsmParameter "/images/ubuntu/arm64/ami-id": use an x86_64 image parameter for instance.type "m6i.large" (arm64 images do not boot on it), such as /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64, or remove it to use that one.',
+    ],
+    [
+      "a Mac instance type",
+      (c: Editable) => (c.instance.type = "mac2.metal"),
+      'Invalid instance.type "mac2.metal": use a type that runs Amazon Linux: mac instances need macOS and a Dedicated Host.',
+    ],
+    [
+      "a malformed instance type",
+      (c: Editable) => (c.instance.type = "T3 micro"),
+      'Invalid instance.type "T3 micro": use an EC2 instance type such as t3.micro or t4g.micro.',
+    ],
   ])("rejects %s", (_what, edit, expected) => {
     expect(problems(edit)).toEqual([expected]);
   });
 
   test.each([
-    ["a Graviton type with its arm64 parameter", { type: "m7g.large", amiSsmParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" }],
+    [
+      "a Graviton type with its arm64 parameter",
+      { type: "m7g.large", amiSsmParameter: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" },
+    ],
     ["a Graviton type with no parameter (derived)", { type: "t4g.micro" }],
     ["a parameter that names no architecture", { type: "t4g.micro", amiSsmParameter: "/company/golden-image" }],
     ["a fixed AMI id (checked at plan time)", { type: "c7gn.large", amiId: "ami-0123456789abcdef0" }],
@@ -75,7 +209,7 @@ describe("configuration schema", () => {
   test.each([
     [
       "reports a zone of another region together with an unrelated invalid field",
-      (c: any) => {
+      (c: Editable) => {
         c.network.excludeZoneIds = ["use1-az1"];
         c.project = "";
       },
@@ -86,7 +220,7 @@ describe("configuration schema", () => {
     ],
     [
       "reports a cross-field conflict together with an unrelated invalid field",
-      (c: any) => {
+      (c: Editable) => {
         c.region = "mars-east-1";
         c.accounts.data.id = c.accounts.workload.id;
       },
@@ -97,7 +231,7 @@ describe("configuration schema", () => {
     ],
     [
       "a fractional port stops zod before the cross-field checks (the conflict shows on the next run)",
-      (c: any) => {
+      (c: Editable) => {
         c.eice.ports = [22.5];
         c.accounts.data.id = c.accounts.workload.id;
       },

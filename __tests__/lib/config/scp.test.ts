@@ -31,7 +31,7 @@ describe("scp configuration", () => {
   ])("rejects %s as a target, naming scp.targetIds", (_kind, target) => {
     expect(problemsWithScp({ targetIds: [target] })).toEqual([
       `Invalid scp.targetIds[0] ${JSON.stringify(
-        target
+        target,
       )}: use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id.`,
     ]);
   });
@@ -44,7 +44,7 @@ describe("scp configuration", () => {
 
   test("refuses a target that already carries five SCPs", () => {
     expect(
-      problemsWithScp({ targetIds: ["ou-ab12-cdef5678"], attachedPolicyCounts: { "ou-ab12-cdef5678": 5 } })
+      problemsWithScp({ targetIds: ["ou-ab12-cdef5678"], attachedPolicyCounts: { "ou-ab12-cdef5678": 5 } }),
     ).toEqual([
       'Invalid scp.targetIds[0] "ou-ab12-cdef5678": choose another target or detach an SCP from it: scp.attachedPolicyCounts says it already has 5 SCPs (FullAWSAccess counts), and a target takes at most 5.',
     ]);
@@ -52,7 +52,7 @@ describe("scp configuration", () => {
 
   test("accepts a target with four SCPs: this one makes five", () => {
     expect(
-      problemsWithScp({ targetIds: ["ou-ab12-cdef5678"], attachedPolicyCounts: { "ou-ab12-cdef5678": 4 } })
+      problemsWithScp({ targetIds: ["ou-ab12-cdef5678"], attachedPolicyCounts: { "ou-ab12-cdef5678": 4 } }),
     ).toEqual([]);
   });
 
@@ -70,12 +70,22 @@ describe("scp configuration", () => {
   });
 
   test("accepts deployer principals, defaulting to none", () => {
-    expect(problemsWithScp({ targetIds: [], deployerPrincipalArns: ["arn:aws:iam::*:role/OrganizationAccountAccessRole"] })).toEqual([]);
+    expect(
+      problemsWithScp({ targetIds: [], deployerPrincipalArns: ["arn:aws:iam::*:role/OrganizationAccountAccessRole"] }),
+    ).toEqual([]);
   });
 
   test.each([
-    ["a bare role name", ["Deployer"], 'Invalid scp.deployerPrincipalArns[0] "Deployer": use an IAM principal ARN such as arn:aws:iam::*:role/OrganizationAccountAccessRole.'],
-    ["a repeated ARN", ["arn:aws:iam::*:role/D", "arn:aws:iam::*:role/D"], 'Invalid scp.deployerPrincipalArns ["arn:aws:iam::*:role/D","arn:aws:iam::*:role/D"]: list each of principal ARNs once (duplicates found).'],
+    [
+      "a bare role name",
+      ["Deployer"],
+      'Invalid scp.deployerPrincipalArns[0] "Deployer": use an IAM principal ARN such as arn:aws:iam::*:role/OrganizationAccountAccessRole.',
+    ],
+    [
+      "a repeated ARN",
+      ["arn:aws:iam::*:role/D", "arn:aws:iam::*:role/D"],
+      'Invalid scp.deployerPrincipalArns ["arn:aws:iam::*:role/D","arn:aws:iam::*:role/D"]: list each of principal ARNs once (duplicates found).',
+    ],
   ])("rejects %s as deployer principals", (_kind, deployerPrincipalArns, message) => {
     expect(problemsWithScp({ targetIds: [], deployerPrincipalArns })).toEqual([message]);
   });

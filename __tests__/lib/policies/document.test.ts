@@ -15,7 +15,9 @@ describe("assertPolicySize", () => {
   });
 
   test("lets the caller write the whole message from the size, to name the field that grew it", () => {
-    expect(() => assertPolicySize(document, 10, (actual) => `Invalid field: ${actual} > 10.`)).toThrow(`Invalid field: ${size} > 10.`);
+    expect(() => assertPolicySize(document, 10, (actual) => `Invalid field: ${actual} > 10.`)).toThrow(
+      `Invalid field: ${size} > 10.`,
+    );
   });
 });
 
@@ -25,6 +27,8 @@ describe("serviceTrustPolicy", () => {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
     });
-    expect(serviceTrustPolicy("ec2.amazonaws.com", "Ec2AssumesInstanceRole").Statement[0].Sid).toBe("Ec2AssumesInstanceRole");
+    expect(serviceTrustPolicy("ec2.amazonaws.com", "Ec2AssumesInstanceRole").Statement[0].Sid).toBe(
+      "Ec2AssumesInstanceRole",
+    );
   });
 });

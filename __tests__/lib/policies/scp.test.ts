@@ -4,10 +4,10 @@ describe("eiceGuardrailScp", () => {
   test("refuses an exempt list that would push the SCP past 5,120 characters, naming the field", () => {
     const exemptPrincipalArns = Array.from(
       { length: 100 },
-      (_, i) => `arn:aws:iam::*:role/break-glass/team-${i}/BreakGlassOperatorRole`
+      (_, i) => `arn:aws:iam::*:role/break-glass/team-${i}/BreakGlassOperatorRole`,
     );
     expect(() => eiceGuardrailScp({ variant: "deny-eice-and-eic", exemptPrincipalArns })).toThrow(
-      /^Invalid scp\.exemptPrincipalArns \(100 ARNs\): the deny-eice-and-eic SCP would be \d+ characters and AWS accepts at most 5120\. List fewer principals or use a wildcard such as arn:aws:iam::\*:role\/BreakGlass\.$/
+      /^Invalid scp\.exemptPrincipalArns \(100 ARNs\): the deny-eice-and-eic SCP would be \d+ characters and AWS accepts at most 5120\. List fewer principals or use a wildcard such as arn:aws:iam::\*:role\/BreakGlass\.$/,
     );
   });
 

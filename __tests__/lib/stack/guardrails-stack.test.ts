@@ -23,15 +23,18 @@ describe("GuardrailsStack", () => {
     expect(Object.keys(stacks).sort()).toEqual(Object.keys(HOME_ACCOUNTS).sort());
   });
 
-  test.each(Object.entries(HOME_ACCOUNTS))("%s has one default provider, pinned to account %s, with the project's default tags", (id, account) => {
-    expect(defaultProvider(stacks[id])).toEqual([
-      expect.objectContaining({
-        region: "eu-west-1",
-        allowed_account_ids: [account],
-        default_tags: [{ tags: { Project: "test", ManagedBy: "ec2-access-guardrails" } }],
-      }),
-    ]);
-  });
+  test.each(Object.entries(HOME_ACCOUNTS))(
+    "%s has one default provider, pinned to account %s, with the project's default tags",
+    (id, account) => {
+      expect(defaultProvider(stacks[id])).toEqual([
+        expect.objectContaining({
+          region: "eu-west-1",
+          allowed_account_ids: [account],
+          default_tags: [{ tags: { Project: "test", ManagedBy: "ec2-access-guardrails" } }],
+        }),
+      ]);
+    },
+  );
 
   test.each(Object.keys(HOME_ACCOUNTS))("%s keeps its state in a local backend named after the stack", (id) => {
     expect(stacks[id].terraform?.backend).toEqual({ local: { path: `../../../terraform.${id}.tfstate` } });

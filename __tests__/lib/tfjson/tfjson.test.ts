@@ -37,7 +37,9 @@ function build(stack: TerraformStack): void {
   suppressGuardrail(bucket, "S3_VERSIONING_ENABLED", "Scratch bucket for this test only.");
   new S3BucketPolicy(stack, "LogsPolicy", {
     bucket: bucket.id,
-    policy: toPolicyJson(policy({ Sid: "Own", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::logs/${aws:username}/*" })),
+    policy: toPolicyJson(
+      policy({ Sid: "Own", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::logs/${aws:username}/*" }),
+    ),
   });
   const trust = new DataAwsIamPolicyDocument(stack, "Trust", {
     statement: [
@@ -52,7 +54,10 @@ function build(stack: TerraformStack): void {
   new IamRole(stack, "Role", { name: "role", assumeRolePolicy: trust.json });
   new IamPolicy(stack, "Encoded", {
     name: "encoded",
-    policy: Fn.jsonencode({ Version: "2012-10-17", Statement: [{ Sid: "Read", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: "*" }] }),
+    policy: Fn.jsonencode({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "Read", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: "*" }],
+    }),
   });
 }
 
@@ -61,7 +66,10 @@ describe("list coercion", () => {
     [undefined, []],
     [null, []],
     ["a", ["a"]],
-    [["a", 1, "b"], ["a", "b"]],
+    [
+      ["a", 1, "b"],
+      ["a", "b"],
+    ],
   ])("strings(%j) is %j", (value: unknown, expected: string[]) => {
     expect(strings(value)).toEqual(expected);
   });
@@ -79,7 +87,13 @@ describe("stack view", () => {
 
   test("gives each resource its address, construct path and suppressions, metadata removed from its arguments", () => {
     const [bucket] = view.resources("aws_s3_bucket");
-    expect(bucket).toMatchObject({ kind: "resource", type: "aws_s3_bucket", name: "Logs", address: "aws_s3_bucket.Logs", path: "fixture/Logs" });
+    expect(bucket).toMatchObject({
+      kind: "resource",
+      type: "aws_s3_bucket",
+      name: "Logs",
+      address: "aws_s3_bucket.Logs",
+      path: "fixture/Logs",
+    });
     expect(bucket.suppressions).toEqual({ S3_VERSIONING_ENABLED: "Scratch bucket for this test only." });
     expect(bucket.config).not.toHaveProperty("//");
   });
@@ -92,7 +106,9 @@ describe("stack view", () => {
     expect(view.named("aws_s3_bucket", "Logs").address).toBe("aws_s3_bucket.Logs");
     const hashed = stackView("x", { resource: { aws_vpc: { Network_Vpc_1A2B3C4D: {} } } });
     expect(hashed.named("aws_vpc", "Network_Vpc").name).toBe("Network_Vpc_1A2B3C4D");
-    expect(() => hashed.named("aws_vpc", "Net")).toThrow("aws_vpc.Net matches 0 resources (aws_vpc names: Network_Vpc_1A2B3C4D)");
+    expect(() => hashed.named("aws_vpc", "Net")).toThrow(
+      "aws_vpc.Net matches 0 resources (aws_vpc names: Network_Vpc_1A2B3C4D)",
+    );
   });
 
   test("finds the resources referencing another one, by reference or by its literal name", () => {
@@ -100,8 +116,12 @@ describe("stack view", () => {
     expect(view.referencing(bucket, "aws_s3_bucket_policy", "bucket").map((r) => r.name)).toEqual(["LogsPolicy"]);
     expect(refersTo("${element(aws_s3_bucket.Logs.arn, 0)}", bucket)).toBe(true);
     expect(refersTo("${aws_s3_bucket.LogsOther.arn}", bucket)).toBe(false);
-    const literal = stackView("x", { resource: { aws_s3_bucket: { B: { bucket: "b" } }, aws_s3_bucket_versioning: { V: { bucket: "b" } } } });
-    expect(literal.referencing(literal.resources("aws_s3_bucket")[0], "aws_s3_bucket_versioning", "bucket")).toHaveLength(1);
+    const literal = stackView("x", {
+      resource: { aws_s3_bucket: { B: { bucket: "b" } }, aws_s3_bucket_versioning: { V: { bucket: "b" } } },
+    });
+    expect(
+      literal.referencing(literal.resources("aws_s3_bucket")[0], "aws_s3_bucket_versioning", "bucket"),
+    ).toHaveLength(1);
   });
 
   test("reads providers by reference and a resource's default tags from its provider", () => {
@@ -138,7 +158,11 @@ describe("policy documents read back", () => {
   });
 
   test("every policy of the stack is listed with the argument holding it", () => {
-    expect(stackPolicies(view).map((p) => `${p.resource.address}.${p.attribute}`).sort()).toEqual([
+    expect(
+      stackPolicies(view)
+        .map((p) => `${p.resource.address}.${p.attribute}`)
+        .sort(),
+    ).toEqual([
       "aws_iam_policy.Encoded.policy",
       "aws_iam_role.Role.assume_role_policy",
       "aws_s3_bucket_policy.LogsPolicy.policy",
@@ -152,6 +176,8 @@ describe("policy documents read back", () => {
   });
 
   test("a missing Sid fails naming the Sids there are", () => {
-    expect(() => statement({ Statement: [{ Sid: "A" }, { Sid: "B" }] }, "C")).toThrow("No statement C; statements are A, B");
+    expect(() => statement({ Statement: [{ Sid: "A" }, { Sid: "B" }] }, "C")).toThrow(
+      "No statement C; statements are A, B",
+    );
   });
 });

@@ -15,10 +15,20 @@ describe("renderTemplate", () => {
   });
 
   test.each([
-    ["a placeholder without a value", "{{missing}}", {}, /t line 1: \{\{missing\}\} needs a text value, got undefined\./],
+    [
+      "a placeholder without a value",
+      "{{missing}}",
+      {},
+      /t line 1: \{\{missing\}\} needs a text value, got undefined\./,
+    ],
     ["a section without a value", "{{#missing}}\n{{/missing}}", {}, /t line 1: no value named missing/],
     ["a section never closed", "{{#on}}\nx", { on: true }, /t: \{\{on\}\} is never closed\./],
-    ["a closing tag for another section", "{{#a}}\n{{/b}}", { a: true, b: true }, /t line 2: \{\{\/b\}\} closes no open/],
+    [
+      "a closing tag for another section",
+      "{{#a}}\n{{/b}}",
+      { a: true, b: true },
+      /t line 2: \{\{\/b\}\} closes no open/,
+    ],
     ["a line Terraform would read as interpolation", "echo $" + "{HOME}", {}, /t line 1 contains "\$\{" or "%\{"/],
     ["a line Terraform would read as a directive", "%" + "{ if x }", {}, /t line 1 contains/],
   ])("refuses %s", (_, template, values, message) => {
@@ -34,7 +44,9 @@ describe("fencedBlock", () => {
   });
 
   test("names the document and the block when it is missing", () => {
-    expect(() => fencedBlock(document, "Third", "doc")).toThrow("doc has no fenced block named Third: add one (```sh Third).");
+    expect(() => fencedBlock(document, "Third", "doc")).toThrow(
+      "doc has no fenced block named Third: add one (```sh Third).",
+    );
   });
 });
 
@@ -65,6 +77,8 @@ describe("the cross-account-s3 walk-through document", () => {
     }
     expect(steps.article).toContain("A's bucket policy grants this role (crossAccount.grantWorkloadRole)");
     expect(steps.article).not.toContain("bucket policy grants only A's user");
-    expect(steps.defence).toContain("aws s3 cp /tmp/article.txt s3://approved/from-workload-role.txt --region eu-west-1");
+    expect(steps.defence).toContain(
+      "aws s3 cp /tmp/article.txt s3://approved/from-workload-role.txt --region eu-west-1",
+    );
   });
 });

@@ -8,7 +8,8 @@ const TRAIL_ATTRIBUTE: Readonly<Record<string, string>> = {
   aws_cloudwatch_log_group: "cloud_watch_logs_group_arn",
 };
 
-const preventsDestroy = (resource: ResourceJson) => blocks(resource.config.lifecycle).some((l) => isTrue(l.prevent_destroy));
+const preventsDestroy = (resource: ResourceJson) =>
+  blocks(resource.config.lifecycle).some((l) => isTrue(l.prevent_destroy));
 
 /**
  * The trail's bucket, its KMS key and its log group hold the record of who opened which tunnel. A
@@ -25,7 +26,8 @@ export const CLOUDTRAIL_EVIDENCE_RETAINED: Rule = {
   fix: "Set lifecycle { prevent_destroy = true } on the trail's bucket and key, and skip_destroy = true (or prevent_destroy) on its log group.",
   appliesTo: Object.keys(TRAIL_ATTRIBUTE),
   check(resource, stack: StackView) {
-    if (stack.referencing(resource, "aws_cloudtrail", TRAIL_ATTRIBUTE[resource.type]).length === 0) return "not-applicable";
+    if (stack.referencing(resource, "aws_cloudtrail", TRAIL_ATTRIBUTE[resource.type]).length === 0)
+      return "not-applicable";
     if (preventsDestroy(resource)) return "compliant";
     if (resource.type === "aws_cloudwatch_log_group" && isTrue(resource.config.skip_destroy)) return "compliant";
     return "non-compliant";

@@ -8,7 +8,9 @@ const trustsCloudTrail = (s: Statement) =>
   s.Effect === "Allow" && isObject(s.Principal) && strings(s.Principal.Service).includes("cloudtrail.amazonaws.com");
 
 const hasSourceCondition = (s: Statement) =>
-  Object.values(s.Condition ?? {}).some((byKey) => isObject(byKey) && Object.keys(byKey).some((k) => SOURCE_KEYS.includes(k.toLowerCase())));
+  Object.values(s.Condition ?? {}).some(
+    (byKey) => isObject(byKey) && Object.keys(byKey).some((k) => SOURCE_KEYS.includes(k.toLowerCase())),
+  );
 
 /**
  * AWS: "Confused deputy prevention is not applicable to the role policy for CloudWatch Logs monitoring.
@@ -21,7 +23,8 @@ const hasSourceCondition = (s: Statement) =>
 export const CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION: Rule = {
   id: "CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION",
   mirrors: [],
-  reason: "CloudTrail cannot assume a CloudWatch Logs delivery role whose trust policy has source conditions, so creating the trail fails.",
+  reason:
+    "CloudTrail cannot assume a CloudWatch Logs delivery role whose trust policy has source conditions, so creating the trail fails.",
   fix: "Trust cloudtrail.amazonaws.com without aws:SourceArn or aws:SourceAccount; keep those conditions on the bucket and key policies.",
   appliesTo: ["aws_iam_role"],
   check(role, stack) {

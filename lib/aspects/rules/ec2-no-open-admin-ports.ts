@@ -35,9 +35,23 @@ function ingressRules(type: string, c: JsonObject): Ingress[] {
       }));
     case "aws_security_group_rule":
       if (c.type !== "ingress") return [];
-      return [{ protocol: c.protocol, from: c.from_port, to: c.to_port, cidrs: [...strings(c.cidr_blocks), ...strings(c.ipv6_cidr_blocks)] }];
+      return [
+        {
+          protocol: c.protocol,
+          from: c.from_port,
+          to: c.to_port,
+          cidrs: [...strings(c.cidr_blocks), ...strings(c.ipv6_cidr_blocks)],
+        },
+      ];
     default: // aws_vpc_security_group_ingress_rule
-      return [{ protocol: c.ip_protocol, from: c.from_port, to: c.to_port, cidrs: [...strings(c.cidr_ipv4), ...strings(c.cidr_ipv6)] }];
+      return [
+        {
+          protocol: c.ip_protocol,
+          from: c.from_port,
+          to: c.to_port,
+          cidrs: [...strings(c.cidr_ipv4), ...strings(c.cidr_ipv6)],
+        },
+      ];
   }
 }
 
@@ -47,7 +61,12 @@ export const EC2_NO_OPEN_ADMIN_PORTS: Rule = {
   mirrors: ["CKV_AWS_24", "CKV_AWS_25", "EC2.13", "EC2.14"],
   reason: "Security-group ingress from 0.0.0.0/0 or ::/0 to port 22 or 3389 exposes SSH/RDP to the whole internet.",
   fix: "Allow 22/3389 only from a security group (the Instance Connect Endpoint's) or a known CIDR; reach instances through EICE or Session Manager.",
-  appliesTo: ["aws_security_group", "aws_default_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"],
+  appliesTo: [
+    "aws_security_group",
+    "aws_default_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+  ],
   check(resource) {
     const open = ingressRules(resource.type, resource.config).some(
       (rule) => rule.cidrs.some((cidr) => ANYWHERE.includes(cidr)) && ADMIN_PORTS.some((p) => reaches(rule, p)),

@@ -10,7 +10,8 @@ import { instanceRule } from "./instance-types";
 export const EC2_NO_PUBLIC_IP: Rule = instanceRule({
   id: "EC2_NO_PUBLIC_IP",
   mirrors: ["CKV_AWS_88", "EC2.9"],
-  reason: "An EC2 instance with a public IPv4 address is reachable from the internet, bypassing the private access paths.",
+  reason:
+    "An EC2 instance with a public IPv4 address is reachable from the internet, bypassing the private access paths.",
   fix: "Set associate_public_ip_address = false (launch templates: on every network_interfaces block) and use a private subnet.",
   check(resource) {
     if (resource.type === "aws_launch_template") {

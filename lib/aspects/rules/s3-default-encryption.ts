@@ -3,7 +3,9 @@ import type { Rule } from "../rule";
 
 const hasAlgorithm = (config: JsonObject) =>
   blocks(config.rule).some((r) =>
-    blocks(r.apply_server_side_encryption_by_default).some((d) => typeof d.sse_algorithm === "string" && d.sse_algorithm !== ""),
+    blocks(r.apply_server_side_encryption_by_default).some(
+      (d) => typeof d.sse_algorithm === "string" && d.sse_algorithm !== "",
+    ),
   );
 
 /**
@@ -13,7 +15,8 @@ const hasAlgorithm = (config: JsonObject) =>
 export const S3_DEFAULT_ENCRYPTION: Rule = {
   id: "S3_DEFAULT_ENCRYPTION",
   mirrors: ["CKV_AWS_19", "S3.4"],
-  reason: "A bucket without an explicit default encryption configuration leaves the key choice implicit and unreviewed.",
+  reason:
+    "A bucket without an explicit default encryption configuration leaves the key choice implicit and unreviewed.",
   fix: "Add an aws_s3_bucket_server_side_encryption_configuration for the bucket (AES256 or aws:kms with a key).",
   appliesTo: ["aws_s3_bucket"],
   check(bucket, stack) {

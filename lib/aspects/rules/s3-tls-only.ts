@@ -13,12 +13,18 @@ function deniesInsecureTransport(s: Statement): boolean {
 export const S3_TLS_ONLY: Rule = {
   id: "S3_TLS_ONLY",
   mirrors: ["S3.5"],
-  reason: "Without a TLS-only bucket policy, requests over plain HTTP are accepted and can be read or altered in transit.",
+  reason:
+    "Without a TLS-only bucket policy, requests over plain HTTP are accepted and can be read or altered in transit.",
   fix: 'Attach a bucket policy that denies s3:* to Principal "*" when aws:SecureTransport is "false" (lockedBucketPolicy in lib/policies/s3-bucket.ts).',
   appliesTo: ["aws_s3_bucket"],
   check(bucket, stack) {
-    const policies = [bucket.config.policy, ...stack.referencing(bucket, "aws_s3_bucket_policy", "bucket").map((p) => p.config.policy)];
-    const statements = policies.flatMap((p) => (p === undefined ? [] : policyDocuments(p, stack))).flatMap(statementsOf);
+    const policies = [
+      bucket.config.policy,
+      ...stack.referencing(bucket, "aws_s3_bucket_policy", "bucket").map((p) => p.config.policy),
+    ];
+    const statements = policies
+      .flatMap((p) => (p === undefined ? [] : policyDocuments(p, stack)))
+      .flatMap(statementsOf);
     return statements.some(deniesInsecureTransport) ? "compliant" : "non-compliant";
   },
 };

@@ -11,7 +11,9 @@ export const S3_VERSIONING_ENABLED: Rule = {
     // The deprecated inline block still works in provider 5.x.
     if (blocks(bucket.config.versioning).some((v) => isTrue(v.enabled))) return "compliant";
     const versioning = stack.referencing(bucket, "aws_s3_bucket_versioning", "bucket");
-    const enabled = versioning.some((v) => blocks(v.config.versioning_configuration).some((c) => c.status === "Enabled"));
+    const enabled = versioning.some((v) =>
+      blocks(v.config.versioning_configuration).some((c) => c.status === "Enabled"),
+    );
     return enabled ? "compliant" : "non-compliant";
   },
 };

@@ -38,7 +38,8 @@ function tagBreaksRules(key: string, value: Json, iam: boolean): boolean {
 export const TAGS_VALID: Rule = {
   id: "TAGS_VALID",
   mirrors: [],
-  reason: "AWS refuses tags beyond its limits (keys 1-128, values 256, no aws: prefix, 50 tags; IAM: letters, digits, spaces, _ . : / = + - @ only).",
+  reason:
+    "AWS refuses tags beyond its limits (keys 1-128, values 256, no aws: prefix, 50 tags; IAM: letters, digits, spaces, _ . : / = + - @ only).",
   fix: "Change the tag in the resource's tags or in the provider's default_tags to fit those limits (a comma becomes a hyphen).",
   appliesTo: "*",
   check(resource, stack) {
