@@ -6,5 +6,12 @@ module.exports = {
   // Type checking is done once by `tsc --noEmit` in `npm test`; ts-jest only transpiles, which keeps
   // the provider's large type declarations out of every test file's start-up.
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  // The default configuration is synthesized once per run and read back by every worker.
+  globalSetup: "<rootDir>/__tests__/jest/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/jest/global-teardown.ts",
+  // Jest's default on 2 cores is one worker, i.e. every file in turn. Two workers let the unit files run
+  // while the Terraform file (started first) waits on its Terraform processes.
+  maxWorkers: 2,
+  testSequencer: "<rootDir>/__tests__/jest/sequencer.js",
   testTimeout: 120000,
 };

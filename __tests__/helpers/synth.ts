@@ -1,8 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { App } from "cdktf";
-import { defineStacks } from "../../main";
 import { parseConfig, readConfigFile, DEFAULT_CONFIG_PATH, type Config, type Settings } from "../../lib/config";
 
 /** A synthesized stack exactly as Terraform reads it (`cdk.tf.json`). */
@@ -64,15 +62,26 @@ export function defaultConfig(): Config {
 }
 
 /**
- * Synthesizes every stack to a temporary folder with the real App and reads the files back: what the
- * tests assert is what `cdktf synth` writes. The folder is removed unless `keep` is set.
+ * Synthesizes every stack to a temporary folder (or to `into`) with the real App and reads the files
+ * back: what the tests assert is what `cdktf synth` writes. The folder is removed unless `keep` is set.
  */
-export function synthApp(settings: Partial<Settings> = {}, keep = false): SynthResult {
-  const outdir = mkdtempSync(path.join(tmpdir(), "guardrails-synth-"));
+export function synthApp(settings: Partial<Settings> = {}, keep = false, into?: string): SynthResult {
+  // Required here, not imported: a test file that only reads the shared synthesis (below) never loads
+  // cdktf and the provider's classes, which is most of a test file's start-up.
+  const { App } = require("cdktf") as typeof import("cdktf");
+  const { defineStacks } = require("../../main") as typeof import("../../main");
+  const outdir = into ?? mkdtempSync(path.join(tmpdir(), "guardrails-synth-"));
   const full: Settings = { config: settings.config ?? defaultConfig(), offline: settings.offline ?? false, source: "test" };
   const app = new App({ outdir });
   defineStacks(app, full);
   app.synth();
+  const result = readSynth(outdir);
+  if (!keep) rmSync(outdir, { recursive: true, force: true });
+  return result;
+}
+
+/** Reads a synthesized app back from its folder. */
+export function readSynth(outdir: string): SynthResult {
   const manifest: Manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8"));
   const stacks: Record<string, TfJson> = {};
   const annotations: SynthResult["annotations"] = {};
@@ -80,18 +89,47 @@ export function synthApp(settings: Partial<Settings> = {}, keep = false): SynthR
     stacks[id] = JSON.parse(readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8"));
     annotations[id] = entry.annotations ?? [];
   }
-  if (!keep) rmSync(outdir, { recursive: true, force: true });
   return { outdir, stacks, annotations, manifest };
+}
+
+/**
+ * Env var naming the folder where the jest global setup synthesized the default configuration once per
+ * run (`__tests__/jest/global-setup.ts`); every test worker reads it from there.
+ */
+export const SHARED_SYNTH_ENV = "GUARDRAILS_SHARED_SYNTH";
+/** The settings synthesized once per run: the default configuration, online and offline. */
+const SHARED_SETTINGS: ReadonlyArray<Partial<Settings>> = [{ offline: false }, { offline: true }];
+const cacheKey = (settings: Partial<Settings>) => JSON.stringify([settings.config ?? null, settings.offline ?? false]);
+const sharedDir = (root: string, settings: Partial<Settings>) => path.join(root, settings.offline ? "offline" : "online");
+
+/** Synthesizes the shared settings under `root` (the global setup's job); returns `root`. */
+export function synthShared(root: string): string {
+  for (const settings of SHARED_SETTINGS) {
+    mkdirSync(sharedDir(root, settings), { recursive: true });
+    synthApp(settings, true, sharedDir(root, settings));
+  }
+  return root;
+}
+
+/** The shared synthesis of `settings`, when the global setup made one. */
+function readShared(settings: Partial<Settings>): SynthResult | undefined {
+  const root = process.env[SHARED_SYNTH_ENV];
+  if (!root || !SHARED_SETTINGS.some((shared) => cacheKey(shared) === cacheKey(settings))) return undefined;
+  const dir = sharedDir(root, settings);
+  return existsSync(path.join(dir, "manifest.json")) ? readSynth(dir) : undefined;
 }
 
 const cache = new Map<string, SynthResult>();
 
-/** `synthApp` memoized per configuration: most test files read the same default synthesis. */
+/**
+ * `synthApp` memoized per configuration: most test files read the same default synthesis, which the
+ * jest global setup wrote once for the whole run. Do not write into `outdir`: other workers read it.
+ */
 export function synthCached(settings: Partial<Settings> = {}): SynthResult {
-  const key = JSON.stringify([settings.config ?? null, settings.offline ?? false]);
+  const key = cacheKey(settings);
   let result = cache.get(key);
   if (!result) {
-    result = synthApp(settings);
+    result = readShared(settings) ?? synthApp(settings);
     cache.set(key, result);
   }
   return result;

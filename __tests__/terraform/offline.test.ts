@@ -1,6 +1,7 @@
 /**
  * Terraform checks on the synthesized stacks, with no AWS access at all:
- * - `terraform validate` with the real hashicorp/aws provider (local mirror here, registry elsewhere);
+ * - `terraform validate` with the real hashicorp/aws provider (local mirror here, registry elsewhere) of
+ *   every stack: provider configuration and resource arguments;
  * - `terraform test` planning and applying every stack against a mocked provider, cross-stack inputs
  *   overridden (the only way a dependent stack plans before its source stack has state);
  * - a real `terraform plan` of every self-contained stack synthesized in offline mode, which proves the
@@ -9,8 +10,13 @@
  *   test` cannot tear down what it applied: the default synthesis proves Terraform refuses that destroy
  *   at plan time and deletes nothing, and the mocked plan+apply+destroy runs on a synthesis with
  *   `audit.allowDestroy: true`.
+ *
+ * Starting the provider is what these checks cost, so they share it (see scripts/lib/terraform.ts): one
+ * working folder calls every stack as a module, is initialized once, validated once (with two broken
+ * copies of a stack, which prove validation still fails where it must) and holds one test file per
+ * check; two `terraform test` processes, one per core, run those files.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import {
@@ -18,10 +24,13 @@ import {
   findTerraform,
   inParallel,
   mockTestFile,
+  realPlanTestFile,
   stackDirs,
   terraform,
   terraformEnv,
+  testFileResults,
   type CommandResult,
+  type TestFileResult,
 } from "../../scripts/lib/terraform";
 import { synthApp, testConfig, type TfJson } from "../helpers";
 
@@ -48,66 +57,124 @@ const retaining = stackIds.filter((id) => addresses(online.stacks[id], preventsD
 /** The same stacks synthesized to allow destroy, so their mocked apply is also torn down. */
 const destroyable = synthApp({ offline: false, config: testConfig({ audit: { allowDestroy: true } }) }, true);
 
-interface StackResults {
-  init?: CommandResult;
-  validate?: CommandResult;
-  test?: CommandResult;
-  destroyableInit?: CommandResult;
-  destroyableTest?: CommandResult;
-  offlineInit?: CommandResult;
-  offlinePlan?: CommandResult;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The stack the validation canary is copied from, and the two ways it is broken: each returns the error expected. */
+const CANARY = "private-access";
+const BROKEN: Record<string, (stack: Json) => RegExp> = {
+  /** Checked by the provider's ValidateProviderConfig only (a mocked test never sees it). */
+  "broken-provider": (stack) => {
+    stack.provider.aws[0].assume_role = [{ role_arn: "not-an-arn" }];
+    return /"assume_role\.0\.role_arn" \(not-an-arn\) is an invalid ARN/;
+  },
+  /** Checked by a resource argument's validator inside the provider, not by Terraform's schema. */
+  "broken-resource": (stack) => {
+    const [group] = Object.values(stack.resource.aws_cloudwatch_log_group) as Array<Record<string, unknown>>;
+    group.retention_in_days = 4;
+    return /expected retention_in_days to be one of .*got 4/;
+  },
+};
+
+/** Test file names: what each one checks. */
+const file = {
+  mocked: (id: string) => `${id}.mocked.tftest.hcl`,
+  destroyable: (id: string) => `${id}.destroyable.tftest.hcl`,
+  offline: (id: string) => `${id}.offline.tftest.hcl`,
+};
+
+interface Diagnostic {
+  severity: string;
+  summary: string;
+  detail?: string;
+  range?: { filename: string };
 }
-const results: Record<string, StackResults> = Object.fromEntries(stackIds.map((id) => [id, {}]));
+let init: CommandResult | undefined;
+let validate: CommandResult | undefined;
+/** `terraform validate -json` errors by the stack (or broken copy) whose folder they point into. */
+const validationErrors: Record<string, Diagnostic[]> = {};
+/** The error each broken copy must produce. */
+const expectedErrors: Record<string, RegExp> = {};
+const tests: Record<string, TestFileResult & { stderr: string }> = {};
+const testRuns: CommandResult[] = [];
 
 const show = (r: CommandResult | undefined) => (r ? r.output.slice(-4000) : "(did not run)");
+const showFile = (name: string) => {
+  const r = tests[name];
+  return r ? `${r.output.slice(-3000)}\n${r.stderr.slice(-3000)}` : `(${name} did not run)\n${testRuns.map(show).join("\n")}`;
+};
 
 (terraformFound ? describe : describe.skip)("terraform checks on every synthesized stack", () => {
   const workRoot = mkdtempSync(path.join(tmpdir(), "guardrails-tf-"));
+  const checks = path.join(workRoot, "checks");
+  const onlineDirs = stackDirs(online.outdir);
+  const offlineDirs = stackDirs(offline.outdir);
+  const destroyableDirs = stackDirs(destroyable.outdir);
+  const brokenDirs = Object.fromEntries(Object.keys(BROKEN).map((name) => [name, path.join(workRoot, name)]));
+  /** Module sources are relative paths from the working folder. */
+  const source = (dir: string) => path.relative(checks, dir);
 
   beforeAll(async () => {
     const env = terraformEnv(workRoot);
-    const onlineDirs = stackDirs(online.outdir);
-    const offlineDirs = stackDirs(offline.outdir);
-    const destroyableDirs = stackDirs(destroyable.outdir);
+    mkdirSync(checks);
+    for (const [name, breakIt] of Object.entries(BROKEN)) {
+      const copy = JSON.parse(JSON.stringify(online.stacks[CANARY]));
+      expectedErrors[name] = breakIt(copy);
+      mkdirSync(brokenDirs[name]);
+      writeFileSync(path.join(brokenDirs[name], "cdk.tf.json"), JSON.stringify(copy));
+    }
+    // The root module only serves `terraform validate`: every run of `terraform test` names its own module.
+    const modules = { ...onlineDirs, ...brokenDirs };
+    writeFileSync(
+      path.join(checks, "main.tf.json"),
+      JSON.stringify({ module: Object.fromEntries(Object.entries(modules).map(([name, dir]) => [name, { source: source(dir) }])) }),
+    );
 
-    // Keep any real state of the developer's out of reach: plans use a throwaway local backend.
-    for (const id of selfContained) {
-      writeFileSync(
-        path.join(offlineDirs[id], "override.tf.json"),
-        JSON.stringify({ terraform: { backend: { local: { path: path.join(workRoot, `${id}.tfstate`) } } } }),
-      );
+    const writeTests = (withArn: ReadonlySet<string>) => {
+      const files: Record<string, { text: string; weight: number }> = {};
+      const weight = (stack: TfJson) => addresses(stack).length;
+      for (const id of stackIds) {
+        const text = mockTestFile(online.stacks[id], withArn, source(onlineDirs[id]));
+        files[file.mocked(id)] = { text, weight: weight(online.stacks[id]) };
+      }
+      for (const id of retaining) {
+        const text = mockTestFile(destroyable.stacks[id], withArn, source(destroyableDirs[id]));
+        files[file.destroyable(id)] = { text, weight: weight(destroyable.stacks[id]) };
+      }
+      for (const id of selfContained) files[file.offline(id)] = { text: realPlanTestFile(source(offlineDirs[id])), weight: weight(offline.stacks[id]) };
+      for (const [name, { text }] of Object.entries(files)) writeFileSync(path.join(checks, name), text);
+      return files;
+    };
+    // `terraform init` installs the modules the test files name, so they exist first; the mocks'
+    // ARN defaults need the provider schema, which needs the init: the files are written again below.
+    writeTests(new Set());
+    init = await terraform(["init", "-backend=false", "-no-color"], checks, env);
+    if (!init.ok) return;
+
+    const [withArn, validated] = await Promise.all([arnTypes(checks, env), terraform(["validate", "-json", "-no-tests", "-no-color"], checks, env)]);
+    validate = validated;
+    const byDir = Object.entries(modules);
+    for (const d of (JSON.parse(validated.stdout || "{}").diagnostics ?? []) as Diagnostic[]) {
+      if (d.severity !== "error") continue;
+      const where = d.range ? path.resolve(checks, d.range.filename) : "";
+      const owner = byDir.find(([, dir]) => where.startsWith(dir + path.sep))?.[0] ?? "(no stack)";
+      (validationErrors[owner] ??= []).push(d);
     }
 
-    // Runs alone, first: without a mirror it also fills the plugin cache the parallel inits then read.
-    const withArn = await arnTypes(workRoot, env);
-
-    type Job = { id: string; kind: "mocked" | "destroyable" | "offline" };
-    const jobs: Job[] = [
-      ...stackIds.map((id) => ({ id, kind: "mocked" as const })),
-      ...retaining.map((id) => ({ id, kind: "destroyable" as const })),
-      ...selfContained.map((id) => ({ id, kind: "offline" as const })),
+    // Two processes, one per core, each loading the provider schema once; the files split by size.
+    const files = writeTests(withArn);
+    const groups: Array<{ names: string[]; weight: number }> = [
+      { names: [], weight: 0 },
+      { names: [], weight: 0 },
     ];
-    await inParallel(jobs, 2, async ({ id, kind }) => {
-      const r = results[id];
-      if (kind === "mocked") {
-        const dir = onlineDirs[id];
-        r.init = await terraform(["init", "-backend=false", "-no-color"], dir, env);
-        if (!r.init.ok) return;
-        r.validate = await terraform(["validate", "-no-color"], dir, env);
-        writeFileSync(path.join(dir, "offline.tftest.hcl"), mockTestFile(online.stacks[id], withArn));
-        r.test = await terraform(["test", "-no-color"], dir, env);
-      } else if (kind === "destroyable") {
-        const dir = destroyableDirs[id];
-        r.destroyableInit = await terraform(["init", "-backend=false", "-no-color"], dir, env);
-        if (!r.destroyableInit.ok) return;
-        writeFileSync(path.join(dir, "offline.tftest.hcl"), mockTestFile(destroyable.stacks[id], withArn));
-        r.destroyableTest = await terraform(["test", "-no-color"], dir, env);
-      } else {
-        const dir = offlineDirs[id];
-        r.offlineInit = await terraform(["init", "-no-color", "-reconfigure"], dir, env);
-        if (!r.offlineInit.ok) return;
-        r.offlinePlan = await terraform(["plan", "-no-color", "-lock=false", "-input=false"], dir, env);
-      }
+    for (const [name, { weight }] of Object.entries(files).sort(([, a], [, b]) => b.weight - a.weight)) {
+      const lighter = groups[0].weight <= groups[1].weight ? groups[0] : groups[1];
+      lighter.names.push(name);
+      lighter.weight += weight + 5;
+    }
+    await inParallel(groups, 2, async ({ names }) => {
+      const r = await terraform(["test", "-verbose", "-no-color", ...names.map((n) => `-filter=${n}`)], checks, env);
+      testRuns.push(r);
+      const stderr = r.output.slice(r.stdout.length);
+      for (const [name, result] of Object.entries(testFileResults(r.stdout))) tests[name] = { ...result, stderr };
     });
   }, 600_000);
 
@@ -115,18 +182,31 @@ const show = (r: CommandResult | undefined) => (r ? r.output.slice(-4000) : "(di
     for (const dir of [workRoot, online.outdir, offline.outdir, destroyable.outdir]) rmSync(dir, { recursive: true, force: true });
   });
 
-  test.each(stackIds)("%s passes terraform validate with the real provider", (id) => {
-    const { init, validate } = results[id];
+  test("one terraform init prepares every check", () => {
     expect({ init: init?.ok, output: init?.ok ? "" : show(init) }).toEqual({ init: true, output: "" });
-    expect({ valid: validate?.ok, output: validate?.ok ? "" : show(validate) }).toEqual({ valid: true, output: "" });
-    expect(validate?.output).toContain("The configuration is valid");
+  });
+
+  test.each(stackIds)("%s passes terraform validate with the real provider", (id) => {
+    expect(validate?.stdout).toContain('"format_version"');
+    expect((validationErrors[id] ?? []).map((d) => `${d.summary} ${d.detail ?? ""}`)).toEqual([]);
+  });
+
+  test("terraform validate still fails on a broken stack, in its provider configuration and in a resource argument", () => {
+    expect(validate?.ok).toBe(false);
+    expect(validationErrors["(no stack)"] ?? []).toEqual([]);
+    expect(Object.keys(expectedErrors).sort()).toEqual(Object.keys(BROKEN).sort());
+    for (const [name, pattern] of Object.entries(expectedErrors)) {
+      const errors = (validationErrors[name] ?? []).map((d) => `${d.summary} ${d.detail ?? ""}`);
+      expect({ name, errors }).toEqual({ name, errors: [expect.stringMatching(pattern)] });
+    }
   });
 
   test.each(stackIds)("%s plans and applies against a mocked AWS provider", (id) => {
     // Evidence-keeping stacks: the synthesis that allows destroy, so the teardown is checked too.
-    const result = retaining.includes(id) ? results[id].destroyableTest : results[id].test;
-    expect({ passed: result?.ok, output: result?.ok ? "" : show(result) }).toEqual({ passed: true, output: "" });
-    expect(result?.output).toMatch(/Success! 2 passed, 0 failed\./);
+    const name = retaining.includes(id) ? file.destroyable(id) : file.mocked(id);
+    const result = tests[name];
+    expect({ passed: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({ passed: "pass", output: "" });
+    expect(result.output).toMatch(/^\s+run "apply"\.\.\. pass$/m);
   });
 
   test("the audit stack keeps evidence by default, so its destroy is proven refused", () => {
@@ -134,17 +214,19 @@ const show = (r: CommandResult | undefined) => (r ? r.output.slice(-4000) : "(di
   });
 
   test.each(retaining)("%s as configured by default: Terraform refuses the destroy at plan time and deletes nothing", (id) => {
-    const output = results[id].test?.output ?? "(did not run)";
+    const name = file.mocked(id);
+    const result = tests[name];
     // Plan and apply pass; only the teardown fails.
-    expect({ applied: /Failure! 2 passed, 0 failed\./.test(output), output: show(results[id].test) }).toMatchObject({ applied: true });
+    expect({ applied: /^\s+run "apply"\.\.\. pass$/m.test(result?.output ?? ""), output: showFile(name) }).toMatchObject({ applied: true });
+    expect(result.status).toBe("fail");
     // Terraform stops the destroy walk at the first refusals (here the bucket's policy, encryption...),
     // so not every prevent_destroy resource is named; each one named must carry prevent_destroy.
-    const refused = [...output.matchAll(/Resource\s+(\S+)\s+has\s+lifecycle\.prevent_destroy\s+set/g)].map((m) => m[1]);
+    const refused = [...result.stderr.matchAll(/Resource\s+(\S+)\s+has\s+lifecycle\.prevent_destroy\s+set/g)].map((m) => m[1]);
     expect(refused.length).toBeGreaterThan(0);
     expect(addresses(online.stacks[id], preventsDestroy)).toEqual(expect.arrayContaining(refused));
     // Every resource is still in state: the refused plan deleted nothing, not even the trail or the log group.
-    const left = output.slice(output.indexOf("Terraform left the following resources in state"));
-    const leftInState = [...left.matchAll(/^\s+- (\S+)$/gm)].map((m) => m[1]).sort();
+    const left = new RegExp(`Terraform left the following resources in state after executing\\s+${name.replace(/[.]/g, "\\.")}/apply,[^\\n]*\\n((?:\\s+- \\S+\\n?)+)`).exec(result.stderr);
+    const leftInState = [...(left?.[1] ?? "").matchAll(/^\s+- (\S+)$/gm)].map((m) => m[1]).sort();
     expect(leftInState).toEqual(addresses(online.stacks[id]).sort());
   });
 
@@ -153,9 +235,9 @@ const show = (r: CommandResult | undefined) => (r ? r.output.slice(-4000) : "(di
   });
 
   test.each(selfContained)("%s plans in offline mode with dummy credentials and no AWS call", (id) => {
-    const { offlineInit, offlinePlan } = results[id];
-    expect({ init: offlineInit?.ok, output: offlineInit?.ok ? "" : show(offlineInit) }).toEqual({ init: true, output: "" });
-    expect({ planned: offlinePlan?.ok, output: offlinePlan?.ok ? "" : show(offlinePlan) }).toEqual({ planned: true, output: "" });
-    expect(offlinePlan?.output).toMatch(/Plan: [1-9]\d* to add, 0 to change, 0 to destroy\./);
+    const name = file.offline(id);
+    const result = tests[name];
+    expect({ planned: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({ planned: "pass", output: "" });
+    expect(result.output).toMatch(/Plan: [1-9]\d* to add, 0 to change, 0 to destroy\./);
   });
 });

@@ -2,6 +2,11 @@
  * Runs Terraform on synthesized stacks with no AWS access: provider installation from a local mirror
  * when one exists (the registry otherwise), `terraform validate`, `terraform test` with a mocked
  * provider, and a real `terraform plan` in offline mode. Used by the test suite and by scripts/.
+ *
+ * Starting the hashicorp/aws provider (a 674 MiB binary whose schema takes seconds to load) is most of
+ * what any Terraform command costs, so the checks are laid out to start it as few times as they can:
+ * one `terraform test` process runs many test files, each pointing a `run` block at a stack folder
+ * (`module { source = ... }`), and loads the schema once for all of them.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -95,18 +100,22 @@ export function terraformEnv(workRoot: string, env: NodeJS.ProcessEnv = process.
 
 export interface CommandResult {
   readonly ok: boolean;
+  /** stdout then stderr. */
   readonly output: string;
+  /** stdout alone: `-json` documents and `terraform test`'s per-file report. */
+  readonly stdout: string;
   readonly seconds: number;
 }
 
 export async function terraform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
   const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
   try {
-    const { stdout, stderr } = await run("terraform", [...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
-    return { ok: true, output: stdout + stderr, seconds: (Date.now() - started) / 1000 };
+    const { stdout, stderr } = await run("terraform", [...args], { cwd, env, maxBuffer: 256 * 1024 * 1024 });
+    return { ok: true, output: stdout + stderr, stdout, seconds: seconds() };
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? e.message}`, seconds: (Date.now() - started) / 1000 };
+    return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? e.message}`, stdout: e.stdout ?? "", seconds: seconds() };
   }
 }
 
@@ -148,9 +157,14 @@ const MOCK_IDS: Record<string, string> = {
 /**
  * A `terraform test` file that plans and applies the stack against a mocked AWS provider (one mock per
  * provider alias), with realistic ARNs, and with every cross-stack `terraform_remote_state` overridden
- * by outputs shaped like the producing stack's.
+ * by outputs shaped like the producing stack's. Terraform destroys what the run applied when the file
+ * ends. `moduleSource` (a path relative to the folder `terraform test` runs in) names the stack folder
+ * when the test file lives elsewhere; without it the file tests the folder it is written to.
+ *
+ * One `apply` run: its plan step is the plan a separate `command = plan` run would make, so a second
+ * run would only start the provider again.
  */
-export function mockTestFile(stack: Json, schemaArnTypes: ReadonlySet<string>): string {
+export function mockTestFile(stack: Json, schemaArnTypes: ReadonlySet<string>, moduleSource?: string): string {
   const providers: Json[] = stack.provider?.aws ?? [];
   const region = providers[0]?.region ?? "eu-west-1";
   const lines: string[] = [];
@@ -187,21 +201,53 @@ export function mockTestFile(stack: Json, schemaArnTypes: ReadonlySet<string>): 
       ``,
     );
   }
-  lines.push(`run "plan" {`, `  command = plan`, `}`, ``, `run "apply" {`, `  command = apply`, `}`, ``);
+  lines.push(`run "apply" {`, `  command = apply`, ...moduleBlock(moduleSource), `}`, ``);
   return lines.join("\n");
 }
 
+const moduleBlock = (source: string | undefined) => (source ? [`  module {`, `    source = ${JSON.stringify(source)}`, `  }`] : []);
+
 /**
- * Resource types whose schema has an `arn` attribute, read once from `terraform providers schema` in a
- * scratch module that only requires the pinned provider.
+ * A `terraform test` file with one real `terraform plan` of the stack folder at `moduleSource`, with the
+ * providers the stack configures itself (no mock, no provider block in the file). On a stack
+ * synthesized in offline mode this is the plan `npm run plan:offline` makes: it proves the offline
+ * provider configuration plans without credentials or AWS calls. Nothing is applied, and test runs
+ * keep their state in memory, so no backend or state file is touched.
  */
-export async function arnTypes(workRoot: string, env: NodeJS.ProcessEnv): Promise<Set<string>> {
-  const dir = path.join(workRoot, "schema");
-  mkdirSync(dir, { recursive: true });
-  const required = { aws: { source: "hashicorp/aws", version: pinnedAwsProviderVersion() } };
-  writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: required } }));
-  const init = await terraform(["init", "-no-color"], dir, env);
-  if (!init.ok) throw new Error(`terraform init for the provider schema failed:\n${init.output}`);
+export function realPlanTestFile(moduleSource: string): string {
+  return [`run "plan" {`, `  command = plan`, ...moduleBlock(moduleSource), `}`, ``].join("\n");
+}
+
+/** What `terraform test` reported for one test file. */
+export interface TestFileResult {
+  /** `pass` or `fail` as Terraform printed it; `undefined` when the file never finished. */
+  readonly status?: string;
+  /** The file's part of stdout: its runs and, with `-verbose`, their plans and states. */
+  readonly output: string;
+}
+
+/**
+ * Splits the human output of one `terraform test` process into its test files. Terraform runs the files
+ * one after another and frames each with `<file>... in progress` and `<file>... pass|fail`; errors go to
+ * stderr and name the file and run they belong to.
+ */
+export function testFileResults(stdout: string): Record<string, TestFileResult> {
+  const results: Record<string, TestFileResult> = {};
+  const starts = [...stdout.matchAll(/^(\S+\.tftest\.hcl)\.\.\. in progress$/gm)];
+  starts.forEach((start, i) => {
+    const section = stdout.slice(start.index, starts[i + 1]?.index ?? stdout.length);
+    const file = start[1];
+    const status = new RegExp(`^${file.replace(/[.]/g, "\\.")}\\.\\.\\. (pass|fail)$`, "m").exec(section)?.[1];
+    results[file] = { status, output: section };
+  });
+  return results;
+}
+
+/**
+ * Resource types whose schema has an `arn` attribute, read from `terraform providers schema` in `dir`,
+ * a folder `terraform init` has already prepared for the pinned provider.
+ */
+export async function arnTypes(dir: string, env: NodeJS.ProcessEnv): Promise<Set<string>> {
   const result = await run("terraform", ["providers", "schema", "-json"], { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 });
   const schema = JSON.parse(result.stdout).provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas as Json;
   return new Set(Object.entries(schema).filter(([, s]) => s.block.attributes?.arn).map(([t]) => t));
