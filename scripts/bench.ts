@@ -13,7 +13,7 @@
  * figure is over budget. Nothing here is a test: timings belong in reports, not in assertions.
  */
 import { execSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import * as path from "node:path";
 
@@ -26,7 +26,6 @@ function flag(name: string, fallback: number): number {
 }
 const synthRuns = flag("synth-runs", 7);
 const testRuns = flag("test-runs", 3);
-
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -49,7 +48,13 @@ function measure(command: string, env: NodeJS.ProcessEnv = {}, withRss = false, 
     ...(withRss ? { NODE_OPTIONS: `--require ${rssHook}`, BENCH_RSS_FILE: rssFile } : {}),
   };
   const started = process.hrtime.bigint();
-  const result = spawnSync(command, { cwd, env: fullEnv, shell: true, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync(command, {
+    cwd,
+    env: fullEnv,
+    shell: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) {
     throw new Error(`${command} failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`.slice(0, 4000));
@@ -64,7 +69,7 @@ function synthSamples(command: string): Sample[] {
     const outdir = mkdtempSync(path.join(tmpdir(), "bench-out-"));
     try {
       const sample = measure(command, { CDKTF_OUTDIR: outdir }, true);
-      const stacks = existsSync(path.join(outdir, "stacks")) ? require("node:fs").readdirSync(path.join(outdir, "stacks")).length : 0;
+      const stacks = existsSync(path.join(outdir, "stacks")) ? readdirSync(path.join(outdir, "stacks")).length : 0;
       if (stacks === 0) throw new Error(`${command} wrote no stacks`);
       return sample;
     } finally {
@@ -75,11 +80,15 @@ function synthSamples(command: string): Sample[] {
 
 type Budget = [name: string, value: number, limit: number, unit: string];
 const fmt = (x: number) => (x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const machine = () => `${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores / ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+const machine = () =>
+  `${new Date().toISOString().slice(0, 10)} on ${cpus().length} cores / ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`;
 const budgetTable = (budgets: Budget[]) => [
   "| budget | measured | limit | |",
   "|---|---|---|---|",
-  ...budgets.map(([name, value, limit, unit]) => `| ${name} | ${fmt(value)}${unit} | ${limit}${unit} | ${value <= limit ? "within" : "OVER"} |`),
+  ...budgets.map(
+    ([name, value, limit, unit]) =>
+      `| ${name} | ${fmt(value)}${unit} | ${limit}${unit} | ${value <= limit ? "within" : "OVER"} |`,
+  ),
 ];
 
 function synthBench(): { lines: string[]; budgets: Budget[] } {
@@ -121,7 +130,9 @@ function suiteBench(): { lines: string[]; budgets: Budget[] } {
   const clone = mkdtempSync(path.join(tmpdir(), "bench-clone-"));
   try {
     console.error(`cloning ${head} into ${clone} and running npm ci ...`);
-    measure(`git clone --quiet ${JSON.stringify(root)} ${JSON.stringify(clone)} && git -C ${JSON.stringify(clone)} checkout --quiet ${head}`);
+    measure(
+      `git clone --quiet ${JSON.stringify(root)} ${JSON.stringify(clone)} && git -C ${JSON.stringify(clone)} checkout --quiet ${head}`,
+    );
     const ci = measure("npm ci --no-audit --no-fund --prefer-offline", {}, false, clone).seconds;
     // What a fresh clone lacks: tsc's incremental build info and jest's transform cache.
     const cold = (command: string) => {
@@ -179,7 +190,10 @@ function writeSection(name: string, title: string, body: string): void {
   const section = `${open}\n## ${title}\n\n${body}\n${close}`;
   const at = current.indexOf(open);
   const end = current.indexOf(close);
-  const next = at >= 0 && end > at ? current.slice(0, at) + section + current.slice(end + close.length) : `${current.trimEnd()}\n\n${section}\n`;
+  const next =
+    at >= 0 && end > at
+      ? current.slice(0, at) + section + current.slice(end + close.length)
+      : `${current.trimEnd()}\n\n${section}\n`;
   writeFileSync(file, next);
 }
 

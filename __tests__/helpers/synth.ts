@@ -1,49 +1,26 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseConfig, readConfigFile, DEFAULT_CONFIG_PATH, type Config, type Settings } from "../../lib/config";
+import { readSynthesis, synthesize, type Synthesis, type TfJson } from "../../lib/tfjson";
 
-/** A synthesized stack exactly as Terraform reads it (`cdk.tf.json`). */
-export interface TfJson {
-  readonly provider?: Record<string, Array<Record<string, unknown>>>;
-  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly output?: Record<string, { value: unknown; sensitive?: boolean; description?: string }>;
-  readonly terraform?: Record<string, unknown>;
-  readonly [key: string]: unknown;
-}
+export type { Manifest, TfJson } from "../../lib/tfjson";
+/** Every stack of one synthesis, its manifest and annotations (lib/tfjson's `Synthesis`). */
+export type SynthResult = Synthesis;
 
-export interface SynthResult {
-  /** The folder the app wrote (`stacks/<id>/cdk.tf.json`, `manifest.json`). */
-  readonly outdir: string;
-  /** Every stack by id, parsed from the files written. */
-  readonly stacks: Record<string, TfJson>;
-  /** Error/warning annotations per stack, as recorded in the manifest. */
-  readonly annotations: Record<string, Array<{ level: string; message: string; constructPath: string }>>;
-  /** The synthesized `manifest.json` as written: stack dependencies, working directories. */
-  readonly manifest: Manifest;
-}
-
-/** The parts of cdktf's `manifest.json` the tests read. */
-export interface Manifest {
-  readonly stacks: Record<
-    string,
-    {
-      readonly name: string;
-      readonly dependencies: string[];
-      readonly workingDirectory: string;
-      readonly synthesizedStackPath: string;
-      readonly annotations?: SynthResult["annotations"][string];
-    }
-  >;
-  readonly [key: string]: unknown;
-}
-
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
 
 function merge(base: unknown, patch: unknown): unknown {
   if (patch === undefined) return base;
-  if (typeof base !== "object" || base === null || Array.isArray(base) || typeof patch !== "object" || patch === null || Array.isArray(patch)) {
+  if (
+    typeof base !== "object" ||
+    base === null ||
+    Array.isArray(base) ||
+    typeof patch !== "object" ||
+    patch === null ||
+    Array.isArray(patch)
+  ) {
     return patch;
   }
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
@@ -67,29 +44,15 @@ export function defaultConfig(): Config {
  */
 export function synthApp(settings: Partial<Settings> = {}, keep = false, into?: string): SynthResult {
   // Required here, not imported: a test file that only reads the shared synthesis (below) never loads
-  // cdktf and the provider's classes, which is most of a test file's start-up.
-  const { App } = require("cdktf") as typeof import("cdktf");
+  // the stacks and the provider's classes, which is most of a test file's start-up.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, which import cannot be
   const { defineStacks } = require("../../main") as typeof import("../../main");
-  const outdir = into ?? mkdtempSync(path.join(tmpdir(), "guardrails-synth-"));
-  const full: Settings = { config: settings.config ?? defaultConfig(), offline: settings.offline ?? false, source: "test" };
-  const app = new App({ outdir });
-  defineStacks(app, full);
-  app.synth();
-  const result = readSynth(outdir);
-  if (!keep) rmSync(outdir, { recursive: true, force: true });
-  return result;
-}
-
-/** Reads a synthesized app back from its folder. */
-export function readSynth(outdir: string): SynthResult {
-  const manifest: Manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-  const stacks: Record<string, TfJson> = {};
-  const annotations: SynthResult["annotations"] = {};
-  for (const [id, entry] of Object.entries(manifest.stacks)) {
-    stacks[id] = JSON.parse(readFileSync(path.join(outdir, entry.synthesizedStackPath), "utf8"));
-    annotations[id] = entry.annotations ?? [];
-  }
-  return { outdir, stacks, annotations, manifest };
+  const full: Settings = {
+    config: settings.config ?? defaultConfig(),
+    offline: settings.offline ?? false,
+    source: "test",
+  };
+  return synthesize((app) => defineStacks(app, full), keep, into);
 }
 
 /**
@@ -100,7 +63,8 @@ export const SHARED_SYNTH_ENV = "GUARDRAILS_SHARED_SYNTH";
 /** The settings synthesized once per run: the default configuration, online and offline. */
 const SHARED_SETTINGS: ReadonlyArray<Partial<Settings>> = [{ offline: false }, { offline: true }];
 const cacheKey = (settings: Partial<Settings>) => JSON.stringify([settings.config ?? null, settings.offline ?? false]);
-const sharedDir = (root: string, settings: Partial<Settings>) => path.join(root, settings.offline ? "offline" : "online");
+const sharedDir = (root: string, settings: Partial<Settings>) =>
+  path.join(root, settings.offline ? "offline" : "online");
 
 /** Synthesizes the shared settings under `root` (the global setup's job); returns `root`. */
 export function synthShared(root: string): string {
@@ -116,7 +80,7 @@ function readShared(settings: Partial<Settings>): SynthResult | undefined {
   const root = process.env[SHARED_SYNTH_ENV];
   if (!root || !SHARED_SETTINGS.some((shared) => cacheKey(shared) === cacheKey(settings))) return undefined;
   const dir = sharedDir(root, settings);
-  return existsSync(path.join(dir, "manifest.json")) ? readSynth(dir) : undefined;
+  return existsSync(path.join(dir, "manifest.json")) ? readSynthesis(dir) : undefined;
 }
 
 const cache = new Map<string, SynthResult>();
@@ -138,6 +102,9 @@ export function synthCached(settings: Partial<Settings> = {}): SynthResult {
 /** One stack of the default synthesis. */
 export function stackJson(id: string, settings: Partial<Settings> = {}): TfJson {
   const stack = synthCached(settings).stacks[id];
-  if (!stack) throw new Error(`No stack ${id} was synthesized; stacks are ${Object.keys(synthCached(settings).stacks).join(", ")}`);
+  if (!stack)
+    throw new Error(
+      `No stack ${id} was synthesized; stacks are ${Object.keys(synthCached(settings).stacks).join(", ")}`,
+    );
   return stack;
 }

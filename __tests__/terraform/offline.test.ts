@@ -49,9 +49,12 @@ const selfContained = stackIds.filter((id) => !offline.stacks[id].data?.terrafor
 /** Terraform addresses of a stack's resources, and those that refuse destroy. */
 const addresses = (stack: TfJson, which: (resource: Record<string, unknown>) => boolean = () => true) =>
   Object.entries(stack.resource ?? {}).flatMap(([type, byName]) =>
-    Object.entries(byName).filter(([, r]) => which(r)).map(([name]) => `${type}.${name}`),
+    Object.entries(byName)
+      .filter(([, r]) => which(r))
+      .map(([name]) => `${type}.${name}`),
   );
-const preventsDestroy = (r: Record<string, unknown>) => (r.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true;
+const preventsDestroy = (r: Record<string, unknown>) =>
+  (r.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy === true;
 /** Stacks holding evidence by default: `terraform test`'s teardown must be refused on them. */
 const retaining = stackIds.filter((id) => addresses(online.stacks[id], preventsDestroy).length > 0);
 /** The same stacks synthesized to allow destroy, so their mocked apply is also torn down. */
@@ -99,7 +102,9 @@ const testRuns: CommandResult[] = [];
 const show = (r: CommandResult | undefined) => (r ? r.output.slice(-4000) : "(did not run)");
 const showFile = (name: string) => {
   const r = tests[name];
-  return r ? `${r.output.slice(-3000)}\n${r.stderr.slice(-3000)}` : `(${name} did not run)\n${testRuns.map(show).join("\n")}`;
+  return r
+    ? `${r.output.slice(-3000)}\n${r.stderr.slice(-3000)}`
+    : `(${name} did not run)\n${testRuns.map(show).join("\n")}`;
 };
 
 (terraformFound ? describe : describe.skip)("terraform checks on every synthesized stack", () => {
@@ -125,7 +130,9 @@ const showFile = (name: string) => {
     const modules = { ...onlineDirs, ...brokenDirs };
     writeFileSync(
       path.join(checks, "main.tf.json"),
-      JSON.stringify({ module: Object.fromEntries(Object.entries(modules).map(([name, dir]) => [name, { source: source(dir) }])) }),
+      JSON.stringify({
+        module: Object.fromEntries(Object.entries(modules).map(([name, dir]) => [name, { source: source(dir) }])),
+      }),
     );
 
     const writeTests = (withArn: ReadonlySet<string>) => {
@@ -139,7 +146,11 @@ const showFile = (name: string) => {
         const text = mockTestFile(destroyable.stacks[id], withArn, source(destroyableDirs[id]));
         files[file.destroyable(id)] = { text, weight: weight(destroyable.stacks[id]) };
       }
-      for (const id of selfContained) files[file.offline(id)] = { text: realPlanTestFile(source(offlineDirs[id])), weight: weight(offline.stacks[id]) };
+      for (const id of selfContained)
+        files[file.offline(id)] = {
+          text: realPlanTestFile(source(offlineDirs[id])),
+          weight: weight(offline.stacks[id]),
+        };
       for (const [name, { text }] of Object.entries(files)) writeFileSync(path.join(checks, name), text);
       return files;
     };
@@ -149,7 +160,10 @@ const showFile = (name: string) => {
     init = await terraform(["init", "-backend=false", "-no-color"], checks, env);
     if (!init.ok) return;
 
-    const [withArn, validated] = await Promise.all([arnTypes(checks, env), terraform(["validate", "-json", "-no-tests", "-no-color"], checks, env)]);
+    const [withArn, validated] = await Promise.all([
+      arnTypes(checks, env),
+      terraform(["validate", "-json", "-no-tests", "-no-color"], checks, env),
+    ]);
     validate = validated;
     const byDir = Object.entries(modules);
     for (const d of (JSON.parse(validated.stdout || "{}").diagnostics ?? []) as Diagnostic[]) {
@@ -179,7 +193,8 @@ const showFile = (name: string) => {
   }, 600_000);
 
   afterAll(() => {
-    for (const dir of [workRoot, online.outdir, offline.outdir, destroyable.outdir]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [workRoot, online.outdir, offline.outdir, destroyable.outdir])
+      rmSync(dir, { recursive: true, force: true });
   });
 
   test("one terraform init prepares every check", () => {
@@ -205,7 +220,10 @@ const showFile = (name: string) => {
     // Evidence-keeping stacks: the synthesis that allows destroy, so the teardown is checked too.
     const name = retaining.includes(id) ? file.destroyable(id) : file.mocked(id);
     const result = tests[name];
-    expect({ passed: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({ passed: "pass", output: "" });
+    expect({ passed: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
+      passed: "pass",
+      output: "",
+    });
     expect(result.output).toMatch(/^\s+run "apply"\.\.\. pass$/m);
   });
 
@@ -213,22 +231,32 @@ const showFile = (name: string) => {
     expect(retaining).toEqual(["audit"]);
   });
 
-  test.each(retaining)("%s as configured by default: Terraform refuses the destroy at plan time and deletes nothing", (id) => {
-    const name = file.mocked(id);
-    const result = tests[name];
-    // Plan and apply pass; only the teardown fails.
-    expect({ applied: /^\s+run "apply"\.\.\. pass$/m.test(result?.output ?? ""), output: showFile(name) }).toMatchObject({ applied: true });
-    expect(result.status).toBe("fail");
-    // Terraform stops the destroy walk at the first refusals (here the bucket's policy, encryption...),
-    // so not every prevent_destroy resource is named; each one named must carry prevent_destroy.
-    const refused = [...result.stderr.matchAll(/Resource\s+(\S+)\s+has\s+lifecycle\.prevent_destroy\s+set/g)].map((m) => m[1]);
-    expect(refused.length).toBeGreaterThan(0);
-    expect(addresses(online.stacks[id], preventsDestroy)).toEqual(expect.arrayContaining(refused));
-    // Every resource is still in state: the refused plan deleted nothing, not even the trail or the log group.
-    const left = new RegExp(`Terraform left the following resources in state after executing\\s+${name.replace(/[.]/g, "\\.")}/apply,[^\\n]*\\n((?:\\s+- \\S+\\n?)+)`).exec(result.stderr);
-    const leftInState = [...(left?.[1] ?? "").matchAll(/^\s+- (\S+)$/gm)].map((m) => m[1]).sort();
-    expect(leftInState).toEqual(addresses(online.stacks[id]).sort());
-  });
+  test.each(retaining)(
+    "%s as configured by default: Terraform refuses the destroy at plan time and deletes nothing",
+    (id) => {
+      const name = file.mocked(id);
+      const result = tests[name];
+      // Plan and apply pass; only the teardown fails.
+      expect({
+        applied: /^\s+run "apply"\.\.\. pass$/m.test(result?.output ?? ""),
+        output: showFile(name),
+      }).toMatchObject({ applied: true });
+      expect(result.status).toBe("fail");
+      // Terraform stops the destroy walk at the first refusals (here the bucket's policy, encryption...),
+      // so not every prevent_destroy resource is named; each one named must carry prevent_destroy.
+      const refused = [...result.stderr.matchAll(/Resource\s+(\S+)\s+has\s+lifecycle\.prevent_destroy\s+set/g)].map(
+        (m) => m[1],
+      );
+      expect(refused.length).toBeGreaterThan(0);
+      expect(addresses(online.stacks[id], preventsDestroy)).toEqual(expect.arrayContaining(refused));
+      // Every resource is still in state: the refused plan deleted nothing, not even the trail or the log group.
+      const left = new RegExp(
+        `Terraform left the following resources in state after executing\\s+${name.replace(/[.]/g, "\\.")}/apply,[^\\n]*\\n((?:\\s+- \\S+\\n?)+)`,
+      ).exec(result.stderr);
+      const leftInState = [...(left?.[1] ?? "").matchAll(/^\s+- (\S+)$/gm)].map((m) => m[1]).sort();
+      expect(leftInState).toEqual(addresses(online.stacks[id]).sort());
+    },
+  );
 
   test("every stack without cross-stack inputs is planned for real", () => {
     expect(selfContained).toContain("private-access");
@@ -237,7 +265,10 @@ const showFile = (name: string) => {
   test.each(selfContained)("%s plans in offline mode with dummy credentials and no AWS call", (id) => {
     const name = file.offline(id);
     const result = tests[name];
-    expect({ planned: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({ planned: "pass", output: "" });
+    expect({ planned: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
+      planned: "pass",
+      output: "",
+    });
     expect(result.output).toMatch(/Plan: [1-9]\d* to add, 0 to change, 0 to destroy\./);
   });
 });

@@ -27,7 +27,9 @@ const READER = "ssm-instance-arn";
     expect(outputName).toBeDefined();
 
     // An absolute path would make this test write the developer's real state: refuse before running.
-    const paths = [stacks[SOURCE].terraform?.backend, stacks[READER].terraform?.backend, reads].map((v) => JSON.stringify(v));
+    const paths = [stacks[SOURCE].terraform?.backend, stacks[READER].terraform?.backend, reads].map((v) =>
+      JSON.stringify(v),
+    );
     expect(paths.filter((p) => /"path":"(\/|\\|[A-Za-z]:)/.test(p))).toEqual([]);
 
     const env = terraformEnv(workRoot);
@@ -37,7 +39,10 @@ const READER = "ssm-instance-arn";
       mkdirSync(stackDir(checkout, id), { recursive: true });
       writeFileSync(path.join(stackDir(checkout, id), "cdk.tf.json"), JSON.stringify(json));
     };
-    write(SOURCE, { terraform: { backend: stacks[SOURCE].terraform?.backend }, output: { [outputName]: { value: "i-0123456789abcdef0" } } });
+    write(SOURCE, {
+      terraform: { backend: stacks[SOURCE].terraform?.backend },
+      output: { [outputName]: { value: "i-0123456789abcdef0" } },
+    });
     write(READER, {
       terraform: { backend: stacks[READER].terraform?.backend },
       data: { terraform_remote_state: reads },
@@ -45,7 +50,10 @@ const READER = "ssm-instance-arn";
     });
 
     for (const id of [SOURCE, READER]) {
-      for (const args of [["init", "-no-color"], ["apply", "-auto-approve", "-no-color"]]) {
+      for (const args of [
+        ["init", "-no-color"],
+        ["apply", "-auto-approve", "-no-color"],
+      ]) {
         const r = await terraform(args, stackDir(checkout, id), env);
         expect({ id, args, ok: r.ok, output: r.ok ? "" : r.output }).toEqual({ id, args, ok: true, output: "" });
       }

@@ -49,12 +49,12 @@ export function readSynthesis(outdir: string): Synthesis {
 }
 
 /**
- * Synthesizes the stacks `define` declares into a temporary folder with a real App and reads the files
- * back: what is read is what `cdktf synth` writes. The folder is removed unless `keep` is set. The
- * caller passes the app's wiring (`defineStacks` of main.ts), so this module depends on no stack.
+ * Synthesizes the stacks `define` declares into a temporary folder (or `into`) with a real App and reads
+ * the files back: what is read is what `cdktf synth` writes. The folder is removed unless `keep` is set.
+ * The caller passes the app's wiring (`defineStacks` of main.ts), so this module depends on no stack.
  */
-export function synthesize(define: (app: App) => void, keep = false): Synthesis {
-  const outdir = mkdtempSync(path.join(tmpdir(), "guardrails-synth-"));
+export function synthesize(define: (app: App) => void, keep = false, into?: string): Synthesis {
+  const outdir = into ?? mkdtempSync(path.join(tmpdir(), "guardrails-synth-"));
   const app = new App({ outdir });
   define(app);
   app.synth();

@@ -115,7 +115,12 @@ export async function terraform(args: string[], cwd: string, env: NodeJS.Process
     return { ok: true, output: stdout + stderr, stdout, seconds: seconds() };
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? e.message}`, stdout: e.stdout ?? "", seconds: seconds() };
+    return {
+      ok: false,
+      output: `${e.stdout ?? ""}${e.stderr ?? e.message}`,
+      stdout: e.stdout ?? "",
+      seconds: seconds(),
+    };
   }
 }
 
@@ -136,7 +141,8 @@ function mockArn(type: string, region: string, account: string): string {
   const svc = Object.entries(service).find(([prefix]) => kind.startsWith(`${prefix}_`))?.[1] ?? "ec2";
   if (svc === "iam") return `arn:aws:iam::${account}:${kind.replace(/^iam_/, "").replace(/_/g, "-")}/mock`;
   if (svc === "s3") return "arn:aws:s3:::mock-bucket";
-  if (svc === "organizations") return `arn:aws:organizations::${account}:policy/o-mock/service_control_policy/p-mock1234`;
+  if (svc === "organizations")
+    return `arn:aws:organizations::${account}:policy/o-mock/service_control_policy/p-mock1234`;
   return `arn:aws:${svc}:${region}:${account}:${kind.replace(/_/g, "-")}/mock`;
 }
 
@@ -145,7 +151,10 @@ const MOCK_DATA: Record<string, Json> = {
   aws_ssm_parameter: { insecure_value: "ami-0123456789abcdef0", value: "ami-0123456789abcdef0" },
   aws_caller_identity: { account_id: "111111111111" },
   // The mock returns empty lists; subnets take two zone IDs from this list.
-  aws_availability_zones: { names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], zone_ids: ["euw1-az1", "euw1-az2", "euw1-az3"] },
+  aws_availability_zones: {
+    names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+    zone_ids: ["euw1-az1", "euw1-az2", "euw1-az3"],
+  },
 };
 
 /** Per-type id defaults for mocked resources whose id is validated where it is referenced. */
@@ -191,7 +200,10 @@ export function mockTestFile(stack: Json, schemaArnTypes: ReadonlySet<string>, m
   const text = JSON.stringify(stack);
   for (const name of Object.keys(stack.data?.terraform_remote_state ?? {})) {
     const outputs: Json = {};
-    const pattern = new RegExp(`data\\.terraform_remote_state\\.${name.replace(/[-]/g, "\\-")}\\.outputs\\.([A-Za-z0-9_-]+)`, "g");
+    const pattern = new RegExp(
+      `data\\.terraform_remote_state\\.${name.replace(/[-]/g, "\\-")}\\.outputs\\.([A-Za-z0-9_-]+)`,
+      "g",
+    );
     for (const match of text.matchAll(pattern)) outputs[match[1]] = `mock-${match[1]}`.slice(0, 60);
     lines.push(
       `override_data {`,
@@ -205,7 +217,8 @@ export function mockTestFile(stack: Json, schemaArnTypes: ReadonlySet<string>, m
   return lines.join("\n");
 }
 
-const moduleBlock = (source: string | undefined) => (source ? [`  module {`, `    source = ${JSON.stringify(source)}`, `  }`] : []);
+const moduleBlock = (source: string | undefined) =>
+  source ? [`  module {`, `    source = ${JSON.stringify(source)}`, `  }`] : [];
 
 /**
  * A `terraform test` file with one real `terraform plan` of the stack folder at `moduleSource`, with the
@@ -248,13 +261,26 @@ export function testFileResults(stdout: string): Record<string, TestFileResult> 
  * a folder `terraform init` has already prepared for the pinned provider.
  */
 export async function arnTypes(dir: string, env: NodeJS.ProcessEnv): Promise<Set<string>> {
-  const result = await run("terraform", ["providers", "schema", "-json"], { cwd: dir, env, maxBuffer: 256 * 1024 * 1024 });
-  const schema = JSON.parse(result.stdout).provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas as Json;
-  return new Set(Object.entries(schema).filter(([, s]) => s.block.attributes?.arn).map(([t]) => t));
+  const result = await run("terraform", ["providers", "schema", "-json"], {
+    cwd: dir,
+    env,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const schema = JSON.parse(result.stdout).provider_schemas["registry.terraform.io/hashicorp/aws"]
+    .resource_schemas as Json;
+  return new Set(
+    Object.entries(schema)
+      .filter(([, s]) => s.block.attributes?.arn)
+      .map(([t]) => t),
+  );
 }
 
 /** Runs `tasks` with at most `limit` in flight (the machines have 2 cores). */
-export async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+export async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
   const queue = [...items];
   await Promise.all(
     Array.from({ length: Math.min(limit, queue.length) }, async () => {
