@@ -13,11 +13,11 @@ const stackIds = Object.keys(synth.stacks).sort();
 const stackDir = (id: string) => path.resolve(synth.outdir, synth.manifest.stacks[id].workingDirectory);
 
 /** Every string in a JSON value, with the key path that leads to it. */
-function strings(value: unknown, at = ""): Array<[string, string]> {
+function stringLeaves(value: unknown, at = ""): Array<[string, string]> {
   if (typeof value === "string") return [[at, value]];
-  if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${at}[${i}]`));
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringLeaves(v, `${at}[${i}]`));
   if (value && typeof value === "object")
-    return Object.entries(value).flatMap(([k, v]) => strings(v, at ? `${at}.${k}` : k));
+    return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, at ? `${at}.${k}` : k));
   return [];
 }
 
@@ -44,7 +44,7 @@ describe("state paths", () => {
     ...stackIds.map((id) => [`stack ${id}`, synth.stacks[id]] as const),
     ["manifest.json", synth.manifest] as const,
   ])("%s holds no path of the machine that synthesized", (_name, json) => {
-    const leaks = strings(json).filter(([, v]) => machinePaths.some((p) => v.includes(p)));
+    const leaks = stringLeaves(json).filter(([, v]) => machinePaths.some((p) => v.includes(p)));
     expect(leaks).toEqual([]);
   });
 

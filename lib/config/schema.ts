@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isObject } from "../tfjson/json";
 import { AL2023_AMI_PARAMETERS, instanceArchitecture, isMacType, parameterArchitecture } from "./instance-types";
 import { CONSTRAINED_ZONE_IDS, ZONE_ID, zoneIdInRegion, zoneIdPrefix } from "./zones";
 
@@ -84,17 +85,15 @@ function isVpcCidr(cidr: string): boolean {
   return address % 2 ** (32 - prefix) === 0;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /**
  * Cross-field checks run even when unrelated fields are invalid (zod skips them by default), so one pass
  * reports every problem; they need only the fields they read to have the right shape.
  */
 function crossFieldInputsReadable(value: unknown): boolean {
-  if (!isRecord(value) || !isRecord(value.accounts) || !isRecord(value.scp) || !isRecord(value.crossAccount))
+  if (!isObject(value) || !isObject(value.accounts) || !isObject(value.scp) || !isObject(value.crossAccount))
     return false;
   const { accounts } = value;
-  return ["workload", "management", "data"].every((k) => isRecord(accounts[k]));
+  return ["workload", "management", "data"].every((k) => isObject(accounts[k]));
 }
 
 /**
@@ -185,7 +184,7 @@ const accountSchema = z
         });
       }
     },
-    { when: ({ value }) => isRecord(value) },
+    { when: ({ value }) => isObject(value) },
   );
 
 const networkSchema = section({
@@ -233,7 +232,7 @@ const networkSchema = section({
       }
     });
   },
-  { when: ({ value }) => isRecord(value) },
+  { when: ({ value }) => isObject(value) },
 );
 
 /** Zone IDs of another Region are refused by field: the subnets would fail at apply. */
@@ -294,7 +293,7 @@ const instanceSchema = section({
       });
     }
   },
-  { when: ({ value }) => isRecord(value) },
+  { when: ({ value }) => isObject(value) },
 );
 
 const eiceSchema = section({
@@ -458,7 +457,7 @@ export const configSchema = z
           });
         }
         // This stack adds one SCP; a target already carrying five (FullAWSAccess counts) cannot take it.
-        const counts: Record<string, unknown> = isRecord(config.scp.attachedPolicyCounts)
+        const counts: Record<string, unknown> = isObject(config.scp.attachedPolicyCounts)
           ? config.scp.attachedPolicyCounts
           : {};
         const attached = typeof target === "string" ? (counts[target] ?? 1) : 1;
@@ -483,7 +482,7 @@ export const configSchema = z
     { when: ({ value }) => crossFieldInputsReadable(value) },
   )
   .superRefine((config, ctx) => zoneRegionIssues(config, ctx), {
-    when: ({ value }) => isRecord(value) && isRecord(value.network),
+    when: ({ value }) => isObject(value) && isObject(value.network),
   });
 
 /** The validated configuration, every default filled in. */

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { homedir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { strings, type JsonObject, type TfJson } from "../../lib/tfjson";
 
 const run = promisify(execFile);
 
@@ -124,8 +125,6 @@ export async function terraform(args: string[], cwd: string, env: NodeJS.Process
   }
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 /** Realistic ARNs for mocked resources: provider validators reject the mock's random strings. */
 function mockArn(type: string, region: string, account: string): string {
   const service: Record<string, string> = {
@@ -147,7 +146,7 @@ function mockArn(type: string, region: string, account: string): string {
 }
 
 /** Values the mocked provider returns for data sources whose output feeds a validated argument. */
-const MOCK_DATA: Record<string, Json> = {
+const MOCK_DATA: Record<string, JsonObject> = {
   aws_ssm_parameter: { insecure_value: "ami-0123456789abcdef0", value: "ami-0123456789abcdef0" },
   aws_caller_identity: { account_id: "111111111111" },
   // The mock returns empty lists; subnets take two zone IDs from this list.
@@ -173,17 +172,19 @@ const MOCK_IDS: Record<string, string> = {
  * One `apply` run: its plan step is the plan a separate `command = plan` run would make, so a second
  * run would only start the provider again.
  */
-export function mockTestFile(stack: Json, schemaArnTypes: ReadonlySet<string>, moduleSource?: string): string {
-  const providers: Json[] = stack.provider?.aws ?? [];
-  const region = providers[0]?.region ?? "eu-west-1";
+export function mockTestFile(stack: TfJson, schemaArnTypes: ReadonlySet<string>, moduleSource?: string): string {
+  const providers = stack.provider?.aws ?? [];
+  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+  const region = text(providers[0]?.region) ?? "eu-west-1";
   const lines: string[] = [];
   for (const provider of providers.length ? providers : [{}]) {
-    const account = provider.allowed_account_ids?.[0] ?? "111111111111";
-    const providerRegion = provider.region ?? region;
+    const account = strings(provider.allowed_account_ids)[0] ?? "111111111111";
+    const providerRegion = text(provider.region) ?? region;
+    const alias = text(provider.alias);
     lines.push(`mock_provider "aws" {`);
-    if (provider.alias) lines.push(`  alias = ${JSON.stringify(provider.alias)}`);
+    if (alias) lines.push(`  alias = ${JSON.stringify(alias)}`);
     for (const type of Object.keys(stack.resource ?? {})) {
-      const defaults: Json = {};
+      const defaults: Record<string, string> = {};
       if (schemaArnTypes.has(type)) defaults.arn = mockArn(type, providerRegion, account);
       if (MOCK_IDS[type]) defaults.id = MOCK_IDS[type];
       if (Object.keys(defaults).length) {
@@ -197,14 +198,14 @@ export function mockTestFile(stack: Json, schemaArnTypes: ReadonlySet<string>, m
     }
     lines.push(`}`, ``);
   }
-  const text = JSON.stringify(stack);
+  const json = JSON.stringify(stack);
   for (const name of Object.keys(stack.data?.terraform_remote_state ?? {})) {
-    const outputs: Json = {};
+    const outputs: Record<string, string> = {};
     const pattern = new RegExp(
       `data\\.terraform_remote_state\\.${name.replace(/[-]/g, "\\-")}\\.outputs\\.([A-Za-z0-9_-]+)`,
       "g",
     );
-    for (const match of text.matchAll(pattern)) outputs[match[1]] = `mock-${match[1]}`.slice(0, 60);
+    for (const match of json.matchAll(pattern)) outputs[match[1]] = `mock-${match[1]}`.slice(0, 60);
     lines.push(
       `override_data {`,
       `  target = data.terraform_remote_state.${name}`,
@@ -266,8 +267,8 @@ export async function arnTypes(dir: string, env: NodeJS.ProcessEnv): Promise<Set
     env,
     maxBuffer: 256 * 1024 * 1024,
   });
-  const schema = JSON.parse(result.stdout).provider_schemas["registry.terraform.io/hashicorp/aws"]
-    .resource_schemas as Json;
+  const schema: Record<string, { block: { attributes?: Record<string, unknown> } }> = JSON.parse(result.stdout)
+    .provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas;
   return new Set(
     Object.entries(schema)
       .filter(([, s]) => s.block.attributes?.arn)
