@@ -12,18 +12,18 @@ import { findTaggedInstancesCommand, SessionManagerStack } from "../lib/stack/se
  */
 export class SsmAbacStack extends SessionManagerStack {
   constructor(scope: Construct, id: string, props: GuardrailsStackProps) {
-    super(scope, id, props, ({ region, accountId, project }) => ({
+    super(scope, id, props, (context) => ({
       pattern: "ssm-abac",
       groupName: "ec2-access-guardrails-ssm-abac",
       description: `Session Manager on instances whose ${PROJECT_TAG} tag equals the user's; end and resume only one's own sessions`,
-      sessionPolicy: abacSessionPolicy({ region, accountId }),
+      sessionPolicy: abacSessionPolicy(context),
       // Set on the user itself, not left to the provider's default tags: the policy's decision rests on
       // this tag, and default tags can change or be dropped without anyone looking at this stack.
-      userTags: { [PROJECT_TAG]: project },
+      userTags: { [PROJECT_TAG]: context.project },
       targetsOutput: {
         name: "FindTargetsCommand",
         description: "Instances the restricted user may start a session on (those tagged like the user)",
-        value: findTaggedInstancesCommand(region, project),
+        value: findTaggedInstancesCommand(context.region, context.project),
       },
     }));
   }

@@ -12,15 +12,15 @@ import { findTaggedInstancesCommand, SessionManagerStack } from "../lib/stack/se
  */
 export class SsmFixedTagStack extends SessionManagerStack {
   constructor(scope: Construct, id: string, props: GuardrailsStackProps) {
-    super(scope, id, props, ({ region, accountId, project }) => ({
+    super(scope, id, props, (context) => ({
       pattern: "ssm-fixed-tag",
       groupName: "ec2-access-guardrails-ssm-fixed-tag",
-      description: `Session Manager on instances tagged ${PROJECT_TAG}=${project} only; end and resume only one's own sessions`,
-      sessionPolicy: fixedTagSessionPolicy({ region, accountId, project }),
+      description: `Session Manager on instances tagged ${PROJECT_TAG}=${context.project} only; end and resume only one's own sessions`,
+      sessionPolicy: fixedTagSessionPolicy(context),
       targetsOutput: {
         name: "FindTargetsCommand",
         description: "Instances the restricted user may start a session on",
-        value: findTaggedInstancesCommand(region, project),
+        value: findTaggedInstancesCommand(context.region, context.project),
       },
     }));
   }

@@ -23,17 +23,17 @@ export interface SsmInstanceArnStackProps extends GuardrailsStackProps {
  */
 export class SsmInstanceArnStack extends SessionManagerStack {
   constructor(scope: Construct, id: string, props: SsmInstanceArnStackProps) {
-    super(scope, id, props, ({ region, accountId }) => {
+    super(scope, id, props, (context) => {
       const instanceIds = targetInstanceIds(id, props);
       return {
         pattern: "ssm-instance-arn",
         groupName: "ec2-access-guardrails-ssm-instance-arn",
         description: "Session Manager on the named instances only; end and resume only one's own sessions",
-        sessionPolicy: instanceArnSessionPolicy({ region, accountId, instanceIds }),
+        sessionPolicy: instanceArnSessionPolicy({ ...context, instanceIds }),
         targetsOutput: {
           name: "StartSessionCommands",
           description: "Run as the restricted user: allowed on these targets, AccessDenied on any other instance",
-          value: instanceIds.map((target) => `aws ssm start-session --region ${region} --target ${target}`),
+          value: instanceIds.map((target) => `aws ssm start-session --region ${context.region} --target ${target}`),
         },
       };
     });

@@ -15,6 +15,23 @@ import { CONSTRAINED_ZONE_IDS, ZONE_ID, zoneIdInRegion, zoneIdPrefix } from "./z
 export const SCP_VARIANTS = ["deny-eice", "deny-eice-except-describe", "deny-eice-and-eic"] as const;
 export type ScpVariant = (typeof SCP_VARIANTS)[number];
 
+/**
+ * What the ssm-* users get besides Session Manager (`ssm.userAccess`): only the Describe/Get calls the
+ * Session Manager console needs (AWS's quickstart end-user policy), or the article's AWS managed
+ * `ReadOnlyAccess`, which reads every bucket, parameter and log of the account.
+ */
+export const SSM_USER_ACCESS = ["session-only", "read-only"] as const;
+export type SsmUserAccess = (typeof SSM_USER_ACCESS)[number];
+
+/**
+ * Which sessions count as the user's own for Terminate/Resume (`ssm.ownSessions`): the article's
+ * name prefix `session/${aws:username}-*` alone, which user `alice` also matches on `alice-admin`'s
+ * sessions, or that prefix AND the session's AWS-applied `aws:ssmmessages:session-id` tag equal to the
+ * caller's unique id (lib/policies/ssm.ts says why).
+ */
+export const SSM_OWN_SESSION_RULES = ["session-id-tag", "name-prefix"] as const;
+export type SsmOwnSessionRule = (typeof SSM_OWN_SESSION_RULES)[number];
+
 export const NAT_GATEWAY_MODES = ["none", "single", "per-az"] as const;
 export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
 
@@ -370,6 +387,14 @@ const ssmSchema = section({
       unset: "the private-access instance, read through remote state",
     },
   ),
+  userAccess: doc(oneOf(SSM_USER_ACCESS).default("session-only"), {
+    description:
+      "what the ssm-* users may read besides their sessions: `session-only`, the Describe/Get calls the Session Manager console needs; `read-only`, AWS's `ReadOnlyAccess` (every bucket, parameter and log: the article's choice)",
+  }),
+  ownSessions: doc(oneOf(SSM_OWN_SESSION_RULES).default("session-id-tag"), {
+    description:
+      "which sessions a user may terminate and resume: `session-id-tag`, those named `<user>-…` AND tagged by AWS with the user's unique id; `name-prefix`, every session named `<user>-…`, also those of a user `<user>-admin` (the article's rule)",
+  }),
 });
 
 const crossAccountSchema = section({

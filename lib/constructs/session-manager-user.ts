@@ -22,6 +22,12 @@ export interface SessionManagerUserProps {
   readonly groupName: string;
   /** The pattern's Session Manager policy. */
   readonly sessionPolicy: PolicyDocument;
+  /**
+   * Attach AWS `ReadOnlyAccess` to the group (`ssm.userAccess: "read-only"`, the article's choice). It
+   * reads every bucket, SSM parameter and log of the account; without it the session policy carries
+   * the few Describe/Get calls the Session Manager console needs.
+   */
+  readonly readOnlyAccess: boolean;
   /** Description of the managed policy, shown in the IAM console. */
   readonly description: string;
   /**
@@ -34,7 +40,7 @@ export interface SessionManagerUserProps {
 
 /**
  * The restricted Session Manager user of one pattern: an IAM user whose permissions all arrive through
- * a group (AWS `ReadOnlyAccess` plus the pattern's policy), never attached to the user directly, so the
+ * a group (the pattern's policy, plus AWS `ReadOnlyAccess` when configured), never attached to the user directly, so the
  * user can be swapped or added to without touching a policy (CIS 1.15 / Security Hub IAM.2).
  * No access key or console password is created: long-lived credentials stay an explicit, manual step.
  */
@@ -51,7 +57,10 @@ export class SessionManagerUser extends Construct {
     // Non-exclusive membership: the user may belong to other groups managed elsewhere.
     new IamUserGroupMembership(this, "Membership", { user: this.user.name, groups: [this.group.name] });
 
-    new IamGroupPolicyAttachment(this, "ReadOnlyAccess", { group: this.group.name, policyArn: READ_ONLY_ACCESS });
+    // Same construct id as when it was unconditional: enabling it again restores the same address.
+    if (props.readOnlyAccess) {
+      new IamGroupPolicyAttachment(this, "ReadOnlyAccess", { group: this.group.name, policyArn: READ_ONLY_ACCESS });
+    }
     this.policy = new IamPolicy(this, "SessionPolicy", {
       name: props.groupName,
       description: props.description,

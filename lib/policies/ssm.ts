@@ -1,3 +1,4 @@
+import type { SsmOwnSessionRule, SsmUserAccess } from "../config/schema";
 import { policy, type Conditions, type PolicyDocument, type PolicyStatement } from "./document";
 
 /**
@@ -9,7 +10,12 @@ import { policy, type Conditions, type PolicyDocument, type PolicyStatement } fr
  *   https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html
  *   grants `ssm:StartSession` on the instance *and* on the session document `SSM-SessionManagerRunShell`,
  *   `ssmmessages:OpenDataChannel` on the user's own sessions (added to the samples when Session Manager
- *   started authorizing the data channel per session), and Terminate/Resume on the user's own sessions.
+ *   started authorizing the data channel per session), Terminate/Resume on the user's own sessions, and
+ *   `ssm:DescribeSessions`, `ssm:GetConnectionStatus`, `ssm:DescribeInstanceProperties`,
+ *   `ec2:DescribeInstances` on `*`: what the Session Manager console reads to list nodes and sessions.
+ *   With `ssm.userAccess: "session-only"` (default) those four are the user's only reads; with
+ *   `"read-only"` the user gets the article's AWS managed `ReadOnlyAccess` instead, which grants them and
+ *   every `s3:Get*`, `ssm:GetParameter*`, `logs:Get*` of the account besides.
  * - "Enforce a session document permission check for the AWS CLI",
  *   https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-sessiondocumentaccesscheck.html
  *   Without `ssm:SessionDocumentAccessCheck`, `aws ssm start-session --target i-…` (no
@@ -17,14 +23,29 @@ import { policy, type Conditions, type PolicyDocument, type PolicyStatement } fr
  *   `BoolIfExists ssm:SessionDocumentAccessCheck = true` on every statement that allows StartSession,
  *   the user needs an explicit grant for the document, so the only document here is the default shell:
  *   port forwarding or `AWS-StartInteractiveCommand` stay denied.
- * - The `Describe*`/`Get*` calls the samples list (DescribeSessions, GetConnectionStatus,
- *   DescribeInstanceProperties, ec2:DescribeInstances) are not repeated: the user's AWS managed
- *   `ReadOnlyAccess` already grants them.
  *
- * Session ids of an IAM user start with the user's name (`TestUserA-0a1b2c…`, "Step 3: Control session
- * access to managed nodes"), hence `${aws:username}`. The newest samples write `${aws:userid}` to cover
- * roles too, but for an IAM user that variable is the unique id (`AIDA…`), which a session id never starts
- * with; `${aws:username}` exists only for IAM users, which is what these stacks create.
+ * Own sessions. Session ids of an IAM user start with the user's name (`TestUserA-0a1b2c…`, "Step 3:
+ * Control session access to managed nodes", "About session ID ARN formats"), hence the article's
+ * `session/${aws:username}-*`. That is a prefix: user `alice` matches `alice-admin-0a1b…` too, and AWS
+ * documents neither the length nor the alphabet of the suffix (the API allows session ids of 1-96
+ * characters with no pattern), so a fixed-length `?` pattern would rest on an undocumented format.
+ * What AWS does document, "Additional sample IAM policies for Session Manager", Example 4 "Allow a user
+ * to end only sessions they started", Method 2,
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-examples.html
+ * is the tag Session Manager applies to every session, `aws:ssmmessages:session-id`, whose value is
+ * the caller's id: for caller type `User` the IAM user's unique id (`AIDA…`), for an assumed role
+ * `<role id>:<session name>`, i.e. `${aws:userid}` in both cases; "this method works for all accounts".
+ * The Service Authorization Reference lists `ssm:resourceTag/aws:ssmmessages:session-id` on
+ * TerminateSession and ResumeSession. A unique id is never shared by two users (nor reused when a
+ * user of the same name is re-created), so `ssm.ownSessions: "session-id-tag"` (default) requires it on
+ * top of the name prefix: `alice` no longer matches `alice-admin`'s sessions. StringEquals, not the
+ * sample's StringLike: the value is an exact id, with no wildcard to expand.
+ * `ssmmessages:OpenDataChannel` keeps the name-prefix rule in both modes: the service reference lists
+ * no condition key for it (a tag condition would never match and every session would break), and the
+ * channel of a session needs that session's token, which only StartSession or ResumeSession returns.
+ * The newest samples write `${aws:userid}-*` in the ARN to cover roles too, but for an IAM user that
+ * variable is the unique id (`AIDA…`), which a session id never starts with; `${aws:username}` exists
+ * only for IAM users, which is what these stacks create.
  */
 
 /** Session document every StartSession needs once the document access check is on. */
@@ -35,6 +56,18 @@ export const PROJECT_TAG = "Project";
 
 /** The user name IAM substitutes at evaluation time; reaches AWS literally (escaped once by toPolicyJson). */
 const USERNAME = "${aws:username}";
+/** The caller's unique id (`AIDA…` for an IAM user), the value of a session's `aws:ssmmessages:session-id` tag. */
+const USER_ID = "${aws:userid}";
+/** The tag Session Manager applies to each session with the id of the caller who started it. */
+export const SESSION_OWNER_TAG_KEY = "ssm:resourceTag/aws:ssmmessages:session-id";
+
+/** The Describe/Get calls of AWS's quickstart end-user policy: what the Session Manager console reads. */
+export const SESSION_CONSOLE_ACTIONS = [
+  "ssm:DescribeSessions",
+  "ssm:GetConnectionStatus",
+  "ssm:DescribeInstanceProperties",
+  "ec2:DescribeInstances",
+] as const;
 
 export interface SessionScope {
   /** Region of the instances and sessions (from config). */
@@ -42,6 +75,20 @@ export interface SessionScope {
   /** Account of the instances and sessions: the workload account (from config). */
   readonly accountId: string;
 }
+
+/** The configured choices every pattern's policy follows (no defaults here: lib/config holds them). */
+export interface SessionUserRules {
+  /** Which sessions are the user's own for Terminate/Resume (`ssm.ownSessions`, see the file comment). */
+  readonly ownSessions: SsmOwnSessionRule;
+  /**
+   * `session-only` adds the console's Describe/Get statement; `read-only` leaves it to the managed
+   * `ReadOnlyAccess` the user's group then carries (`ssm.userAccess`).
+   */
+  readonly userAccess: SsmUserAccess;
+}
+
+/** Where the sessions are and which rules apply: what the shared statements need. */
+export interface SessionPolicyScope extends SessionScope, SessionUserRules {}
 
 /** `arn:aws:ec2:<region>:<account>:instance/<id>` */
 export function instanceArn(scope: SessionScope, instanceId: string): string {
@@ -72,8 +119,33 @@ function startSessionOn(resource: string | readonly string[], conditions: Condit
   };
 }
 
-/** The statements all three patterns share: the shell document and the user's own sessions. */
-function commonStatements(scope: SessionScope): PolicyStatement[] {
+/** Terminate/Resume on the user's own sessions, by the rule `ssm.ownSessions` chooses. */
+function ownSessionsStatement(scope: SessionPolicyScope): PolicyStatement {
+  return {
+    Sid: "TerminateAndResumeOwnSessions",
+    Effect: "Allow",
+    Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
+    Resource: ownSessionsArn(scope),
+    // The name prefix alone also matches `<user>-admin-…`; the session-id tag is the caller's unique id.
+    ...(scope.ownSessions === "session-id-tag" ? { Condition: { StringEquals: { [SESSION_OWNER_TAG_KEY]: USER_ID } } } : {}),
+  };
+}
+
+/**
+ * The console's reads on `*`: DescribeSessions and DescribeInstanceProperties take no resource, and
+ * ec2:DescribeInstances supports none (Service Authorization Reference); read-only and listing only.
+ */
+function consoleStatement(): PolicyStatement {
+  return {
+    Sid: "SessionManagerConsoleReads",
+    Effect: "Allow",
+    Action: [...SESSION_CONSOLE_ACTIONS],
+    Resource: "*",
+  };
+}
+
+/** The statements all three patterns share: the shell document, the user's own sessions, the console. */
+function commonStatements(scope: SessionPolicyScope): PolicyStatement[] {
   return [
     {
       // Separate from the instance statement: a document carries no Project tag, so under the tag
@@ -90,12 +162,9 @@ function commonStatements(scope: SessionScope): PolicyStatement[] {
       Action: "ssmmessages:OpenDataChannel",
       Resource: ownSessionsArn(scope),
     },
-    {
-      Sid: "TerminateAndResumeOwnSessions",
-      Effect: "Allow",
-      Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
-      Resource: ownSessionsArn(scope),
-    },
+    ownSessionsStatement(scope),
+    // With `read-only` the managed ReadOnlyAccess grants these; the policy then stays the article's.
+    ...(scope.userAccess === "session-only" ? [consoleStatement()] : []),
   ];
 }
 
@@ -104,7 +173,7 @@ function allInstancesArn(scope: SessionScope): string {
   return instanceArn(scope, "*");
 }
 
-export interface InstanceArnSessionPolicyProps extends SessionScope {
+export interface InstanceArnSessionPolicyProps extends SessionPolicyScope {
   /** Instances a session may start on; their ARNs are listed one by one. */
   readonly instanceIds: readonly string[];
 }
@@ -120,7 +189,7 @@ export function instanceArnSessionPolicy(props: InstanceArnSessionPolicyProps): 
   return policy(startSessionOn(props.instanceIds.map((id) => instanceArn(props, id))), ...commonStatements(props));
 }
 
-export interface FixedTagSessionPolicyProps extends SessionScope {
+export interface FixedTagSessionPolicyProps extends SessionPolicyScope {
   /** Value of the instance's `Project` tag that opens a session. */
   readonly project: string;
 }
@@ -141,7 +210,7 @@ export function fixedTagSessionPolicy(props: FixedTagSessionPolicyProps): Policy
  * The key changes to the global `aws:ResourceTag/…`, compared with `${aws:PrincipalTag/Project}`; a user
  * without the tag matches nothing (the variable does not resolve), so one policy serves every team.
  */
-export function abacSessionPolicy(props: SessionScope): PolicyDocument {
+export function abacSessionPolicy(props: SessionPolicyScope): PolicyDocument {
   return policy(
     startSessionOn(allInstancesArn(props), {
       StringEquals: { [`aws:ResourceTag/${PROJECT_TAG}`]: `\${aws:PrincipalTag/${PROJECT_TAG}}` },

@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import { SSM_USER_SUFFIXES } from "../config";
 import { SessionManagerUser } from "../constructs/session-manager-user";
 import type { PolicyDocument } from "../policies/document";
-import { PROJECT_TAG } from "../policies/ssm";
+import { PROJECT_TAG, type SessionPolicyScope } from "../policies/ssm";
 import { GuardrailsStack, type GuardrailsStackProps } from "./guardrails-stack";
 
 /** The stack ids of the three Session Manager patterns; each names its user's suffix. */
@@ -28,10 +28,11 @@ export interface SessionManagerPattern {
   readonly targetsOutput: { readonly name: string; readonly description: string; readonly value: string | string[] };
 }
 
-/** What a pattern may read to declare itself: the stack's region, account and project. */
-export interface SessionManagerContext {
-  readonly region: string;
-  readonly accountId: string;
+/**
+ * What a pattern may read to declare itself: the stack's region, account and project, and the
+ * `ssm.ownSessions` / `ssm.userAccess` rules its policy builder takes (all of it is a SessionPolicyScope).
+ */
+export interface SessionManagerContext extends SessionPolicyScope {
   readonly project: string;
 }
 
@@ -51,13 +52,15 @@ export abstract class SessionManagerStack extends GuardrailsStack {
   ) {
     super(scope, id, props, "workload");
     const { region, project, ssm } = this.config;
-    const pattern = declare({ region, accountId: this.account.id, project });
+    const { ownSessions, userAccess } = ssm;
+    const pattern = declare({ region, accountId: this.account.id, project, ownSessions, userAccess });
 
     this.sessionUser = new SessionManagerUser(this, "SessionUser", {
       userName: ssm.userName + SSM_USER_SUFFIXES[pattern.pattern],
       groupName: pattern.groupName,
       description: pattern.description,
       sessionPolicy: pattern.sessionPolicy,
+      readOnlyAccess: userAccess === "read-only",
       userTags: pattern.userTags,
     });
 

@@ -26,7 +26,7 @@ const MINIMAL: Config = {
     exemptPrincipalArns: [],
     deployerPrincipalArns: [],
   },
-  ssm: { userName: "TestUserA" },
+  ssm: { userName: "TestUserA", userAccess: "session-only", ownSessions: "session-id-tag" },
   crossAccount: {
     createAccessKey: false,
     approvedBuckets: [],
