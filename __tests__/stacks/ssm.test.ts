@@ -22,6 +22,10 @@ const OWN_SESSIONS = `arn:aws:ssm:${REGION}:${ACCOUNT}:session/\${aws:username}-
 const SHELL_DOCUMENT = `arn:aws:ssm:${REGION}:${ACCOUNT}:document/SSM-SessionManagerRunShell`;
 const ALL_INSTANCES = `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/*`;
 const DOCUMENT_CHECK = { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } };
+/** The session's AWS-applied owner tag equals the caller's unique id (Example 4, Method 2 of AWS's samples). */
+const OWN_SESSION_TAG = { StringEquals: { "ssm:resourceTag/aws:ssmmessages:session-id": "${aws:userid}" } };
+/** The article's choices: AWS ReadOnlyAccess on the group, own sessions by name prefix alone. */
+const ARTICLE = { ssm: { userAccess: "read-only", ownSessions: "name-prefix" } } as const;
 
 /**
  * Written out by hand: the three stacks share the workload account, where IAM user names are unique.
@@ -89,18 +93,45 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
     expect(membership.groups).toEqual([stack().ref("aws_iam_group", "SessionUser_Group", "name")]);
   });
 
-  test("attaches ReadOnlyAccess and the session policy to the group, never to the user", () => {
+  test("attaches only the session policy to the group by default, and nothing to the user", () => {
     const attachments = Object.values(stack().all("aws_iam_group_policy_attachment"));
     const group = stack().ref("aws_iam_group", "SessionUser_Group", "name");
-    expect(attachments.map((a) => [a.group, a.policy_arn]).sort()).toEqual(
-      [
-        [group, "arn:aws:iam::aws:policy/ReadOnlyAccess"],
-        [group, stack().ref("aws_iam_policy", "SessionUser_SessionPolicy", "arn")],
-      ].sort(),
-    );
+    expect(attachments.map((a) => [a.group, a.policy_arn])).toEqual([
+      [group, stack().ref("aws_iam_policy", "SessionUser_SessionPolicy", "arn")],
+    ]);
     for (const userBound of ["aws_iam_user_policy", "aws_iam_user_policy_attachment", "aws_iam_policy_attachment"]) {
       expect({ [userBound]: stack().all(userBound) }).toEqual({ [userBound]: {} });
     }
+  });
+
+  test("with ssm.userAccess read-only, also attaches AWS ReadOnlyAccess to the group, at its former address", () => {
+    const tf = stackUnderTest(id, { config: testConfig({ ssm: { userAccess: "read-only" } }) });
+    const attachment = tf.named("aws_iam_group_policy_attachment", "SessionUser_ReadOnlyAccess");
+    expect(Object.keys(tf.all("aws_iam_group_policy_attachment"))).toContain("SessionUser_ReadOnlyAccess_281E4828");
+    expect(attachment.group).toBe(tf.ref("aws_iam_group", "SessionUser_Group", "name"));
+    expect(attachment.policy_arn).toBe("arn:aws:iam::aws:policy/ReadOnlyAccess");
+  });
+
+  test("by default grants the Session Manager console's four reads on * and no other read", () => {
+    const doc = sessionPolicy(stack());
+    expect(statement(doc, "SessionManagerConsoleReads")).toEqual({
+      Sid: "SessionManagerConsoleReads",
+      Effect: "Allow",
+      Action: [
+        "ssm:DescribeSessions",
+        "ssm:GetConnectionStatus",
+        "ssm:DescribeInstanceProperties",
+        "ec2:DescribeInstances",
+      ],
+      Resource: "*",
+    });
+    const actions = doc.Statement.flatMap((s) => asList(s.Action));
+    expect(actions.filter((a) => /^(s3|logs|ssm:GetParameter|secretsmanager|kms):?/.test(a))).toEqual([]);
+  });
+
+  test("with ssm.userAccess read-only, leaves the console's reads to ReadOnlyAccess", () => {
+    const doc = sessionPolicy(stackUnderTest(id, { config: testConfig({ ssm: { userAccess: "read-only" } }) }));
+    expect(doc.Statement.map((s) => s.Sid)).not.toContain("SessionManagerConsoleReads");
   });
 
   test("creates no access key or console password for the user", () => {
@@ -108,8 +139,19 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
     expect(stack().all("aws_iam_user_login_profile")).toEqual({});
   });
 
-  test("lets the user terminate and resume only sessions whose id starts with their user name", () => {
+  test("lets the user terminate and resume only sessions named after them AND tagged with their unique id", () => {
     expect(statement(sessionPolicy(stack()), "TerminateAndResumeOwnSessions")).toEqual({
+      Sid: "TerminateAndResumeOwnSessions",
+      Effect: "Allow",
+      Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
+      Resource: OWN_SESSIONS,
+      Condition: OWN_SESSION_TAG,
+    });
+  });
+
+  test("with ssm.ownSessions name-prefix, matches the session name prefix alone (the article's rule)", () => {
+    const doc = sessionPolicy(stackUnderTest(id, { config: testConfig({ ssm: { ownSessions: "name-prefix" } }) }));
+    expect(statement(doc, "TerminateAndResumeOwnSessions")).toEqual({
       Sid: "TerminateAndResumeOwnSessions",
       Effect: "Allow",
       Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
@@ -117,13 +159,30 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
     });
   });
 
-  test("opens the session data channel only for the user's own sessions", () => {
-    expect(statement(sessionPolicy(stack()), "OpenDataChannelOfOwnSessions")).toEqual({
-      Sid: "OpenDataChannelOfOwnSessions",
-      Effect: "Allow",
-      Action: "ssmmessages:OpenDataChannel",
-      Resource: OWN_SESSIONS,
-    });
+  test.each([[{}], [ARTICLE]])(
+    "opens the session data channel only for the user's own sessions, by name prefix (config %j)",
+    (overrides) => {
+      const doc = sessionPolicy(stackUnderTest(id, { config: testConfig(overrides) }));
+      expect(statement(doc, "OpenDataChannelOfOwnSessions")).toEqual({
+        Sid: "OpenDataChannelOfOwnSessions",
+        Effect: "Allow",
+        Action: "ssmmessages:OpenDataChannel",
+        Resource: OWN_SESSIONS,
+      });
+    },
+  );
+
+  test("with the article's settings, synthesizes the article's policy: no console statement, no session-id tag", () => {
+    const tf = stackUnderTest(id, { config: testConfig(ARTICLE) });
+    const doc = sessionPolicy(tf);
+    expect(doc.Statement.map((s) => s.Sid)).toEqual([
+      "StartSessionOnTargetInstances",
+      "StartSessionWithDefaultShellDocument",
+      "OpenDataChannelOfOwnSessions",
+      "TerminateAndResumeOwnSessions",
+    ]);
+    expect(rawPolicy(tf)).not.toContain("aws:ssmmessages:session-id");
+    expect(Object.keys(tf.all("aws_iam_group_policy_attachment"))).toHaveLength(2);
   });
 
   test("grants the default shell document and no other session document", () => {
@@ -139,9 +198,10 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
     for (const s of statements) expect(s.Condition).toMatchObject(DOCUMENT_CHECK);
   });
 
-  test("sends ${aws:username} to Terraform escaped as $${aws:username}, and nothing unescaped", () => {
+  test("sends ${aws:username} and ${aws:userid} to Terraform escaped as $${…}, and nothing unescaped", () => {
     const raw = rawPolicy(stack());
     expect(raw).toContain("session/$${aws:username}-*");
+    expect(raw).toContain('"ssm:resourceTag/aws:ssmmessages:session-id":"$${aws:userid}"');
     expect(raw).not.toMatch(/(?<!\$)\$\{aws:/);
   });
 
@@ -151,7 +211,13 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
       accounts: { workload: { id: "444444444444" } },
       ssm: { targetInstanceIds: ["i-0123456789abcdef0"] },
     });
-    const arns = sessionPolicy(stackUnderTest(id, { config })).Statement.flatMap((s) => asList(s.Resource));
+    const statements = sessionPolicy(stackUnderTest(id, { config })).Statement;
+    // The console's reads take `*`: DescribeSessions and the rest have no resource to name.
+    const scoped = statements.filter((s) => s.Sid !== "SessionManagerConsoleReads");
+    expect(statements.filter((s) => asList(s.Resource).includes("*")).map((s) => s.Sid)).toEqual([
+      "SessionManagerConsoleReads",
+    ]);
+    const arns = scoped.flatMap((s) => asList(s.Resource));
     expect(arns.length).toBeGreaterThan(0);
     for (const arn of arns) expect(arn).toMatch(/^arn:aws:(ec2|ssm):us-east-2:444444444444:/);
   });

@@ -127,7 +127,9 @@ function ownSessionsStatement(scope: SessionPolicyScope): PolicyStatement {
     Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
     Resource: ownSessionsArn(scope),
     // The name prefix alone also matches `<user>-admin-…`; the session-id tag is the caller's unique id.
-    ...(scope.ownSessions === "session-id-tag" ? { Condition: { StringEquals: { [SESSION_OWNER_TAG_KEY]: USER_ID } } } : {}),
+    ...(scope.ownSessions === "session-id-tag"
+      ? { Condition: { StringEquals: { [SESSION_OWNER_TAG_KEY]: USER_ID } } }
+      : {}),
   };
 }
 

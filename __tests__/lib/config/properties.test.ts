@@ -41,7 +41,15 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import fc from "fast-check";
-import { ConfigError, LOG_RETENTION_DAYS, NAT_GATEWAY_MODES, parseConfig, SCP_VARIANTS } from "../../../lib/config";
+import {
+  ConfigError,
+  LOG_RETENTION_DAYS,
+  NAT_GATEWAY_MODES,
+  parseConfig,
+  SCP_VARIANTS,
+  SSM_OWN_SESSION_RULES,
+  SSM_USER_ACCESS,
+} from "../../../lib/config";
 import { AL2023_AMI_PARAMETERS, instanceArchitecture } from "../../../lib/config/instance-types";
 import { zoneIdPrefix } from "../../../lib/config/zones";
 import { synthApp } from "../../helpers";
@@ -124,6 +132,10 @@ const validConfig: fc.Arbitrary<Raw> = fc
       deployerPrincipalArns: fc.uniqueArray(principalArn, { maxLength: 2 }),
     }),
     userName: iamUserName,
+    ssmRules: fc.record({
+      userAccess: fc.constantFrom(...SSM_USER_ACCESS),
+      ownSessions: fc.constantFrom(...SSM_OWN_SESSION_RULES),
+    }),
     logRetentionDays: fc.constantFrom(...LOG_RETENTION_DAYS),
     allowDestroy: fc.boolean(),
     zones: fc.record({ numbers: zoneNumbers, pin: fc.boolean(), exclude: fc.boolean() }),
@@ -149,7 +161,7 @@ const validConfig: fc.Arbitrary<Raw> = fc
     eice: v.eice,
     privateAccess: { allowedBuckets: v.allowedBuckets },
     scp: v.scp,
-    ssm: { userName: v.userName },
+    ssm: { userName: v.userName, ...v.ssmRules },
     crossAccount: { createAccessKey: false, approvedBuckets: v.approvedBuckets },
     audit: { logRetentionDays: v.logRetentionDays, allowDestroy: v.allowDestroy },
   }));
@@ -452,6 +464,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setElement("scp.targetIds", badScpTarget),
   duplicate("scp.targetIds", "r-ab12"),
   setField("ssm.userName", badUserName),
+  setField("ssm.userAccess", notOneOf(SSM_USER_ACCESS)),
+  setField("ssm.ownSessions", notOneOf(SSM_OWN_SESSION_RULES)),
   setElement("scp.deployerPrincipalArns", badPrincipalArn),
   duplicate("scp.deployerPrincipalArns", "arn:aws:iam::*:role/Deployer"),
   setField("audit.logRetentionDays", badRetention),
@@ -460,7 +474,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     fc.oneof(wrongType("string"), fc.constantFrom("not-an-email", "a@b", "@x.io", "a b@x.io")),
   ),
   setField("audit.allowDestroy", fc.oneof(wrongType("boolean"), fc.constantFrom("true", "false", "yes", 0, 1))),
-  ...["", "network", "instance", "eice", "scp", "accounts", "accounts.workload", "crossAccount", "audit"].map(
+  ...["", "network", "instance", "eice", "scp", "ssm", "accounts", "accounts.workload", "crossAccount", "audit"].map(
     unknownKeyIn,
   ),
   ...conflicts,

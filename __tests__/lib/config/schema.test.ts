@@ -74,6 +74,26 @@ describe("configuration schema", () => {
       `Invalid ssm.userName "${"u".repeat(55)}": use an IAM user name of 1-54 letters, digits, + = , . @ _ - (ssm-fixed-tag and ssm-abac append _fixed-tag and _abac).`,
     ],
     [
+      "an ssm.userAccess naming the managed policy instead of the mode",
+      (c: Editable) => (c.ssm.userAccess = "ReadOnlyAccess"),
+      'Invalid ssm.userAccess "ReadOnlyAccess": use one of session-only, read-only.',
+    ],
+    [
+      "an ssm.userAccess as a boolean",
+      (c: Editable) => (c.ssm.userAccess = true),
+      "Invalid ssm.userAccess true: use one of session-only, read-only.",
+    ],
+    [
+      "an ssm.ownSessions written as the policy variable",
+      (c: Editable) => (c.ssm.ownSessions = "${aws:username}-*"),
+      'Invalid ssm.ownSessions "${aws:username}-*": use one of session-id-tag, name-prefix.',
+    ],
+    [
+      "an ssm.ownSessions as a list",
+      (c: Editable) => (c.ssm.ownSessions = ["name-prefix"]),
+      'Invalid ssm.ownSessions ["name-prefix"]: use one of session-id-tag, name-prefix.',
+    ],
+    [
       "an id object that cannot be printed, next to a roleArn",
       (c: Editable) =>
         Object.assign(c.accounts.data, { id: { toString: 1 }, roleArn: "arn:aws:iam::333333333333:role/D" }),
