@@ -24,7 +24,11 @@ const ALL_INSTANCES = `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/*`;
 const DOCUMENT_CHECK = { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } };
 /** The session's AWS-applied owner tag equals the caller's unique id (Example 4, Method 2 of AWS's samples). */
 const OWN_SESSION_TAG = { StringEquals: { "ssm:resourceTag/aws:ssmmessages:session-id": "${aws:userid}" } };
-/** The article's choices: AWS ReadOnlyAccess on the group, own sessions by name prefix alone. */
+/**
+ * The article's choices: AWS ReadOnlyAccess on the group, own sessions by name prefix alone. The two
+ * settings are independent (each builds its own statement); one configuration keeps this file to one
+ * extra synthesis.
+ */
 const ARTICLE = { ssm: { userAccess: "read-only", ownSessions: "name-prefix" } } as const;
 
 /**
@@ -105,7 +109,7 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
   });
 
   test("with ssm.userAccess read-only, also attaches AWS ReadOnlyAccess to the group, at its former address", () => {
-    const tf = stackUnderTest(id, { config: testConfig({ ssm: { userAccess: "read-only" } }) });
+    const tf = stackUnderTest(id, { config: testConfig(ARTICLE) });
     const attachment = tf.named("aws_iam_group_policy_attachment", "SessionUser_ReadOnlyAccess");
     expect(Object.keys(tf.all("aws_iam_group_policy_attachment"))).toContain("SessionUser_ReadOnlyAccess_281E4828");
     expect(attachment.group).toBe(tf.ref("aws_iam_group", "SessionUser_Group", "name"));
@@ -130,7 +134,7 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
   });
 
   test("with ssm.userAccess read-only, leaves the console's reads to ReadOnlyAccess", () => {
-    const doc = sessionPolicy(stackUnderTest(id, { config: testConfig({ ssm: { userAccess: "read-only" } }) }));
+    const doc = sessionPolicy(stackUnderTest(id, { config: testConfig(ARTICLE) }));
     expect(doc.Statement.map((s) => s.Sid)).not.toContain("SessionManagerConsoleReads");
   });
 
@@ -150,7 +154,7 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
   });
 
   test("with ssm.ownSessions name-prefix, matches the session name prefix alone (the article's rule)", () => {
-    const doc = sessionPolicy(stackUnderTest(id, { config: testConfig({ ssm: { ownSessions: "name-prefix" } }) }));
+    const doc = sessionPolicy(stackUnderTest(id, { config: testConfig(ARTICLE) }));
     expect(statement(doc, "TerminateAndResumeOwnSessions")).toEqual({
       Sid: "TerminateAndResumeOwnSessions",
       Effect: "Allow",
