@@ -10,6 +10,12 @@ import { filterPatternMatches } from "../helpers/filter-pattern";
 const TRAIL_ARN = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/ec2-access-guardrails";
 const audit = () => stackUnderTest("audit");
 
+/** The trail bucket's ARN reference and its policy as AWS receives it. */
+const trailBucketPolicy = (stack: StackUnderTest) => ({
+  bucketArn: stack.ref("aws_s3_bucket", "TrailBucket", "arn"),
+  doc: parsePolicy(stack.only("aws_s3_bucket_policy").policy),
+});
+
 /** The metric filter of one audit event, by its construct id prefix. */
 const filter = (stack: StackUnderTest, id: string) => stack.named("aws_cloudwatch_log_metric_filter", `${id}Filter`);
 
@@ -81,9 +87,7 @@ describe("audit", () => {
     });
 
     test("lets CloudTrail check its ACL and write only for this trail, by aws:SourceArn", () => {
-      const stack = audit();
-      const bucketArn = stack.ref("aws_s3_bucket", "TrailBucket", "arn");
-      const doc = parsePolicy(stack.only("aws_s3_bucket_policy").policy);
+      const { bucketArn, doc } = trailBucketPolicy(audit());
       expect(statement(doc, "CloudTrailAclCheck")).toEqual({
         Sid: "CloudTrailAclCheck",
         Effect: "Allow",
@@ -108,9 +112,7 @@ describe("audit", () => {
     });
 
     test("denies every object write, overwrite, retag and delete to all but the CloudTrail service", () => {
-      const stack = audit();
-      const bucketArn = stack.ref("aws_s3_bucket", "TrailBucket", "arn");
-      const doc = parsePolicy(stack.only("aws_s3_bucket_policy").policy);
+      const { bucketArn, doc } = trailBucketPolicy(audit());
       expect(statement(doc, "DenyLogFileChangesExceptCloudTrail")).toEqual({
         Sid: "DenyLogFileChangesExceptCloudTrail",
         Effect: "Deny",
@@ -122,9 +124,7 @@ describe("audit", () => {
     });
 
     test("denies expiry and replication rules to everyone by default, and leaves the changes Terraform makes open", () => {
-      const stack = audit();
-      const bucketArn = stack.ref("aws_s3_bucket", "TrailBucket", "arn");
-      const doc = parsePolicy(stack.only("aws_s3_bucket_policy").policy);
+      const { bucketArn, doc } = trailBucketPolicy(audit());
       expect(statement(doc, "DenyLogExpiryAndReplication")).toEqual({
         Sid: "DenyLogExpiryAndReplication",
         Effect: "Deny",
@@ -161,8 +161,7 @@ describe("audit", () => {
     test("grants the configured log readers listing and reading, and nothing else", () => {
       const readers = ["arn:aws:iam::111111111111:role/SecurityAudit"];
       const stack = stackUnderTest("audit", { config: testConfig({ audit: { logReaderArns: readers } }) });
-      const bucketArn = stack.ref("aws_s3_bucket", "TrailBucket", "arn");
-      const doc = parsePolicy(stack.only("aws_s3_bucket_policy").policy);
+      const { bucketArn, doc } = trailBucketPolicy(stack);
       expect(statement(doc, "LogReadersList")).toMatchObject({
         Principal: { AWS: readers },
         Action: ["s3:ListBucket", "s3:GetBucketLocation"],
