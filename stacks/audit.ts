@@ -9,7 +9,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { TerraformOutput } from "cdktf";
+import { Annotations, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { suppressGuardrail } from "../lib/aspects/suppressions";
 import { AUDIT_EVENTS, AUDIT_METRIC_NAMESPACE } from "../lib/audit/metric-filters";
@@ -20,6 +20,8 @@ import {
   cloudTrailBucketGrants,
   cloudTrailLogsDeliveryPolicy,
   cloudTrailLogsTrustPolicy,
+  logReaderGrants,
+  trailBucketProtections,
   type TrailLocation,
 } from "../lib/policies/cloudtrail";
 import { toPolicyJson } from "../lib/policies/document";
@@ -56,7 +58,9 @@ export class AuditStack extends GuardrailsStack {
       description: "Encrypts the ec2-access-guardrails trail, its log group and its alarm topic",
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: toPolicyJson(auditKeyPolicy({ ...location, logGroupName: AUDIT_LOG_GROUP_NAME })),
+      policy: toPolicyJson(
+        auditKeyPolicy({ ...location, logGroupName: AUDIT_LOG_GROUP_NAME, logReaderArns: settings.logReaderArns }),
+      ),
       // A key scheduled for deletion takes every log file and log event it encrypted with it.
       lifecycle: retainEvidence ? { preventDestroy: true } : undefined,
     });
@@ -65,7 +69,12 @@ export class AuditStack extends GuardrailsStack {
     this.bucket = new LockedBucket(this, "TrailBucket", {
       bucketPrefix: "ec2-access-guardrails-trail-",
       kmsKeyArn: this.key.arn,
-      grants: (bucketArn) => cloudTrailBucketGrants(bucketArn, location),
+      grants: (bucketArn) => [
+        ...cloudTrailBucketGrants(bucketArn, location),
+        ...logReaderGrants(bucketArn, settings.logReaderArns),
+        // Evidence nobody in the account can rewrite: only CloudTrail writes objects.
+        ...trailBucketProtections(bucketArn, settings),
+      ],
       // Also on the policy, encryption and public access block: a destroy never strips the locks first.
       preventDestroy: retainEvidence,
       // Never force_destroy, even with audit.allowDestroy: deleting log files stays a deliberate step.
@@ -122,7 +131,13 @@ export class AuditStack extends GuardrailsStack {
       arn: this.topic.arn,
       policy: toPolicyJson(alarmTopicPolicy(this.topic.arn, region, accountId)),
     });
-    if (settings.alarmEmail !== undefined) {
+    if (settings.alarmEmail === undefined) {
+      // Not an error: a team may subscribe its own endpoint to the AlarmTopicArn output. But an alarm
+      // nobody receives is silent, and nothing else would say so.
+      Annotations.of(this).addWarning(
+        "audit.alarmEmail is not set: the alarm topic has no subscriber, so no alarm reaches anyone; set audit.alarmEmail or subscribe an endpoint to the AlarmTopicArn output.",
+      );
+    } else {
       // Stays "pending confirmation" until the recipient follows the link AWS mails.
       new SnsTopicSubscription(this, "AlarmEmail", {
         topicArn: this.topic.arn,

@@ -30,6 +30,10 @@ describe("filterPatternMatches", () => {
       '{ ($.eventSource = "ssm.amazonaws.com") && (($.eventName = "ResumeSession") || ($.eventName = "StartSession")) }',
       true,
     ],
+    // Bare words, as the CIS AWS Foundations patterns write them: exact strings.
+    ["{ ($.eventSource = ssm.amazonaws.com) && ($.eventName=StartSession) }", true],
+    ["{ $.eventName = StartSessions }", false],
+    ["{ $.eventName = Start }", false],
   ])("evaluates %s as %s", (pattern, expected) => {
     expect(filterPatternMatches(pattern, record)).toBe(expected);
   });

@@ -5,7 +5,9 @@
  *   { ($.eventSource = "ssm.amazonaws.com") && (($.eventName = "Start*") || ($.errorCode != "x")) }
  *
  * Supported: `$.a.b` and `$.a[0]` selectors, `=` and `!=`, double-quoted strings with `*` wildcards
- * (case-sensitive, as in CloudWatch Logs), bare numbers, `&&` binding tighter than `||`, parentheses.
+ * (case-sensitive, as in CloudWatch Logs), bare numbers, bare words (`$.eventName = StopLogging`, the form
+ * the CIS AWS Foundations patterns are written in; read as exact strings), `&&` binding tighter than `||`,
+ * parentheses.
  * `=` on a missing field is false; `!=` is true only when the field exists and differs. Anything outside
  * the subset throws, so a pattern the stack starts using is never silently misread.
  */
@@ -74,6 +76,11 @@ function tokenize(pattern: string): Token[] {
       if (!m) fail("number");
       tokens.push({ type: "number", value: Number(m![0]) });
       i += m![0].length;
+    } else if (/[A-Za-z]/.test(c)) {
+      // An unquoted string value: letters, digits, dots, hyphens and underscores, no wildcard.
+      const m = /^[A-Za-z][A-Za-z0-9._-]*/.exec(pattern.slice(i))!;
+      tokens.push({ type: "string", value: m[0] });
+      i += m[0].length;
     } else {
       fail(`character ${JSON.stringify(c)}`);
     }

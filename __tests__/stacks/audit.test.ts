@@ -3,12 +3,18 @@ import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { evaluateStack } from "../../lib/aspects/guardrails";
 import { LockedBucket } from "../../lib/constructs/locked-bucket";
-import { asList, parsePolicy, statement, synthCached, testConfig } from "../helpers";
+import { parsePolicy, statement, synthCached, testConfig } from "../helpers";
 import { stackUnderTest, type StackUnderTest } from "../helpers/stack-test";
 import { filterPatternMatches } from "../helpers/filter-pattern";
 
 const TRAIL_ARN = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/ec2-access-guardrails";
 const audit = () => stackUnderTest("audit");
+
+/** The trail bucket's ARN reference and its policy as AWS receives it. */
+const trailBucketPolicy = (stack: StackUnderTest) => ({
+  bucketArn: stack.ref("aws_s3_bucket", "TrailBucket", "arn"),
+  doc: parsePolicy(stack.only("aws_s3_bucket_policy").policy),
+});
 
 /** The metric filter of one audit event, by its construct id prefix. */
 const filter = (stack: StackUnderTest, id: string) => stack.named("aws_cloudwatch_log_metric_filter", `${id}Filter`);
@@ -81,9 +87,7 @@ describe("audit", () => {
     });
 
     test("lets CloudTrail check its ACL and write only for this trail, by aws:SourceArn", () => {
-      const stack = audit();
-      const bucketArn = stack.ref("aws_s3_bucket", "TrailBucket", "arn");
-      const doc = parsePolicy(stack.only("aws_s3_bucket_policy").policy);
+      const { bucketArn, doc } = trailBucketPolicy(audit());
       expect(statement(doc, "CloudTrailAclCheck")).toEqual({
         Sid: "CloudTrailAclCheck",
         Effect: "Allow",
@@ -105,6 +109,69 @@ describe("audit", () => {
         "CloudTrailAclCheck",
         "CloudTrailWrite",
       ]);
+    });
+
+    test("denies every object write, overwrite, retag and delete to all but the CloudTrail service", () => {
+      const { bucketArn, doc } = trailBucketPolicy(audit());
+      expect(statement(doc, "DenyLogFileChangesExceptCloudTrail")).toEqual({
+        Sid: "DenyLogFileChangesExceptCloudTrail",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:PutObject*", "s3:DeleteObject*", "s3:Replicate*", "s3:BypassGovernanceRetention"],
+        Resource: `${bucketArn}/*`,
+        Condition: { StringNotEqualsIfExists: { "aws:PrincipalServiceName": "cloudtrail.amazonaws.com" } },
+      });
+    });
+
+    test("denies expiry and replication rules to everyone by default, and leaves the changes Terraform makes open", () => {
+      const { bucketArn, doc } = trailBucketPolicy(audit());
+      expect(statement(doc, "DenyLogExpiryAndReplication")).toEqual({
+        Sid: "DenyLogExpiryAndReplication",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration"],
+        Resource: bucketArn,
+      });
+      expect(doc.Statement.map((s) => s.Sid)).not.toContain("DenyBucketChangesExceptAdministrators");
+    });
+
+    test("with audit.administratorArns only they may change the bucket's protections or add expiry rules", () => {
+      const admins = ["arn:aws:iam::111111111111:role/Deployer"];
+      const stack = stackUnderTest("audit", { config: testConfig({ audit: { administratorArns: admins } }) });
+      const doc = parsePolicy(stack.only("aws_s3_bucket_policy").policy);
+      expect(statement(doc, "DenyBucketChangesExceptAdministrators")).toMatchObject({
+        Effect: "Deny",
+        Principal: "*",
+        Action: [
+          "s3:PutBucketPolicy",
+          "s3:DeleteBucketPolicy",
+          "s3:PutBucketVersioning",
+          "s3:PutEncryptionConfiguration",
+          "s3:PutBucketOwnershipControls",
+          "s3:PutBucketPublicAccessBlock",
+          "s3:DeleteBucket",
+        ],
+        Condition: { ArnNotLike: { "aws:PrincipalArn": admins } },
+      });
+      expect(statement(doc, "DenyLogExpiryAndReplication").Condition).toEqual({
+        ArnNotLike: { "aws:PrincipalArn": admins },
+      });
+    });
+
+    test("grants the configured log readers listing and reading, and nothing else", () => {
+      const readers = ["arn:aws:iam::111111111111:role/SecurityAudit"];
+      const stack = stackUnderTest("audit", { config: testConfig({ audit: { logReaderArns: readers } }) });
+      const { bucketArn, doc } = trailBucketPolicy(stack);
+      expect(statement(doc, "LogReadersList")).toMatchObject({
+        Principal: { AWS: readers },
+        Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+        Resource: bucketArn,
+      });
+      expect(statement(doc, "LogReadersRead")).toMatchObject({
+        Principal: { AWS: readers },
+        Action: ["s3:GetObject", "s3:GetObjectVersion"],
+        Resource: `${bucketArn}/*`,
+      });
     });
   });
 
@@ -283,6 +350,20 @@ describe("audit", () => {
         "DeniedAccessAttempt",
         '{ (($.eventSource = "ec2-instance-connect.amazonaws.com") || (($.eventSource = "ec2.amazonaws.com") && ($.eventName = "*InstanceConnectEndpoint*")) || (($.eventSource = "ssm.amazonaws.com") && (($.eventName = "StartSession") || ($.eventName = "ResumeSession") || ($.eventName = "TerminateSession")))) && (($.errorCode = "AccessDenied*") || ($.errorCode = "*UnauthorizedOperation")) }',
       ],
+      // The CIS AWS Foundations patterns, character for character (CloudTrail configuration changes;
+      // disabling or scheduled deletion of customer created CMKs).
+      [
+        "TrailConfigurationChange",
+        "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }",
+      ],
+      [
+        "TrailEventSelectorChange",
+        '{ ($.eventSource = "cloudtrail.amazonaws.com") && ($.eventName = "PutEventSelectors") }',
+      ],
+      [
+        "KeyDisabledOrScheduledForDeletion",
+        "{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }",
+      ],
     ])("pins the %s filter pattern on the trail's log group", (id, pattern) => {
       const stack = audit();
       expect(filter(stack, id)).toEqual(
@@ -296,8 +377,8 @@ describe("audit", () => {
       expect(pattern.length).toBeLessThanOrEqual(1024);
     });
 
-    test("there are exactly five filters", () => {
-      expect(Object.keys(audit().all("aws_cloudwatch_log_metric_filter"))).toHaveLength(5);
+    test("there are exactly eight filters", () => {
+      expect(Object.keys(audit().all("aws_cloudwatch_log_metric_filter"))).toHaveLength(8);
     });
 
     const sample = (file: string): unknown =>
@@ -315,6 +396,14 @@ describe("audit", () => {
       ["describe-instance-connect-endpoints-denied.json", ["DeniedAccessAttempt"]],
       ["describe-instances.json", []],
       ["s3-get-object-denied.json", []],
+      ["stop-logging.json", ["TrailConfigurationChange"]],
+      ["delete-trail.json", ["TrailConfigurationChange"]],
+      ["update-trail.json", ["TrailConfigurationChange"]],
+      ["put-event-selectors.json", ["TrailEventSelectorChange"]],
+      ["get-trail-status.json", []],
+      ["disable-key.json", ["KeyDisabledOrScheduledForDeletion"]],
+      ["schedule-key-deletion.json", ["KeyDisabledOrScheduledForDeletion"]],
+      ["kms-decrypt.json", []],
     ])("the record %s trips exactly the filters %j", (file, expected) => {
       const stack = audit();
       const record = sample(file);
@@ -333,6 +422,9 @@ describe("audit", () => {
       "StartSession",
       "InstanceConnectEndpointChange",
       "DeniedAccessAttempt",
+      "TrailConfigurationChange",
+      "TrailEventSelectorChange",
+      "KeyDisabledOrScheduledForDeletion",
     ])("the %s alarm fires on the first event in five minutes and notifies the topic", (id) => {
       const stack = audit();
       expect(stack.named("aws_cloudwatch_metric_alarm", `${id}Alarm`)).toEqual(
@@ -381,6 +473,21 @@ describe("audit", () => {
       expect(audit().all("aws_sns_topic_subscription")).toEqual({});
     });
 
+    const auditWarnings = (settings = {}) =>
+      synthCached(settings)
+        .annotations.audit.filter((a) => a.level === "@cdktf/warn")
+        .map((a) => a.message);
+
+    test("says at synth, in one line, that alarms reach no one when audit.alarmEmail is unset", () => {
+      expect(auditWarnings()).toEqual([
+        "audit.alarmEmail is not set: the alarm topic has no subscriber, so no alarm reaches anyone; set audit.alarmEmail or subscribe an endpoint to the AlarmTopicArn output.",
+      ]);
+    });
+
+    test("says nothing about subscribers once audit.alarmEmail is set", () => {
+      expect(auditWarnings({ config: testConfig({ audit: { alarmEmail: "security@example.com" } }) })).toEqual([]);
+    });
+
     test("subscribes the configured email address to the topic", () => {
       const stack = stackUnderTest("audit", { config: testConfig({ audit: { alarmEmail: "security@example.com" } }) });
       expect(stack.only("aws_sns_topic_subscription")).toEqual(
@@ -397,12 +504,29 @@ describe("audit", () => {
     expect(audit().provider?.aws?.[0]).toMatchObject({ allowed_account_ids: ["111111111111"] });
   });
 
-  test("opens the key to any principal only for this account's callers decrypting trail logs", () => {
+  test('opens the key to no principal "*": decrypting log files is not granted to every principal of the account', () => {
     const doc = parsePolicy(audit().only("aws_kms_key").policy);
-    const open = doc.Statement.filter((s) => s.Effect === "Allow" && JSON.stringify(s.Principal) === '{"AWS":"*"}');
-    // The one "*" principal statement is limited to this account's callers.
-    expect(open.map((s) => [s.Sid, s.Condition?.StringEquals?.["kms:CallerAccount"], asList(s.Action)])).toEqual([
-      ["AccountDecryptsLogFiles", "111111111111", ["kms:Decrypt", "kms:ReEncryptFrom"]],
-    ]);
+    expect(doc.Statement.filter((s) => JSON.stringify(s.Principal).includes('"*"'))).toEqual([]);
+    // Only the account itself (delegating to IAM) and services are named; no principal reads by default.
+    const awsPrincipals = doc.Statement.filter((s) => s.Principal !== undefined && typeof s.Principal === "object")
+      .map((s) => (s.Principal as { AWS?: unknown }).AWS)
+      .filter((p) => p !== undefined);
+    expect(awsPrincipals).toEqual(["arn:aws:iam::111111111111:root"]);
+  });
+
+  test("lets exactly the configured log readers decrypt log files, only with a trail encryption context", () => {
+    const readers = ["arn:aws:iam::111111111111:role/SecurityAudit", "arn:aws:iam::444455556666:role/LogArchive"];
+    const stack = stackUnderTest("audit", { config: testConfig({ audit: { logReaderArns: readers } }) });
+    const doc = parsePolicy(stack.only("aws_kms_key").policy);
+    expect(statement(doc, "LogReadersDecryptLogFiles")).toEqual({
+      Sid: "LogReadersDecryptLogFiles",
+      Effect: "Allow",
+      Principal: { AWS: readers },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: {
+        StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:111111111111:trail/*" },
+      },
+    });
   });
 });

@@ -4,7 +4,8 @@
  * pattern against sample CloudTrail records.
  *
  * Patterns use the CloudWatch Logs JSON syntax: `$.field = "value"`, `&&`, `||`, parentheses, and `*`
- * wildcards inside string values.
+ * wildcards inside string values. The two CIS AWS Foundations patterns are kept character for character
+ * (bare words, their spacing), so a benchmark check that compares pattern text recognises them.
  */
 
 export interface AuditEvent {
@@ -22,6 +23,7 @@ export const AUDIT_METRIC_NAMESPACE = "Ec2AccessGuardrails";
 const EIC_SOURCE = '$.eventSource = "ec2-instance-connect.amazonaws.com"';
 const SSM_SOURCE = '$.eventSource = "ssm.amazonaws.com"';
 const EC2_SOURCE = '$.eventSource = "ec2.amazonaws.com"';
+const CLOUDTRAIL_SOURCE = '$.eventSource = "cloudtrail.amazonaws.com"';
 
 export const AUDIT_EVENTS: readonly AuditEvent[] = [
   {
@@ -58,5 +60,32 @@ export const AUDIT_EVENTS: readonly AuditEvent[] = [
       `{ ((${EIC_SOURCE}) || ((${EC2_SOURCE}) && ($.eventName = "*InstanceConnectEndpoint*")) || ` +
       `((${SSM_SOURCE}) && (($.eventName = "StartSession") || ($.eventName = "ResumeSession") || ($.eventName = "TerminateSession")))) && ` +
       `(($.errorCode = "AccessDenied*") || ($.errorCode = "*UnauthorizedOperation")) }`,
+  },
+  {
+    // CIS AWS Foundations Benchmark "Ensure CloudTrail configuration changes are monitored" (3.5 in
+    // v1.x, 4.5 in v2-v3; Security Hub CloudWatch.5), its pattern verbatim: a trail stopped, deleted or
+    // redirected is the first thing an intruder silences.
+    id: "TrailConfigurationChange",
+    description:
+      "A CloudTrail trail was created, updated, deleted, started or stopped (CIS CloudTrail configuration changes)",
+    pattern:
+      "{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || " +
+      "($.eventName = StartLogging) || ($.eventName = StopLogging) }",
+  },
+  {
+    // Not in the CIS pattern: event selectors decide which events a trail records, so excluding
+    // management events silences the trail while it keeps logging. Its own filter, so the CIS one
+    // above stays verbatim.
+    id: "TrailEventSelectorChange",
+    description: "A trail's event selectors were changed: what the trail records may have been narrowed",
+    pattern: `{ (${CLOUDTRAIL_SOURCE}) && ($.eventName = "PutEventSelectors") }`,
+  },
+  {
+    // CIS AWS Foundations Benchmark "Ensure disabling or scheduled deletion of customer created CMKs is
+    // monitored" (3.7 in v1.x, 4.7 in v2-v3; Security Hub CloudWatch.7), its pattern verbatim. A disabled
+    // or deleted audit key makes every log file and log event it encrypted unreadable.
+    id: "KeyDisabledOrScheduledForDeletion",
+    description: "A KMS key was disabled or scheduled for deletion (CIS customer managed key changes)",
+    pattern: "{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }",
   },
 ];

@@ -422,6 +422,14 @@ const crossAccountSchema = section({
   }),
 });
 
+// IAM users and roles by exact ARN: bucket and key policies take no wildcards in Principal, and S3/KMS
+// refuse a policy naming a principal that does not exist.
+const IAM_USER_OR_ROLE_ARN = /^arn:aws:iam::\d{12}:(role|user)\/([A-Za-z0-9+=,.@_-]+\/)*[A-Za-z0-9+=,.@_-]{1,64}$/;
+const userOrRoleArns = unique(
+  pattern(IAM_USER_OR_ROLE_ARN, "use an IAM role or user ARN such as arn:aws:iam::123456789012:role/SecurityAudit"),
+  "role or user ARNs",
+);
+
 const auditSchema = section({
   alarmEmail: doc(pattern(EMAIL, "use an email address").optional(), {
     description: "email subscribed to the alarm topic (it must confirm the subscription)",
@@ -432,6 +440,16 @@ const auditSchema = section({
   allowDestroy: doc(bool().default(false), {
     description:
       "let `cdktf destroy audit` delete the trail's bucket, key and log group (throwaway demo accounts only; the bucket is still never force-destroyed)",
+  }),
+  logReaderArns: doc(userOrRoleArns.default([]), {
+    description:
+      "existing roles/users granted to list and read the trail's log files (bucket policy) and decrypt them (key policy); others read only if their IAM policies grant both `s3:GetObject` and `kms:Decrypt`",
+  }),
+  // Empty: the bucket-level changes Terraform makes stay open, or the next deploy that changes the
+  // bucket policy would be denied; only expiry and replication rules are denied to everyone.
+  administratorArns: doc(userOrRoleArns.default([]), {
+    description:
+      "existing roles/users that alone may change the trail bucket's policy, versioning, encryption, public access block, lifecycle or replication, or delete it (list the role that runs `cdktf deploy audit`); empty: lifecycle and replication rules are denied to everyone, other bucket changes left to IAM",
   }),
 });
 

@@ -1,4 +1,5 @@
 import { policy, serviceTrustPolicy, type Conditions, type PolicyDocument, type PolicyStatement } from "./document";
+import { bucketAndObjectArns, denyBucketActionsExcept, denyObjectWritesExceptService } from "./s3-bucket";
 
 /** Where a trail lives; enough to name its ARN before the trail exists. */
 export interface TrailLocation {
@@ -61,9 +62,93 @@ export function cloudTrailBucketGrants(bucketArn: string, trail: TrailLocation):
   ];
 }
 
+/**
+ * Bucket-level changes that could erase or divert log files without touching an object: an expiration
+ * rule or a replication rule acts as S3 itself, outside the object deny. Terraform never sets these on
+ * the trail bucket, so they are denied to everyone (but the configured administrators) at no cost.
+ */
+export const TRAIL_BUCKET_EXPIRY_ACTIONS = ["s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration"] as const;
+
+/**
+ * Bucket-level changes Terraform itself makes when the audit stack changes (policy, versioning,
+ * encryption, ownership, public access block, deletion). Denied only when administrators are named:
+ * denied to everyone, the next `cdktf deploy audit` that changes the bucket policy would fail.
+ */
+export const TRAIL_BUCKET_PROTECTION_ACTIONS = [
+  "s3:PutBucketPolicy",
+  "s3:DeleteBucketPolicy",
+  "s3:PutBucketVersioning",
+  "s3:PutEncryptionConfiguration",
+  "s3:PutBucketOwnershipControls",
+  "s3:PutBucketPublicAccessBlock",
+  "s3:DeleteBucket",
+] as const;
+
+export interface TrailBucketAccess {
+  /** Principals granted to read log files (bucket policy) and decrypt them (key policy). */
+  readonly logReaderArns: readonly string[];
+  /** Principals that may still change the bucket's configuration; none: only what Terraform needs stays open. */
+  readonly administratorArns: readonly string[];
+}
+
+/**
+ * What keeps the trail's evidence as CloudTrail wrote it: nobody but the CloudTrail service writes,
+ * overwrites, retags or deletes an object (the instance role's `s3:PutObject` on `*`, an account admin,
+ * the root user alike); expiry and replication rules are denied to all but the administrators; with
+ * administrators named, every other bucket-level change is theirs alone.
+ */
+export function trailBucketProtections(bucketArn: string, access: TrailBucketAccess): PolicyStatement[] {
+  const { administratorArns } = access;
+  return [
+    denyObjectWritesExceptService(bucketArn, CLOUDTRAIL.Service, "DenyLogFileChangesExceptCloudTrail"),
+    denyBucketActionsExcept(bucketArn, TRAIL_BUCKET_EXPIRY_ACTIONS, administratorArns, "DenyLogExpiryAndReplication"),
+    ...(administratorArns.length > 0
+      ? [
+          denyBucketActionsExcept(
+            bucketArn,
+            TRAIL_BUCKET_PROTECTION_ACTIONS,
+            administratorArns,
+            "DenyBucketChangesExceptAdministrators",
+          ),
+        ]
+      : []),
+  ];
+}
+
+/**
+ * Lets the configured readers list the bucket and read log files and their digests; nobody else is
+ * granted by the bucket policy. Reading a file also needs `kms:Decrypt` on the audit key, which the key
+ * policy grants to the same readers (`auditKeyPolicy`).
+ */
+export function logReaderGrants(bucketArn: string, logReaderArns: readonly string[]): PolicyStatement[] {
+  if (logReaderArns.length === 0) return [];
+  const [bucket, objects] = bucketAndObjectArns(bucketArn);
+  return [
+    {
+      Sid: "LogReadersList",
+      Effect: "Allow",
+      Principal: { AWS: [...logReaderArns] },
+      Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+      Resource: bucket,
+    },
+    {
+      Sid: "LogReadersRead",
+      Effect: "Allow",
+      Principal: { AWS: [...logReaderArns] },
+      Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      Resource: objects,
+    },
+  ];
+}
+
 export interface AuditKeyPolicyProps extends TrailLocation {
   /** Log group the trail delivers to; CloudWatch Logs encrypts it with the key. */
   readonly logGroupName: string;
+  /**
+   * Principals that may decrypt log files.
+   * @default - none: only principals whose IAM policies grant kms:Decrypt (through AccountAdministersTheKey)
+   */
+  readonly logReaderArns?: readonly string[];
 }
 
 /**
@@ -74,6 +159,7 @@ export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
   const { region, accountId } = props;
   // The encryption context CloudTrail sets names the trail: any trail of this account, in any region.
   const ownTrails = { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${accountId}:trail/*` };
+  const readers = props.logReaderArns && props.logReaderArns.length > 0 ? [[...props.logReaderArns]] : [];
   return policy(
     {
       // Without it the key is unmanageable: IAM policies in the account decide who administers it.
@@ -103,18 +189,17 @@ export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
       Resource: "*",
       Condition: { StringEquals: { "aws:SourceArn": trailArn(props) } },
     },
-    {
-      // Reading log files back (and validating their digests) needs Decrypt; only this account may.
-      Sid: "AccountDecryptsLogFiles",
+    // Reading log files back (and validating their digests) needs Decrypt. Granted to the configured
+    // readers only, not to `"*"` with kms:CallerAccount: that grant needed no IAM permission at all, so
+    // every principal of the account (the instance role included) could read the trail.
+    ...readers.map((arns): PolicyStatement => ({
+      Sid: "LogReadersDecryptLogFiles",
       Effect: "Allow",
-      Principal: { AWS: "*" },
-      Action: ["kms:Decrypt", "kms:ReEncryptFrom"],
+      Principal: { AWS: arns },
+      Action: "kms:Decrypt",
       Resource: "*",
-      Condition: {
-        StringEquals: { "kms:CallerAccount": accountId },
-        StringLike: ownTrails,
-      },
-    },
+      Condition: { StringLike: ownTrails },
+    })),
     {
       Sid: "CloudWatchLogsEncryptsTheLogGroup",
       Effect: "Allow",

@@ -21,3 +21,55 @@ export function denyInsecureTransport(bucketArn: string): PolicyStatement {
 export function lockedBucketPolicy(bucketArn: string, grants: readonly PolicyStatement[]) {
   return policy(denyInsecureTransport(bucketArn), ...grants);
 }
+
+/**
+ * Every action that writes, overwrites, retags, deletes or replicates an object (or one of its
+ * versions). The wildcards also catch object actions S3 adds later under the same verbs; the ACL actions
+ * are covered though BucketOwnerEnforced already disables ACLs, in case ownership controls change.
+ */
+export const OBJECT_WRITE_ACTIONS = [
+  "s3:PutObject*",
+  "s3:DeleteObject*",
+  "s3:Replicate*",
+  "s3:BypassGovernanceRetention",
+] as const;
+
+/**
+ * Deny object writes and deletes in the bucket to every principal but one AWS service principal.
+ * `aws:PrincipalServiceName` is in the request context only when a service principal calls directly
+ * (IAM User Guide, "AWS global condition context keys"), so `...IfExists` denies every IAM user, role and
+ * session (the key is absent) and every other service; a principal cannot set the key itself. AWS
+ * advises against `NotPrincipal` with Deny, hence `Principal: "*"` and the condition.
+ */
+export function denyObjectWritesExceptService(bucketArn: string, service: string, sid: string): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Deny",
+    Principal: "*",
+    Action: [...OBJECT_WRITE_ACTIONS],
+    Resource: `${bucketArn}/*`,
+    Condition: { StringNotEqualsIfExists: { "aws:PrincipalServiceName": service } },
+  };
+}
+
+/**
+ * Deny bucket-level actions to every principal but the listed ones (by `aws:PrincipalArn`, the role
+ * itself for its sessions); with none listed, to everyone. The bucket owner's root user keeps
+ * PutBucketPolicy/DeleteBucketPolicy whatever a bucket policy says (S3 API Reference, PutBucketPolicy),
+ * so a deny here can always be lifted by changing the policy.
+ */
+export function denyBucketActionsExcept(
+  bucketArn: string,
+  actions: readonly string[],
+  principalArns: readonly string[],
+  sid: string,
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Deny",
+    Principal: "*",
+    Action: [...actions],
+    Resource: bucketArn,
+    ...(principalArns.length > 0 ? { Condition: { ArnNotLike: { "aws:PrincipalArn": [...principalArns] } } } : {}),
+  };
+}

@@ -34,7 +34,7 @@ const MINIMAL: Config = {
     userName: "data-account-user",
     grantWorkloadRole: false,
   },
-  audit: { logRetentionDays: 365, allowDestroy: false },
+  audit: { logRetentionDays: 365, allowDestroy: false, logReaderArns: [], administratorArns: [] },
 };
 
 /** config/default.json: the minimal file's defaults, except what it sets (written out here). */

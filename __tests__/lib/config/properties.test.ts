@@ -93,6 +93,15 @@ const iamUserName = fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,54}$/);
 const principalArn = fc
   .tuple(fc.oneof(accountId, fc.constant("*")), fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,32}$/))
   .map(([account, role]) => `arn:aws:iam::${account}:role/${role}`);
+/** Exact IAM role or user ARNs (bucket and key policies take no wildcards), with an optional path. */
+const userOrRoleArn = fc
+  .tuple(
+    accountId,
+    fc.constantFrom("role", "user"),
+    fc.constantFrom("", "audit/", "a/b/"),
+    fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,32}$/),
+  )
+  .map(([account, kind, path, name]) => `arn:aws:iam::${account}:${kind}/${path}${name}`);
 const instanceType = fc.constantFrom(
   "t3.micro",
   "t3a.small",
@@ -138,6 +147,8 @@ const validConfig: fc.Arbitrary<Raw> = fc
     }),
     logRetentionDays: fc.constantFrom(...LOG_RETENTION_DAYS),
     allowDestroy: fc.boolean(),
+    logReaderArns: fc.uniqueArray(userOrRoleArn, { maxLength: 2 }),
+    administratorArns: fc.uniqueArray(userOrRoleArn, { maxLength: 2 }),
     zones: fc.record({ numbers: zoneNumbers, pin: fc.boolean(), exclude: fc.boolean() }),
     instance: fc.record({ type: instanceType, withParameter: fc.boolean() }),
   })
@@ -163,7 +174,12 @@ const validConfig: fc.Arbitrary<Raw> = fc
     scp: v.scp,
     ssm: { userName: v.userName, ...v.ssmRules },
     crossAccount: { createAccessKey: false, approvedBuckets: v.approvedBuckets },
-    audit: { logRetentionDays: v.logRetentionDays, allowDestroy: v.allowDestroy },
+    audit: {
+      logRetentionDays: v.logRetentionDays,
+      allowDestroy: v.allowDestroy,
+      logReaderArns: v.logReaderArns,
+      administratorArns: v.administratorArns,
+    },
   }));
 
 /* ---------- bad values ---------- */
@@ -253,6 +269,19 @@ const badUserName = fc.oneof(
 const badPrincipalArn = fc.oneof(
   wrongType("string"),
   fc.constantFrom("BreakGlass", "arn:aws:iam::1234:role/x", "arn:aws:s3:::bucket", "arn:aws:iam::*:role/a b", ""),
+);
+const badUserOrRoleArn = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom(
+    "SecurityAudit",
+    "arn:aws:iam::*:role/SecurityAudit",
+    "arn:aws:iam::123456789012:role/Audit*",
+    "arn:aws:sts::123456789012:assumed-role/Audit/s",
+    "arn:aws:iam::123456789012:group/Auditors",
+    "arn:aws:iam::123456789012:root",
+    "arn:aws:iam::1234:role/x",
+    "",
+  ),
 );
 const badZoneId = fc.oneof(
   wrongType("string"),
@@ -474,6 +503,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     fc.oneof(wrongType("string"), fc.constantFrom("not-an-email", "a@b", "@x.io", "a b@x.io")),
   ),
   setField("audit.allowDestroy", fc.oneof(wrongType("boolean"), fc.constantFrom("true", "false", "yes", 0, 1))),
+  setElement("audit.logReaderArns", badUserOrRoleArn),
+  duplicate("audit.logReaderArns", "arn:aws:iam::123456789012:role/SecurityAudit"),
+  setElement("audit.administratorArns", badUserOrRoleArn),
+  duplicate("audit.administratorArns", "arn:aws:iam::123456789012:role/Deployer"),
   ...["", "network", "instance", "eice", "scp", "ssm", "accounts", "accounts.workload", "crossAccount", "audit"].map(
     unknownKeyIn,
   ),

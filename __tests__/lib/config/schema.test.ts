@@ -110,6 +110,32 @@ describe("configuration schema", () => {
       "Invalid audit.allowDestroy 1: use true or false.",
     ],
     [
+      "an audit.logReaderArns entry with a wildcard",
+      (c: Editable) => (c.audit.logReaderArns = ["arn:aws:iam::*:role/SecurityAudit"]),
+      'Invalid audit.logReaderArns[0] "arn:aws:iam::*:role/SecurityAudit": use an IAM role or user ARN such as arn:aws:iam::123456789012:role/SecurityAudit.',
+    ],
+    [
+      "an audit.logReaderArns entry that is a role session",
+      (c: Editable) => (c.audit.logReaderArns = ["arn:aws:sts::111111111111:assumed-role/Audit/alice"]),
+      'Invalid audit.logReaderArns[0] "arn:aws:sts::111111111111:assumed-role/Audit/alice": use an IAM role or user ARN such as arn:aws:iam::123456789012:role/SecurityAudit.',
+    ],
+    [
+      "audit.logReaderArns listing one role twice",
+      (c: Editable) =>
+        (c.audit.logReaderArns = ["arn:aws:iam::111111111111:role/Audit", "arn:aws:iam::111111111111:role/Audit"]),
+      'Invalid audit.logReaderArns ["arn:aws:iam::111111111111:role/Audit","arn:aws:iam::111111111111:role/Audit"]: list each of role or user ARNs once (duplicates found).',
+    ],
+    [
+      "audit.administratorArns as a string",
+      (c: Editable) => (c.audit.administratorArns = "arn:aws:iam::111111111111:role/Deployer"),
+      'Invalid audit.administratorArns "arn:aws:iam::111111111111:role/Deployer": use a list of role or user ARNs.',
+    ],
+    [
+      "an audit.administratorArns entry naming a group",
+      (c: Editable) => (c.audit.administratorArns = ["arn:aws:iam::111111111111:group/Admins"]),
+      'Invalid audit.administratorArns[0] "arn:aws:iam::111111111111:group/Admins": use an IAM role or user ARN such as arn:aws:iam::123456789012:role/SecurityAudit.',
+    ],
+    [
       "an unknown key in audit",
       (c: Editable) => (c.audit.allowDestory = true),
       "Unknown field audit.allowDestory: remove it or correct its spelling (unknown fields are rejected).",
