@@ -3,11 +3,15 @@ import { OrganizationsPolicyAttachment } from "@cdktf/provider-aws/lib/organizat
 import { Annotations, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { toPolicyJson } from "../lib/policies/document";
+import { s3ResourcePerimeterScp } from "../lib/policies/s3-perimeter";
 import { eiceGuardrailScp, SCP_DESCRIPTIONS } from "../lib/policies/scp";
 import { GuardrailsStack, type GuardrailsStackProps } from "../lib/stack/guardrails-stack";
 
 /** Name of the SCP in AWS Organizations; fixed so a variant change updates the policy in place. */
 export const SCP_NAME = "ec2-access-guardrails-deny-eice";
+
+/** Name of the S3 resource perimeter SCP (`orgPerimeter`), fixed for the same reason. */
+export const PERIMETER_SCP_NAME = "ec2-access-guardrails-s3-resource-perimeter";
 
 /**
  * Construct id of the attachment to one target, derived from the target id itself:
@@ -42,17 +46,23 @@ export function attachmentId(targetId: string): string {
 export class OrgGuardrailsStack extends GuardrailsStack {
   readonly policy: OrganizationsPolicy;
   readonly attachments: OrganizationsPolicyAttachment[];
+  /** The S3 resource perimeter SCP, when `orgPerimeter.organizationId` is set. */
+  readonly perimeterPolicy?: OrganizationsPolicy;
+  readonly perimeterAttachments: OrganizationsPolicyAttachment[];
 
   constructor(scope: Construct, id: string, props: GuardrailsStackProps) {
     // SCPs are created and attached from the organization's management account.
     super(scope, id, props, "management");
-    const { variant, targetIds, exemptPrincipalArns, deployerPrincipalArns } = this.config.scp;
+    const { variant, targetIds, exemptPrincipalArns, deployerPrincipalArns, exemptionAdministratorArns } =
+      this.config.scp;
 
     this.policy = new OrganizationsPolicy(this, "DenyEice", {
       name: SCP_NAME,
       description: SCP_DESCRIPTIONS[variant],
       type: "SERVICE_CONTROL_POLICY",
-      content: toPolicyJson(eiceGuardrailScp({ variant, exemptPrincipalArns, deployerPrincipalArns })),
+      content: toPolicyJson(
+        eiceGuardrailScp({ variant, exemptPrincipalArns, deployerPrincipalArns, exemptionAdministratorArns }),
+      ),
       // Explicitly false: `cdktf destroy org-guardrails` means "lift the guardrail", and a policy left
       // behind in Organizations would be a deny no code owns. The attachments are destroyed first.
       skipDestroy: false,
@@ -87,5 +97,35 @@ export class OrgGuardrailsStack extends GuardrailsStack {
     });
 
     new TerraformOutput(this, "ScpId", { value: this.policy.id, description: `The ${variant} SCP` });
+
+    const { organizationId, approvedAccountIds } = this.config.orgPerimeter;
+    this.perimeterAttachments = [];
+    if (organizationId !== undefined) {
+      const perimeter = new OrganizationsPolicy(this, "S3ResourcePerimeter", {
+        name: PERIMETER_SCP_NAME,
+        description:
+          "Denies S3 requests to buckets outside the organization and its approved accounts, on every network path",
+        type: "SERVICE_CONTROL_POLICY",
+        content: toPolicyJson(
+          s3ResourcePerimeterScp({ organizationId, approvedAccountIds, region: this.config.region }),
+        ),
+        skipDestroy: false,
+      });
+      this.perimeterPolicy = perimeter;
+      // Same targets as the EICE SCP; ids derived from the target like its attachments (no clash is
+      // possible here: the loop above has already refused targets that map to one id).
+      this.perimeterAttachments = targetIds.map(
+        (targetId) =>
+          new OrganizationsPolicyAttachment(this, `S3Perimeter${attachmentId(targetId)}`, {
+            policyId: perimeter.id,
+            targetId,
+            skipDestroy: false,
+          }),
+      );
+      new TerraformOutput(this, "S3PerimeterScpId", {
+        value: perimeter.id,
+        description: "The S3 resource perimeter SCP",
+      });
+    }
   }
 }

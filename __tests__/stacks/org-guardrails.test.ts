@@ -4,14 +4,19 @@ import { attachmentId } from "../../stacks/org-guardrails";
 
 const ORG = "org-guardrails";
 
-/** The org-guardrails stack synthesized with this `scp` configuration. */
-function orgStack(scp: NonNullable<Parameters<typeof testConfig>[0]>["scp"]) {
-  return stackUnderTest(ORG, { config: testConfig({ scp }) });
+type Overrides = NonNullable<Parameters<typeof testConfig>[0]>;
+
+/** The org-guardrails stack synthesized with this `scp` (and optionally `orgPerimeter`) configuration. */
+function orgStack(scp: Overrides["scp"], orgPerimeter?: Overrides["orgPerimeter"]) {
+  return stackUnderTest(ORG, { config: testConfig({ scp, ...(orgPerimeter ? { orgPerimeter } : {}) }) });
 }
 
 function scpOf(stack: ReturnType<typeof orgStack>) {
-  return parsePolicy(stack.only("aws_organizations_policy").content);
+  return parsePolicy(stack.named("aws_organizations_policy", "DenyEice").content);
 }
+
+const BREAK_GLASS = "arn:aws:iam::*:role/BreakGlass";
+const SECURITY_ADMIN = "arn:aws:iam::*:role/SecurityAdmin";
 
 // Expected lists written out by hand from SPEC §3, plus ModifyInstanceConnectEndpoint (see lib/policies/scp.ts).
 const OPEN_TUNNEL = "ec2-instance-connect:OpenTunnel";
@@ -47,10 +52,18 @@ describe("org-guardrails", () => {
     (variant, access, management) => {
       const breakGlass = "arn:aws:iam::*:role/BreakGlass";
       const deployer = "arn:aws:iam::*:role/OrganizationAccountAccessRole";
-      const doc = scpOf(orgStack({ variant, exemptPrincipalArns: [breakGlass], deployerPrincipalArns: [deployer] }));
+      const doc = scpOf(
+        orgStack({
+          variant,
+          exemptPrincipalArns: [breakGlass],
+          exemptionAdministratorArns: [SECURITY_ADMIN],
+          deployerPrincipalArns: [deployer],
+        }),
+      );
       expect(doc.Statement.map((s) => [s.Effect, s.Resource])).toEqual([
         ["Deny", "*"],
         ["Deny", "*"],
+        ["Deny", [breakGlass, SECURITY_ADMIN]],
       ]);
       const [use, manage] = doc.Statement;
       expect([...asList(use.Action)].sort()).toEqual([...access].sort());
@@ -142,10 +155,112 @@ describe("org-guardrails", () => {
     "the %s SCP spares the configured break-glass roles with ArnNotLike aws:PrincipalArn",
     (variant) => {
       const exempt = ["arn:aws:iam::*:role/BreakGlass", "arn:aws:iam::111111111111:role/IncidentResponse"];
-      const doc = scpOf(orgStack({ variant, exemptPrincipalArns: exempt }));
+      const doc = scpOf(
+        orgStack({ variant, exemptPrincipalArns: exempt, exemptionAdministratorArns: [SECURITY_ADMIN] }),
+      );
       expect(doc.Statement[0].Condition).toEqual({ ArnNotLike: { "aws:PrincipalArn": exempt } });
     },
   );
+
+  describe("exempt roles cannot be claimed", () => {
+    test("with exemptions, the SCP denies every role-changing action on the exempt and administrator roles to all but the administrators", () => {
+      const doc = scpOf(orgStack({ exemptPrincipalArns: [BREAK_GLASS], exemptionAdministratorArns: [SECURITY_ADMIN] }));
+      const protect = doc.Statement.find((s) => s.Sid === "ProtectExemptRoles");
+      expect(protect).toMatchObject({ Effect: "Deny", Resource: [BREAK_GLASS, SECURITY_ADMIN] });
+      // Written out from the IAM Service Authorization Reference (Write actions on the role resource).
+      expect([...asList(protect?.Action)].sort()).toEqual(
+        [
+          "iam:AttachRolePolicy",
+          "iam:CreateRole",
+          "iam:DeleteRole",
+          "iam:DeleteRolePermissionsBoundary",
+          "iam:DeleteRolePolicy",
+          "iam:DetachRolePolicy",
+          "iam:PassRole",
+          "iam:PutRolePermissionsBoundary",
+          "iam:PutRolePolicy",
+          "iam:TagRole",
+          "iam:UntagRole",
+          "iam:UpdateAssumeRolePolicy",
+          "iam:UpdateRole",
+          "iam:UpdateRoleDescription",
+        ].sort(),
+      );
+      expect(protect?.Condition).toEqual({ ArnNotLike: { "aws:PrincipalArn": [SECURITY_ADMIN] } });
+    });
+
+    test("lists a role that is both exempt and administrator once", () => {
+      const doc = scpOf(orgStack({ exemptPrincipalArns: [BREAK_GLASS], exemptionAdministratorArns: [BREAK_GLASS] }));
+      expect(doc.Statement.find((s) => s.Sid === "ProtectExemptRoles")?.Resource).toEqual([BREAK_GLASS]);
+    });
+
+    test("without exemptions, the SCP has no such statement", () => {
+      const doc = scpOf(orgStack({}));
+      expect(doc.Statement.map((s) => s.Sid)).toEqual(["DenyEc2InstanceConnect"]);
+    });
+  });
+
+  describe("S3 resource perimeter (orgPerimeter)", () => {
+    const ORG_ID = "o-a1b2c3d4e5";
+    const perimeterOf = (stack: ReturnType<typeof orgStack>) =>
+      parsePolicy(stack.named("aws_organizations_policy", "S3ResourcePerimeter").content);
+
+    test("is off by default: one SCP, no perimeter", () => {
+      expect(Object.keys(resourcesOf(stackUnderTest(ORG), "aws_organizations_policy"))).toEqual(["DenyEice"]);
+    });
+
+    test("denies S3 outside the organization and the approved accounts, except AWS services", () => {
+      const stack = orgStack({}, { organizationId: ORG_ID, approvedAccountIds: ["444444444444"] });
+      expect(stack.named("aws_organizations_policy", "S3ResourcePerimeter")).toMatchObject({
+        name: "ec2-access-guardrails-s3-resource-perimeter",
+        type: "SERVICE_CONTROL_POLICY",
+        skip_destroy: false,
+      });
+      const [enforce, awsOwned] = perimeterOf(stack).Statement;
+      const condition = {
+        StringNotEqualsIfExists: { "aws:ResourceOrgID": ORG_ID, "aws:ResourceAccount": ["444444444444"] },
+        BoolIfExists: { "aws:PrincipalIsAWSService": "false" },
+      };
+      expect(enforce).toMatchObject({ Effect: "Deny", Action: "s3:*", Condition: condition });
+      expect(awsOwned).toMatchObject({
+        Effect: "Deny",
+        NotAction: ["s3:GetObject", "s3:ListBucket"],
+        Condition: condition,
+      });
+      // The exception names exact AWS-owned buckets of the configured region: no wildcard anyone could claim.
+      expect(asList(enforce.NotResource)).toContain("arn:aws:s3:::amazon-ssm-eu-west-1");
+      expect(asList(enforce.NotResource)).toContain("arn:aws:s3:::al2023-repos-eu-west-1-de612dc2/*");
+      expect(asList(enforce.NotResource).every((arn) => !arn.replace(/\/\*$/, "").includes("*"))).toBe(true);
+      expect(awsOwned.Resource).toEqual(enforce.NotResource);
+    });
+
+    test("without approved accounts, only the organization id decides", () => {
+      const [enforce] = perimeterOf(orgStack({}, { organizationId: ORG_ID })).Statement;
+      expect(enforce.Condition?.StringNotEqualsIfExists).toEqual({ "aws:ResourceOrgID": ORG_ID });
+    });
+
+    test("is attached to every scp.targetIds target, with ids derived from the target", () => {
+      const stack = orgStack({ targetIds: ["r-ab12", "444444444444"] }, { organizationId: ORG_ID });
+      const policyId = stack.ref("aws_organizations_policy", "S3ResourcePerimeter", "id");
+      const attachments = Object.entries(resourcesOf(stack, "aws_organizations_policy_attachment"))
+        .filter(([, a]) => a.policy_id === policyId)
+        .map(([name, a]) => `${name}=${a.target_id}`)
+        .sort();
+      expect(attachments).toEqual([
+        "S3PerimeterAttachToAccount444444444444=444444444444",
+        "S3PerimeterAttachToRootAb12=r-ab12",
+      ]);
+    });
+
+    test("fits the 5,120-character SCP limit with a dozen approved accounts", () => {
+      const approvedAccountIds = Array.from({ length: 12 }, (_, i) => String(400000000000 + i));
+      const content = orgStack({}, { organizationId: ORG_ID, approvedAccountIds }).named(
+        "aws_organizations_policy",
+        "S3ResourcePerimeter",
+      ).content as string;
+      expect(content.length).toBeLessThanOrEqual(5120);
+    });
+  });
 
   test("deploys with a provider pinned to the management account", () => {
     const provider = stackUnderTest(ORG).provider?.aws?.[0];

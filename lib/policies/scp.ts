@@ -64,7 +64,40 @@ export interface EiceGuardrailScpProps {
    * @default - none: the SCP is one statement and governs deployers like everyone else
    */
   readonly deployerPrincipalArns?: readonly string[];
+  /**
+   * Roles that alone may create, re-trust, delete, tag or change the policies of the exempt roles (and
+   * of themselves). Required by the configuration whenever `exemptPrincipalArns` is set.
+   * @default - none
+   */
+  readonly exemptionAdministratorArns?: readonly string[];
 }
+
+/**
+ * Every IAM action that writes to a role resource and could hand the exemption to someone else: create
+ * a role of an exempt name (where none exists yet, or after deleting it), re-trust it, widen or narrow
+ * its permissions, re-tag it. From the Service Authorization Reference for IAM: the Write and
+ * Permissions management actions whose resource type is `role`. Left out: CreateServiceLinkedRole and
+ * DeleteServiceLinkedRole act on `role/aws-service-role/…` ARNs only, which no exempt ARN names, and SCPs
+ * never restrict service-linked roles. Included beyond the role changes: iam:PassRole, since passing an
+ * exempt role to a service that runs someone's code (where its trust admits that service) runs that code
+ * as the exempt role.
+ */
+export const EXEMPT_ROLE_PROTECTED_ACTIONS = [
+  "iam:CreateRole",
+  "iam:DeleteRole",
+  "iam:UpdateAssumeRolePolicy",
+  "iam:UpdateRole",
+  "iam:UpdateRoleDescription",
+  "iam:PutRolePolicy",
+  "iam:DeleteRolePolicy",
+  "iam:AttachRolePolicy",
+  "iam:DetachRolePolicy",
+  "iam:PutRolePermissionsBoundary",
+  "iam:DeleteRolePermissionsBoundary",
+  "iam:TagRole",
+  "iam:UntagRole",
+  "iam:PassRole",
+] as const;
 
 /** Actions a deployer needs to create, change, refresh (Describe) and delete an endpoint. */
 const DEPLOYER_ACTIONS: readonly string[] = [...ENDPOINT_MANAGEMENT, DESCRIBE_ENDPOINTS];
@@ -116,15 +149,35 @@ export function eiceGuardrailScp(props: EiceGuardrailScpProps): PolicyDocument {
             ...unlessPrincipal([...exempt, ...deployers]),
           },
         ];
+  const administrators = props.exemptionAdministratorArns ?? [];
+  if (exempt.length > 0) {
+    // An exemption by ARN is only as strong as control over who may own that ARN: without this, any
+    // member-account administrator creates (or deletes and re-creates, or re-trusts) a role named
+    // BreakGlass and escapes the deny. The administrator roles are protected too, or claiming an
+    // administrator name would claim the right to re-trust the exempt roles. The exempt roles themselves
+    // are not administrators unless listed: a break-glass session cannot rewrite its own trust.
+    statements.push({
+      Sid: "ProtectExemptRoles",
+      Effect: "Deny",
+      Action: [...EXEMPT_ROLE_PROTECTED_ACTIONS],
+      Resource: [...new Set([...exempt, ...administrators])],
+      ...unlessPrincipal(administrators),
+    });
+  }
   const document = policy(...statements);
   // Only the principal lists can grow the document; say so rather than a generic size error.
-  const field =
-    deployers.length > 0 ? "scp.exemptPrincipalArns and scp.deployerPrincipalArns" : "scp.exemptPrincipalArns";
+  const fields = [
+    "scp.exemptPrincipalArns",
+    ...(exempt.length > 0 ? ["scp.exemptionAdministratorArns"] : []),
+    ...(deployers.length > 0 ? ["scp.deployerPrincipalArns"] : []),
+  ];
+  const field = fields.length > 1 ? `${fields.slice(0, -1).join(", ")} and ${fields[fields.length - 1]}` : fields[0];
+  const count = exempt.length + deployers.length + (exempt.length > 0 ? administrators.length : 0);
   assertPolicySize(
     document,
     POLICY_SIZE_LIMITS.scp,
     (size) =>
-      `Invalid ${field} (${exempt.length + deployers.length} ARNs): the ${props.variant} SCP would be ${size} characters and AWS accepts at most ${POLICY_SIZE_LIMITS.scp}. List fewer principals or use a wildcard such as arn:aws:iam::*:role/BreakGlass.`,
+      `Invalid ${field} (${count} ARNs): the ${props.variant} SCP would be ${size} characters and AWS accepts at most ${POLICY_SIZE_LIMITS.scp}. List fewer principals or use a wildcard such as arn:aws:iam::*:role/BreakGlass.`,
   );
   return document;
 }

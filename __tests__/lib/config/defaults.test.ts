@@ -24,8 +24,10 @@ const MINIMAL: Config = {
     targetIds: [],
     attachedPolicyCounts: {},
     exemptPrincipalArns: [],
+    exemptionAdministratorArns: [],
     deployerPrincipalArns: [],
   },
+  orgPerimeter: { approvedAccountIds: [] },
   ssm: { userName: "TestUserA", userAccess: "session-only", ownSessions: "session-id-tag" },
   crossAccount: {
     createAccessKey: false,
@@ -54,6 +56,7 @@ const EMPTY_SECTIONS = {
   eice: {},
   privateAccess: {},
   scp: {},
+  orgPerimeter: {},
   ssm: {},
   crossAccount: {},
   audit: {},

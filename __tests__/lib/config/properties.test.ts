@@ -7,7 +7,9 @@
  *   periods, zone IDs of the region (two pinned or none, one excluded or none), a real instance type of
  *   either architecture with no AMI parameter or its own architecture's, 1-3 distinct ports, Linux user
  *   names, valid S3 bucket names, SCP targets that are roots or OUs (never the management account) and
- *   deployer principal ARNs, an IAM user name, either value of audit.allowDestroy.
+ *   deployer principal ARNs, exempt role ARNs with their administrator roles (or neither), an S3 resource
+ *   perimeter (an organization id and approved accounts) or none, an IAM user name, either value of
+ *   audit.allowDestroy.
  * - `mutation`: one bad field of a valid configuration, with the field path the error must name:
  *   - wrong types for every kind of field (numbers, booleans, null, lists, objects where a string, a number,
  *     a boolean or a list belongs);
@@ -17,13 +19,16 @@
  *     forbidden characters; bucket names with capitals, underscores, `..`, IP form, reserved prefixes and
  *     suffixes, too short or too long; ports 0, negative, over 65535 or fractional; tunnel durations
  *     outside 1-3600; retention days CloudWatch does not offer; unknown SCP variants and target ids;
+ *     exempt or administrator ARNs that are not role ARNs (users, sts sessions, bare names); malformed
+ *     organization ids;
  *   - booleans written as strings or numbers ("true", "yes", 0, 1), e.g. for audit.allowDestroy;
  *   - zone IDs: zone names, malformed IDs, wrong counts of pinned zones; malformed instance types, Mac types;
  *   - duplicates in lists that must be unique (ports, OS users, bucket lists, target ids, zone IDs,
  *     deployer principals);
  *   - unknown keys at the top level and inside nested objects;
  *   - conflicting fields: profile together with roleArn, accounts.data.id equal to accounts.workload.id,
- *     the management account in scp.targetIds, crossAccount.pgpKey without createAccessKey, a pinned zone
+ *     the management account in scp.targetIds, exempt roles without an administrator, approved perimeter
+ *     accounts without an organization id, crossAccount.pgpKey without createAccessKey, a pinned zone
  *     also excluded, an AMI parameter of the other architecture than instance.type's.
  *   An invalid configuration is a valid one with 1-5 mutations on distinct fields; conflicts are applied
  *   last because they copy values from other fields. Not generated: fractional numbers for integer
@@ -102,6 +107,7 @@ const userOrRoleArn = fc
     fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,32}$/),
   )
   .map(([account, kind, path, name]) => `arn:aws:iam::${account}:${kind}/${path}${name}`);
+const organizationId = fc.stringMatching(/^o-[a-z0-9]{10,32}$/);
 const instanceType = fc.constantFrom(
   "t3.micro",
   "t3a.small",
@@ -140,6 +146,16 @@ const validConfig: fc.Arbitrary<Raw> = fc
       targetIds: fc.uniqueArray(fc.oneof(ouId, rootId), { maxLength: 2 }),
       deployerPrincipalArns: fc.uniqueArray(principalArn, { maxLength: 2 }),
     }),
+    // Exempt roles come with their administrators (the configuration requires both or neither).
+    exemption: fc.option(
+      fc.record({
+        exemptPrincipalArns: fc.uniqueArray(principalArn, { minLength: 1, maxLength: 2 }),
+        exemptionAdministratorArns: fc.uniqueArray(principalArn, { minLength: 1, maxLength: 2 }),
+      }),
+    ),
+    orgPerimeter: fc.option(
+      fc.record({ organizationId, approvedAccountIds: fc.uniqueArray(accountId, { maxLength: 3 }) }),
+    ),
     userName: iamUserName,
     ssmRules: fc.record({
       userAccess: fc.constantFrom(...SSM_USER_ACCESS),
@@ -171,7 +187,8 @@ const validConfig: fc.Arbitrary<Raw> = fc
     },
     eice: v.eice,
     privateAccess: { allowedBuckets: v.allowedBuckets },
-    scp: v.scp,
+    scp: { ...v.scp, ...(v.exemption ?? { exemptPrincipalArns: [], exemptionAdministratorArns: [] }) },
+    orgPerimeter: v.orgPerimeter ?? { approvedAccountIds: [] },
     ssm: { userName: v.userName, ...v.ssmRules },
     crossAccount: { createAccessKey: false, approvedBuckets: v.approvedBuckets },
     audit: {
@@ -283,6 +300,19 @@ const badUserOrRoleArn = fc.oneof(
     "",
   ),
 );
+const badRoleArn = fc.oneof(
+  badPrincipalArn,
+  fc.constantFrom(
+    "arn:aws:iam::*:user/BreakGlass",
+    "arn:aws:sts::111111111111:assumed-role/BreakGlass/s",
+    "arn:aws:sts::111111111111:federated-user/BreakGlass",
+    "arn:aws:iam::*:*",
+  ),
+);
+const badOrganizationId = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom("o-abc", "o-A1B2C3D4E5", "r-ab12", "a1b2c3d4e5", `o-${"a".repeat(33)}`, "o-a1b2c3d4e5 ", ""),
+);
 const badZoneId = fc.oneof(
   wrongType("string"),
   fc.constantFrom("eu-west-1a", "az1", "euw1-az0", "euw1-az", "use1-bos1-az1", "EUW1-AZ1", "euw1_az1", ""),
@@ -330,6 +360,10 @@ const KNOWN_KEYS = new Set([
   "attachedPolicyCounts",
   "exemptPrincipalArns",
   "deployerPrincipalArns",
+  "exemptionAdministratorArns",
+  "orgPerimeter",
+  "organizationId",
+  "approvedAccountIds",
   "userName",
   "targetInstanceIds",
   "createAccessKey",
@@ -457,6 +491,25 @@ const conflicts: Array<fc.Arbitrary<Mutation>> = [
     },
   }),
   fc.constant<Mutation>({
+    group: "scp.exemptionAdministratorArns",
+    late: true,
+    apply: (config) => {
+      if (config.scp.exemptPrincipalArns === undefined || config.scp.exemptPrincipalArns.length === 0)
+        config.scp.exemptPrincipalArns = ["arn:aws:iam::*:role/BreakGlass"];
+      config.scp.exemptionAdministratorArns = [];
+      return "scp.exemptionAdministratorArns";
+    },
+  }),
+  fc.constant<Mutation>({
+    group: "orgPerimeter",
+    late: true,
+    apply: (config) => {
+      delete config.orgPerimeter.organizationId;
+      config.orgPerimeter.approvedAccountIds = ["444444444444"];
+      return "orgPerimeter.approvedAccountIds";
+    },
+  }),
+  fc.constant<Mutation>({
     group: "crossAccount.pgpKey",
     apply: (config) => {
       config.crossAccount.pgpKey = "keybase:someone";
@@ -497,6 +550,12 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setField("ssm.ownSessions", notOneOf(SSM_OWN_SESSION_RULES)),
   setElement("scp.deployerPrincipalArns", badPrincipalArn),
   duplicate("scp.deployerPrincipalArns", "arn:aws:iam::*:role/Deployer"),
+  // Exempt ARNs must be roles; a bad one also leaves the list without administrators when it was empty,
+  // which is reported too (a second problem on another field is fine, a missing one is not).
+  setElement("scp.exemptPrincipalArns", badRoleArn).map((m) => ({ ...m, group: "scp.exemptionAdministratorArns" })),
+  setField("orgPerimeter.organizationId", badOrganizationId).map((m) => ({ ...m, group: "orgPerimeter" })),
+  setElement("orgPerimeter.approvedAccountIds", badAccountId).map((m) => ({ ...m, group: "orgPerimeter" })),
+  duplicate("orgPerimeter.approvedAccountIds", "444444444444").map((m) => ({ ...m, group: "orgPerimeter" })),
   setField("audit.logRetentionDays", badRetention),
   setField(
     "audit.alarmEmail",
@@ -507,9 +566,19 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   duplicate("audit.logReaderArns", "arn:aws:iam::123456789012:role/SecurityAudit"),
   setElement("audit.administratorArns", badUserOrRoleArn),
   duplicate("audit.administratorArns", "arn:aws:iam::123456789012:role/Deployer"),
-  ...["", "network", "instance", "eice", "scp", "ssm", "accounts", "accounts.workload", "crossAccount", "audit"].map(
-    unknownKeyIn,
-  ),
+  ...[
+    "",
+    "network",
+    "instance",
+    "eice",
+    "scp",
+    "ssm",
+    "orgPerimeter",
+    "accounts",
+    "accounts.workload",
+    "crossAccount",
+    "audit",
+  ].map(unknownKeyIn),
   ...conflicts,
 );
 

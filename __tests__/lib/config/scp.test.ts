@@ -7,6 +7,54 @@ function problemsWithScp(scp: unknown): readonly string[] {
   return problemsOf({ ...JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")), scp });
 }
 
+const SECURITY_ADMIN = "arn:aws:iam::*:role/SecurityAdmin";
+
+/** The shipped configuration with `orgPerimeter` set; returns the problems, or [] when it is valid. */
+function problemsWithPerimeter(orgPerimeter: unknown): readonly string[] {
+  return problemsOf({ ...JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")), orgPerimeter });
+}
+
+describe("orgPerimeter configuration", () => {
+  test("is off by default and accepts an organization id with approved accounts", () => {
+    const raw = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8"));
+    expect(parseConfig(raw).orgPerimeter).toEqual({ approvedAccountIds: [] });
+    expect(problemsWithPerimeter({ organizationId: "o-a1b2c3d4e5", approvedAccountIds: ["444444444444"] })).toEqual([]);
+  });
+
+  test.each([
+    ["too short", "o-abc"],
+    ["capitals", "o-A1B2C3D4E5"],
+    ["a root id", "r-ab12"],
+    ["no prefix", "a1b2c3d4e5"],
+    ["too long", `o-${"a".repeat(33)}`],
+  ])("rejects an organization id that is %s", (_kind, organizationId) => {
+    expect(problemsWithPerimeter({ organizationId })).toEqual([
+      `Invalid orgPerimeter.organizationId ${JSON.stringify(organizationId)}: use an AWS Organizations organization id: o- and 10-32 lowercase letters or digits.`,
+    ]);
+  });
+
+  test.each([
+    [
+      "an 11-digit account",
+      ["44444444444"],
+      'Invalid orgPerimeter.approvedAccountIds[0] "44444444444": use a 12-digit AWS account id.',
+    ],
+    [
+      "a repeated account",
+      ["444444444444", "444444444444"],
+      'Invalid orgPerimeter.approvedAccountIds ["444444444444","444444444444"]: list each of account ids once (duplicates found).',
+    ],
+    [
+      "approved accounts without an organization",
+      ["444444444444"],
+      'Invalid orgPerimeter.approvedAccountIds ["444444444444"]: remove it, or set orgPerimeter.organizationId: it only widens the organization\'s perimeter.',
+    ],
+  ])("rejects %s", (kind, approvedAccountIds, message) => {
+    const organizationId = kind.includes("without") ? undefined : "o-a1b2c3d4e5";
+    expect(problemsWithPerimeter({ organizationId, approvedAccountIds })).toEqual([message]);
+  });
+});
+
 describe("scp configuration", () => {
   test("defaults to the deny-eice-except-describe variant with no exempt principals", () => {
     const raw = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8"));
@@ -66,7 +114,71 @@ describe("scp configuration", () => {
     ["a role in any account", "arn:aws:iam::*:role/BreakGlass"],
     ["a role in one account", "arn:aws:iam::111111111111:role/BreakGlass"],
   ])("accepts %s as an exempt principal (%s)", (_kind, arn) => {
-    expect(problemsWithScp({ targetIds: [], exemptPrincipalArns: [arn] })).toEqual([]);
+    expect(
+      problemsWithScp({ targetIds: [], exemptPrincipalArns: [arn], exemptionAdministratorArns: [SECURITY_ADMIN] }),
+    ).toEqual([]);
+  });
+
+  test("refuses exemptions without an administrator, naming both fields", () => {
+    expect(problemsWithScp({ targetIds: [], exemptPrincipalArns: ["arn:aws:iam::*:role/BreakGlass"] })).toEqual([
+      "Invalid scp.exemptionAdministratorArns []: list at least one role ARN when scp.exemptPrincipalArns is set: only these roles may then create or change the exempt roles, otherwise any member-account administrator could create a role of an exempt name and claim the exemption.",
+    ]);
+  });
+
+  test("refuses administrators without exemptions", () => {
+    expect(problemsWithScp({ targetIds: [], exemptionAdministratorArns: [SECURITY_ADMIN] })).toEqual([
+      `Invalid scp.exemptionAdministratorArns ["${SECURITY_ADMIN}"]: remove it, or set scp.exemptPrincipalArns: it only guards exempt roles.`,
+    ]);
+  });
+
+  test.each([
+    ["an IAM user", "arn:aws:iam::*:user/BreakGlass"],
+    [
+      "a federated user, claimable by any GetFederationToken caller",
+      "arn:aws:sts::111111111111:federated-user/BreakGlass",
+    ],
+    ["an assumed-role session, never an aws:PrincipalArn", "arn:aws:sts::111111111111:assumed-role/BreakGlass/s"],
+    ["a wildcard principal type", "arn:aws:iam::*:*"],
+  ])("refuses %s as an exempt principal: only roles can be exempted", (_kind, arn) => {
+    expect(
+      problemsWithScp({ targetIds: [], exemptPrincipalArns: [arn], exemptionAdministratorArns: [SECURITY_ADMIN] }),
+    ).toEqual([
+      `Invalid scp.exemptPrincipalArns[0] ${JSON.stringify(arn)}: use an IAM role ARN such as arn:aws:iam::*:role/BreakGlass (only roles can be exempted: the SCP locks them against re-creation and re-trust).`,
+    ]);
+  });
+
+  test.each([
+    [
+      "a bare role name",
+      ["SecurityAdmin"],
+      'Invalid scp.exemptionAdministratorArns[0] "SecurityAdmin": use an IAM role ARN such as arn:aws:iam::*:role/SecurityAdmin (the roles that alone may create or change the exempt roles).',
+    ],
+    [
+      "a repeated ARN",
+      [SECURITY_ADMIN, SECURITY_ADMIN],
+      `Invalid scp.exemptionAdministratorArns ["${SECURITY_ADMIN}","${SECURITY_ADMIN}"]: list each of role ARNs once (duplicates found).`,
+    ],
+  ])("rejects %s as administrators", (_kind, exemptionAdministratorArns, message) => {
+    expect(
+      problemsWithScp({
+        targetIds: [],
+        exemptPrincipalArns: ["arn:aws:iam::*:role/BreakGlass"],
+        exemptionAdministratorArns,
+      }),
+    ).toEqual([message]);
+  });
+
+  test("counts the perimeter SCP against the limit of 5: four attached leave room for one, not two", () => {
+    const raw = JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8"));
+    expect(
+      problemsOf({
+        ...raw,
+        scp: { targetIds: ["ou-ab12-cdef5678"], attachedPolicyCounts: { "ou-ab12-cdef5678": 4 } },
+        orgPerimeter: { organizationId: "o-a1b2c3d4e5" },
+      }),
+    ).toEqual([
+      'Invalid scp.targetIds[0] "ou-ab12-cdef5678": choose another target or detach an SCP from it: scp.attachedPolicyCounts says it already has 4 SCPs (FullAWSAccess counts), this stack adds two (the EICE SCP and the orgPerimeter SCP), and a target takes at most 5.',
+    ]);
   });
 
   test("accepts deployer principals, defaulting to none", () => {
@@ -91,8 +203,14 @@ describe("scp configuration", () => {
   });
 
   test("rejects a bare role name as an exempt principal: ArnNotLike needs an ARN", () => {
-    expect(problemsWithScp({ targetIds: [], exemptPrincipalArns: ["BreakGlass"] })).toEqual([
-      'Invalid scp.exemptPrincipalArns[0] "BreakGlass": use an IAM principal ARN such as arn:aws:iam::*:role/BreakGlass.',
+    expect(
+      problemsWithScp({
+        targetIds: [],
+        exemptPrincipalArns: ["BreakGlass"],
+        exemptionAdministratorArns: [SECURITY_ADMIN],
+      }),
+    ).toEqual([
+      'Invalid scp.exemptPrincipalArns[0] "BreakGlass": use an IAM role ARN such as arn:aws:iam::*:role/BreakGlass (only roles can be exempted: the SCP locks them against re-creation and re-trust).',
     ]);
   });
 });
