@@ -200,7 +200,8 @@ const ROUTE_TABLE_ID = /^rtb-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const existingNetworkSchema = z.strictObject(
   {
     vpcId: doc(pattern(VPC_ID, "use a VPC id such as vpc-0123456789abcdef0"), {
-      description: "the VPC every workload stack places its instance in",
+      description:
+        "an existing VPC every workload stack places its EICE, instance and endpoints in: no VPC, subnet, route, gateway, NAT or flow log is built; not together with `network.vpcCidr`, `natGateways`, `availabilityZoneIds`, `excludeZoneIds`, `flowLogRetentionDays` or `crossAccount.vpcCidr`",
     }),
     subnetIds: doc(
       unique(pattern(SUBNET_ID, "use a subnet id such as subnet-0123456789abcdef0"), "subnet ids")
