@@ -279,7 +279,7 @@ const networkSchema = section({
   }),
   interfaceEndpoints: doc(bool().optional(), {
     description:
-      "interface endpoints for `ssm`, `ssmmessages` and `ec2messages` in the private subnets (private DNS, HTTPS from the VPC only), so Session Manager works without NAT; `false` with `natGateways: \"none\"` is refused",
+      'interface endpoints for `ssm`, `ssmmessages` and `ec2messages` in the private subnets (private DNS, HTTPS from the VPC only), so Session Manager works without NAT; `false` with `natGateways: "none"` is refused',
     unset: "on when `natGateways` is `none`, off otherwise and with `existing`",
   }),
   vpcCidr: doc(cidr.default("10.0.0.0/16"), {

@@ -31,7 +31,9 @@ export interface WorkloadNetworkProps {
    * them (`owner`, which then lets through `sharedAllowedBuckets` too, since every instance of the VPC
    * sits behind its endpoint); the others only place their instance (`tenant`, naming the owner).
    */
-  readonly sharedVpc: { readonly role: "owner"; readonly allowedBuckets: readonly string[] } | { readonly role: "tenant"; readonly owner: string };
+  readonly sharedVpc:
+    | { readonly role: "owner"; readonly allowedBuckets: readonly string[] }
+    | { readonly role: "tenant"; readonly owner: string };
 }
 
 /** Construct id of the interface endpoints, beside the network (not inside it: an existing VPC has them too). */
@@ -59,7 +61,9 @@ export function workloadNetwork(stack: GuardrailsStack, id: string, props: Workl
     const owner = props.sharedVpc.role === "owner";
     const routeTableIds = existing.routeTableIds;
     const allowed =
-      props.sharedVpc.role === "owner" ? [...new Set([...props.allowedBuckets, ...props.sharedVpc.allowedBuckets])] : [];
+      props.sharedVpc.role === "owner"
+        ? [...new Set([...props.allowedBuckets, ...props.sharedVpc.allowedBuckets])]
+        : [];
     placement = new ExistingNetwork(stack, id, {
       vpcId: existing.vpcId,
       subnetIds: existing.subnetIds,
@@ -88,14 +92,14 @@ export function workloadNetwork(stack: GuardrailsStack, id: string, props: Workl
     if (!owner) return placement;
   } else {
     placement = new PrivateNetwork(stack, id, {
-    name: props.name,
-    cidr: props.cidr,
-    region: config.region,
-    availabilityZoneIds: config.network.availabilityZoneIds,
-    excludeZoneIds: config.network.excludeZoneIds,
-    offline,
-    natGateways: props.natGateways,
-    flowLogRetentionDays: config.network.flowLogRetentionDays,
+      name: props.name,
+      cidr: props.cidr,
+      region: config.region,
+      availabilityZoneIds: config.network.availabilityZoneIds,
+      excludeZoneIds: config.network.excludeZoneIds,
+      offline,
+      natGateways: props.natGateways,
+      flowLogRetentionDays: config.network.flowLogRetentionDays,
       s3EndpointPolicy: perimeter(props.allowedBuckets),
     });
   }

@@ -58,9 +58,9 @@ describe("network.existing", () => {
   });
 
   test("refuses natGateways none written next to it once, not also as interface endpoints turned off", () => {
-    expect(
-      problems((c) => Object.assign(c.network, { natGateways: "none", interfaceEndpoints: false })),
-    ).toEqual([`Invalid network.natGateways "none": ${IGNORED("network.natGateways")}`]);
+    expect(problems((c) => Object.assign(c.network, { natGateways: "none", interfaceEndpoints: false }))).toEqual([
+      `Invalid network.natGateways "none": ${IGNORED("network.natGateways")}`,
+    ]);
   });
 
   test("reports a field written next to it together with an unrelated invalid field", () => {
@@ -144,11 +144,11 @@ describe("network.existing", () => {
 
 describe("network.interfaceEndpoints", () => {
   test("pins the full message for turning them off with no NAT", () => {
-    expect(problems((c) => Object.assign(c.network, { natGateways: "none", interfaceEndpoints: false }), plain)).toEqual(
-      [
-        'Invalid network.interfaceEndpoints false: set it to true (or remove it), or set network.natGateways to "single" or "per-az": with network.natGateways "none" Session Manager reaches its service only through interface endpoints.',
-      ],
-    );
+    expect(
+      problems((c) => Object.assign(c.network, { natGateways: "none", interfaceEndpoints: false }), plain),
+    ).toEqual([
+      'Invalid network.interfaceEndpoints false: set it to true (or remove it), or set network.natGateways to "single" or "per-az": with network.natGateways "none" Session Manager reaches its service only through interface endpoints.',
+    ]);
   });
 
   test.each([

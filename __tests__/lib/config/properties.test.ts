@@ -284,12 +284,13 @@ const badSubnetId = fc.oneof(
 /** Subnet lists of a bad length, with a duplicate, or not a list: errors on the list itself. */
 const badSubnetList = fc.oneof(
   wrongType("list"),
-  fc.constantFrom([], ["subnet-00000001", "subnet-00000002", "subnet-00000003"], ["subnet-00000001", "subnet-00000001"]),
+  fc.constantFrom(
+    [],
+    ["subnet-00000001", "subnet-00000002", "subnet-00000003"],
+    ["subnet-00000001", "subnet-00000001"],
+  ),
 );
-const badRouteTableList = fc.oneof(
-  wrongType("list"),
-  fc.constantFrom([], ["rtb-00000001", "rtb-00000001"]),
-);
+const badRouteTableList = fc.oneof(wrongType("list"), fc.constantFrom([], ["rtb-00000001", "rtb-00000001"]));
 const badRouteTableId = fc.oneof(wrongType("string"), fc.constantFrom("rtb-xyz", "subnet-00000001", "RTB-00000001"));
 
 const badInstanceType = fc.oneof(
