@@ -28,8 +28,9 @@ export interface WorkloadNetworkProps {
   /**
    * With `network.existing`, the workload stacks share one VPC, and AWS allows one S3 gateway endpoint
    * per route table and one private-DNS interface endpoint per service per VPC: exactly one stack owns
-   * them (`owner`, which then lets through `sharedAllowedBuckets` too, since every instance of the VPC
-   * sits behind its endpoint); the others only place their instance (`tenant`, naming the owner).
+   * them (`owner`, whose S3 endpoint then also lets through the other stacks' `allowedBuckets`, since
+   * every instance of the VPC sits behind it); the others only place their instance (`tenant`, naming
+   * the owner). Without `network.existing` each stack has its own VPC and this is not used.
    */
   readonly sharedVpc:
     | { readonly role: "owner"; readonly allowedBuckets: readonly string[] }
