@@ -5,7 +5,7 @@ import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { LockedBucket } from "../lib/constructs/locked-bucket";
 import type { PrivateInstance } from "../lib/constructs/private-instance";
-import type { PrivateNetwork } from "../lib/constructs/private-network";
+import type { NetworkPlacement } from "../lib/constructs/network-placement";
 import { crossAccountBucketGrants } from "../lib/policies/cross-account";
 import { GuardrailsStack, type GuardrailsStackProps } from "../lib/stack/guardrails-stack";
 import { workloadInstance, workloadNetwork } from "../lib/stack/workload";
@@ -29,7 +29,7 @@ export class CrossAccountS3Stack extends GuardrailsStack {
   readonly dataProvider: AwsProvider;
   readonly dataUser: IamUser;
   readonly dataBucket: LockedBucket;
-  readonly network: PrivateNetwork;
+  readonly network: NetworkPlacement;
   readonly workload: PrivateInstance;
   readonly accessKey?: IamAccessKey;
 
@@ -50,11 +50,13 @@ export class CrossAccountS3Stack extends GuardrailsStack {
       name: "cross-account-workload",
       cidr: settings.vpcCidr,
       // Session Manager is the only way in (no public IP, no inbound rule): the agent needs a path to
-      // the ssm/ssmmessages/ec2messages endpoints, and one instance needs one NAT gateway.
-      natGateways: "single",
+      // the ssm/ssmmessages/ec2messages services, through NAT or interface endpoints as `network` says.
+      natGateways: config.network.natGateways,
       // The defence: through this endpoint, any credentials (B's role or A's stolen keys) reach only B's
       // own buckets, approved buckets and the AWS-owned buckets the OS and SSM agent need.
       allowedBuckets: settings.approvedBuckets,
+      // In a shared existing VPC, private-access owns the S3 and interface endpoints (one per VPC).
+      sharedVpc: { role: "tenant", owner: "private-access" },
     });
     // Its role may read and write any bucket, as in the article (see workloadInstance).
     this.workload = workloadInstance(this, "Workload", this.network, { name: "cross-account-workload" });
@@ -117,17 +119,22 @@ export class CrossAccountS3Stack extends GuardrailsStack {
     new TerraformOutput(this, "DataUserArn", { value: this.dataUser.arn, description: "A's user (no IAM policies)" });
     new TerraformOutput(this, "WorkloadInstanceId", { value: instanceId, description: "B's private instance" });
     new TerraformOutput(this, "WorkloadRoleArn", { value: this.workload.role.arn, description: "B's instance role" });
-    new TerraformOutput(this, "S3EndpointId", {
-      value: this.network.s3Endpoint.id,
-      description: "B's S3 gateway endpoint: the data perimeter",
-    });
+    const s3Endpoint = this.network.s3Endpoint;
+    if (s3Endpoint) {
+      new TerraformOutput(this, "S3EndpointId", {
+        value: s3Endpoint.id,
+        description: "B's S3 gateway endpoint: the data perimeter",
+      });
+    }
 
     const steps = crossAccountWalkthrough({
       region,
       bucket,
       instanceId,
       roleName: this.workload.role.name,
-      endpointId: this.network.s3Endpoint.id,
+      // In a shared existing VPC the endpoint is private-access's: found by VPC and service instead.
+      endpointId: s3Endpoint?.id,
+      vpcId: this.network.vpcId,
       workloadAccountId: this.account.id,
       dataAccountId: dataAccount.id,
       userName: settings.userName,

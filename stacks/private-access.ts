@@ -6,7 +6,7 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { PrivateInstance } from "../lib/constructs/private-instance";
-import type { PrivateNetwork } from "../lib/constructs/private-network";
+import type { NetworkPlacement } from "../lib/constructs/network-placement";
 import { toPolicyJson } from "../lib/policies/document";
 import { eicOperatorPolicy, eiceOperatorPolicy } from "../lib/policies/eice";
 import { GuardrailsStack, type GuardrailsStackProps } from "../lib/stack/guardrails-stack";
@@ -17,7 +17,7 @@ import { workloadInstance, workloadNetwork } from "../lib/stack/workload";
  * Connect Endpoint with no public IP, bastion or key pair, and the operator policies that fence it.
  */
 export class PrivateAccessStack extends GuardrailsStack {
-  readonly network: PrivateNetwork;
+  readonly network: NetworkPlacement;
   readonly target: PrivateInstance;
   readonly endpoint: Ec2InstanceConnectEndpoint;
 
@@ -31,6 +31,9 @@ export class PrivateAccessStack extends GuardrailsStack {
       cidr: config.network.vpcCidr,
       natGateways: config.network.natGateways,
       allowedBuckets: config.privateAccess.allowedBuckets,
+      // In a shared existing VPC this stack owns the endpoints, and cross-account-s3's instance sits
+      // behind the same S3 endpoint: its approved buckets must pass too.
+      sharedVpc: { role: "owner", allowedBuckets: config.crossAccount.approvedBuckets },
     });
     this.target = workloadInstance(this, "Target", this.network, {
       name: "eice-target",
@@ -40,7 +43,7 @@ export class PrivateAccessStack extends GuardrailsStack {
     const endpointSecurityGroup = new SecurityGroup(this, "EndpointSecurityGroup", {
       namePrefix: "eice-",
       description: "EC2 Instance Connect Endpoint: egress only to the target instance",
-      vpcId: this.network.vpc.id,
+      vpcId: this.network.vpcId,
       tags: { Name: "eice" },
       lifecycle: { createBeforeDestroy: true },
     });
@@ -67,7 +70,8 @@ export class PrivateAccessStack extends GuardrailsStack {
     }
 
     this.endpoint = new Ec2InstanceConnectEndpoint(this, "InstanceConnectEndpoint", {
-      subnetId: this.network.privateSubnets[0].id,
+      // EICE needs no endpoint, NAT or internet path of its own: it is reached through the AWS API.
+      subnetId: this.network.privateSubnetIds[0],
       securityGroupIds: [endpointSecurityGroup.id],
       // Set explicitly: AWS documents disagree about the default. With client IP preservation the
       // instance sees the operator's address instead of the endpoint's, and the instance rule above,

@@ -261,7 +261,7 @@ describe("cross-account-s3 workload network", () => {
     const app = Testing.app();
     const built = new CrossAccountS3Stack(app, ID, { config: testConfig(), offline: false });
     expect(built.network).toBeInstanceOf(PrivateNetwork);
-    expect(built.node.findAll().filter((c) => c instanceof Vpc)).toEqual([built.network.vpc]);
+    expect(built.node.findAll().filter((c) => c instanceof Vpc)).toEqual([(built.network as PrivateNetwork).vpc]);
     expect(Object.keys(stack.all("aws_vpc"))).toEqual([expect.stringMatching(/^Network_Vpc_/)]);
   });
 

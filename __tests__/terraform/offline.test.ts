@@ -33,6 +33,7 @@ import {
   type TestFileResult,
 } from "../../scripts/lib/terraform";
 import { synthApp, testConfig, type TfJson } from "../helpers";
+import { NETWORK_MODES, networkConfig, synthNetworkStacks } from "../helpers/network-modes";
 
 const terraformFound = findTerraform() !== undefined;
 if (!terraformFound) {
@@ -59,6 +60,35 @@ const preventsDestroy = (r: Record<string, unknown>) =>
 const retaining = stackIds.filter((id) => addresses(online.stacks[id], preventsDestroy).length > 0);
 /** The same stacks synthesized to allow destroy, so their mocked apply is also torn down. */
 const destroyable = synthApp({ offline: false, config: testConfig({ audit: { allowDestroy: true } }) }, true);
+/**
+ * The network stacks in the other network modes (fully private, an existing VPC), as `<mode>-<stack
+ * id>`, in the same runs: all validated; mock-applied except where a stack repeats another's network
+ * code (cross-account-s3 builds the same fully private network as private-access); planned for real
+ * offline where the network code differs (private-access, the owner of a shared VPC's endpoints, in each
+ * mode). Each extra `terraform test` file costs seconds of the suite's budget.
+ */
+const MODE_CHECKS: Record<string, { mocked: boolean; planned: boolean }> = {
+  "private-private-access": { mocked: true, planned: true },
+  "private-cross-account-s3": { mocked: false, planned: false },
+  "existing-private-access": { mocked: true, planned: true },
+  "existing-cross-account-s3": { mocked: true, planned: false },
+};
+const modes = Object.entries(NETWORK_MODES).map(([mode, network]) => {
+  const config = networkConfig(network);
+  return { mode, online: synthNetworkStacks(config, false, true), offline: synthNetworkStacks(config, true, true) };
+});
+const modeChecks = modes.flatMap(({ mode, online: modeOnline, offline: modeOffline }) =>
+  Object.keys(modeOnline.stacks).map((id) => ({
+    name: `${mode}-${id}`,
+    online: modeOnline.stacks[id],
+    onlineDir: stackDirs(modeOnline.outdir)[id],
+    offline: modeOffline.stacks[id],
+    offlineDir: stackDirs(modeOffline.outdir)[id],
+  })),
+);
+const modeNames = modeChecks.map((c) => c.name);
+const modeMocked = modeNames.filter((n) => MODE_CHECKS[n].mocked);
+const modePlanned = modeNames.filter((n) => MODE_CHECKS[n].planned);
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** The stack the validation canary is copied from, and the two ways it is broken: each returns the error expected. */
@@ -127,7 +157,11 @@ const showFile = (name: string) => {
       writeFileSync(path.join(brokenDirs[name], "cdk.tf.json"), JSON.stringify(copy));
     }
     // The root module only serves `terraform validate`: every run of `terraform test` names its own module.
-    const modules = { ...onlineDirs, ...brokenDirs };
+    const modules = {
+      ...onlineDirs,
+      ...brokenDirs,
+      ...Object.fromEntries(modeChecks.map((c) => [c.name, c.onlineDir])),
+    };
     writeFileSync(
       path.join(checks, "main.tf.json"),
       JSON.stringify({
@@ -151,6 +185,18 @@ const showFile = (name: string) => {
           text: realPlanTestFile(source(offlineDirs[id])),
           weight: weight(offline.stacks[id]),
         };
+      for (const check of modeChecks) {
+        if (MODE_CHECKS[check.name].mocked)
+          files[file.mocked(check.name)] = {
+            text: mockTestFile(check.online, withArn, source(check.onlineDir)),
+            weight: weight(check.online),
+          };
+        if (MODE_CHECKS[check.name].planned)
+          files[file.offline(check.name)] = {
+            text: realPlanTestFile(source(check.offlineDir)),
+            weight: weight(check.offline),
+          };
+      }
       for (const [name, { text }] of Object.entries(files)) writeFileSync(path.join(checks, name), text);
       return files;
     };
@@ -193,7 +239,8 @@ const showFile = (name: string) => {
   }, 600_000);
 
   afterAll(() => {
-    for (const dir of [workRoot, online.outdir, offline.outdir, destroyable.outdir])
+    const modeDirs = modes.flatMap((m) => [m.online.outdir, m.offline.outdir]);
+    for (const dir of [workRoot, online.outdir, offline.outdir, destroyable.outdir, ...modeDirs])
       rmSync(dir, { recursive: true, force: true });
   });
 
@@ -201,7 +248,7 @@ const showFile = (name: string) => {
     expect({ init: init?.ok, output: init?.ok ? "" : show(init) }).toEqual({ init: true, output: "" });
   });
 
-  test.each(stackIds)("%s passes terraform validate with the real provider", (id) => {
+  test.each([...stackIds, ...modeNames])("%s passes terraform validate with the real provider", (id) => {
     expect(validate?.stdout).toContain('"format_version"');
     expect((validationErrors[id] ?? []).map((d) => `${d.summary} ${d.detail ?? ""}`)).toEqual([]);
   });
@@ -216,7 +263,11 @@ const showFile = (name: string) => {
     }
   });
 
-  test.each(stackIds)("%s plans and applies against a mocked AWS provider", (id) => {
+  test("every network mode check is chosen", () => {
+    expect(modeNames.sort()).toEqual(Object.keys(MODE_CHECKS).sort());
+  });
+
+  test.each([...stackIds, ...modeMocked])("%s plans and applies against a mocked AWS provider", (id) => {
     // Evidence-keeping stacks: the synthesis that allows destroy, so the teardown is checked too.
     const name = retaining.includes(id) ? file.destroyable(id) : file.mocked(id);
     const result = tests[name];
@@ -262,13 +313,16 @@ const showFile = (name: string) => {
     expect(selfContained).toContain("private-access");
   });
 
-  test.each(selfContained)("%s plans in offline mode with dummy credentials and no AWS call", (id) => {
-    const name = file.offline(id);
-    const result = tests[name];
-    expect({ planned: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
-      planned: "pass",
-      output: "",
-    });
-    expect(result.output).toMatch(/Plan: [1-9]\d* to add, 0 to change, 0 to destroy\./);
-  });
+  test.each([...selfContained, ...modePlanned])(
+    "%s plans in offline mode with dummy credentials and no AWS call",
+    (id) => {
+      const name = file.offline(id);
+      const result = tests[name];
+      expect({ planned: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
+        planned: "pass",
+        output: "",
+      });
+      expect(result.output).toMatch(/Plan: [1-9]\d* to add, 0 to change, 0 to destroy\./);
+    },
+  );
 });

@@ -212,7 +212,101 @@ const accountSchema = z
     { when: ({ value }) => isObject(value) },
   );
 
+const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const ROUTE_TABLE_ID = /^rtb-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/**
+ * A VPC the organisation already runs: the stacks build none of their own and place the EICE, the
+ * instances and any interface endpoints in it. The ids are checked by shape only (offline there is no
+ * AWS to ask); at plan time the subnets are read with `vpc_id` set, so a subnet of another VPC fails
+ * the plan before anything is created.
+ */
+const existingNetworkSchema = z.strictObject(
+  {
+    vpcId: doc(pattern(VPC_ID, "use a VPC id such as vpc-0123456789abcdef0"), {
+      description:
+        "an existing VPC every workload stack places its EICE, instance and endpoints in: no VPC, subnet, route, gateway, NAT or flow log is built; not together with `network.vpcCidr`, `natGateways`, `availabilityZoneIds`, `excludeZoneIds`, `flowLogRetentionDays` or `crossAccount.vpcCidr`",
+    }),
+    subnetIds: doc(
+      unique(pattern(SUBNET_ID, "use a subnet id such as subnet-0123456789abcdef0"), "subnet ids")
+        .min(1, { error: "list one or two private subnet ids of network.existing.vpcId" })
+        .max(2, { error: "list one or two private subnet ids of network.existing.vpcId" }),
+      {
+        description:
+          "one or two private subnets of that VPC, in different zones when interface endpoints are on; the EICE and the instances go in the first",
+      },
+    ),
+    routeTableIds: doc(
+      unique(pattern(ROUTE_TABLE_ID, "use a route table id such as rtb-0123456789abcdef0"), "route table ids")
+        .min(1, { error: "list at least one route table id, or remove routeTableIds" })
+        .optional(),
+      {
+        description:
+          "route tables of those subnets that get private-access's S3 gateway endpoint (the data perimeter); each may have no other S3 gateway endpoint",
+        unset: "no S3 gateway endpoint: synth warns that the data perimeter is then the VPC owner's job",
+      },
+    ),
+  },
+  { error: "use an object with vpcId, subnetIds and optionally routeTableIds" },
+);
+
+/**
+ * Fields that shape a network the stacks build, so with `network.existing` they would be silently
+ * ignored. Refused when WRITTEN in the input (their defaults do not count), which the parsed value no
+ * longer tells apart: see networkInputIssues.
+ */
+const BUILT_NETWORK_FIELDS = [
+  ["network", "vpcCidr"],
+  ["network", "natGateways"],
+  ["network", "availabilityZoneIds"],
+  ["network", "excludeZoneIds"],
+  ["network", "flowLogRetentionDays"],
+  ["crossAccount", "vpcCidr"],
+] as const;
+
+/**
+ * The checks that need the raw input, before defaults apply: a field the network would be built from,
+ * written next to `network.existing`. zod fills in defaults before any refinement sees the section, and
+ * an issue raised while preprocessing would stop every other check, so lib/config/load.ts runs this
+ * beside the schema and reports both together.
+ */
+export function networkInputIssues(input: unknown): z.core.$ZodIssue[] {
+  if (!isObject(input) || !isObject(input.network) || input.network.existing === undefined) return [];
+  const issues: z.core.$ZodIssue[] = [];
+  for (const [section, field] of BUILT_NETWORK_FIELDS) {
+    const container = input[section];
+    if (!isObject(container) || container[field] === undefined) continue;
+    issues.push({
+      code: "custom",
+      path: [section, field],
+      input: container[field],
+      message: `remove it or network.existing: with an existing network no VPC is built, so ${section}.${field} would be ignored`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * Whether the workload network gets Session Manager's interface endpoints: as configured, or by
+ * default on exactly when there is no NAT gateway (the instance's only way to the service then). With
+ * `existing`, off unless set: the VPC's owner provides the way out.
+ */
+export function interfaceEndpointsOn(network: Config["network"]): boolean {
+  return network.interfaceEndpoints ?? (network.existing === undefined && network.natGateways === "none");
+}
+
 const networkSchema = section({
+  existing: doc(existingNetworkSchema.optional(), {
+    description:
+      "`{ vpcId, subnetIds, routeTableIds? }`: use this VPC instead of building one (no VPC, subnet, route, gateway, NAT or flow log is created); not together with `vpcCidr`, `natGateways`, `availabilityZoneIds`, `excludeZoneIds`, `flowLogRetentionDays` or `crossAccount.vpcCidr`",
+    unset: "each workload stack builds its own VPC",
+  }),
+  interfaceEndpoints: doc(bool().optional(), {
+    description:
+      'interface endpoints for `ssm`, `ssmmessages` and `ec2messages` in the private subnets (private DNS, HTTPS from the VPC only), so Session Manager works without NAT; `false` with `natGateways: "none"` is refused',
+    unset: "on when `natGateways` is `none`, off otherwise and with `existing`",
+  }),
   vpcCidr: doc(cidr.default("10.0.0.0/16"), {
     description: "VPC range, /16–/24; subnets are 1/16 of it each (public 0–1, private 8–9)",
   }),
@@ -237,6 +331,16 @@ const networkSchema = section({
   }),
 }).superRefine(
   (network, ctx) => {
+    // Without NAT the private subnets have no way out: the endpoints are Session Manager's only path.
+    if (network.interfaceEndpoints === false && network.natGateways === "none" && network.existing === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["interfaceEndpoints"],
+        input: network.interfaceEndpoints,
+        message:
+          'set it to true (or remove it), or set network.natGateways to "single" or "per-az": with network.natGateways "none" Session Manager reaches its service only through interface endpoints',
+      });
+    }
     const pinned = Array.isArray(network.availabilityZoneIds) ? network.availabilityZoneIds : [];
     const excluded: unknown[] = Array.isArray(network.excludeZoneIds) ? network.excludeZoneIds : [];
     pinned.forEach((id, i) => {

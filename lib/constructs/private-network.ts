@@ -17,6 +17,7 @@ import type { NatGatewayMode } from "../config";
 import { toPolicyJson, type PolicyDocument } from "../policies/document";
 import { flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "../policies/flow-logs";
 import { cidrSubnet } from "./cidr";
+import type { NetworkPlacement } from "./network-placement";
 import { networkZoneIds } from "./zones";
 
 export interface PrivateNetworkProps {
@@ -38,7 +39,8 @@ export interface PrivateNetworkProps {
   readonly offline?: boolean;
   /**
    * NAT gateways for outbound traffic from the private subnets (SSM agent, package updates).
-   * `none` leaves the private subnets without internet access; `per-az` survives an AZ outage.
+   * `none` builds a fully private VPC: no internet gateway, public subnets, public routes or NAT, so
+   * the private subnets reach AWS only through endpoints; `per-az` survives an AZ outage.
    * @default "single"
    */
   readonly natGateways?: NatGatewayMode;
@@ -49,17 +51,28 @@ export interface PrivateNetworkProps {
 }
 
 /**
- * A VPC with public and private subnets in two AZs, NAT, and an S3 gateway endpoint whose policy is the
- * data perimeter. Instances go in the private subnets and never get a public address.
+ * A VPC with private subnets in two AZs, public subnets and NAT unless `natGateways` is `none`, and an
+ * S3 gateway endpoint whose policy is the data perimeter. Instances go in the private subnets and never
+ * get a public address.
  */
-export class PrivateNetwork extends Construct {
+export class PrivateNetwork extends Construct implements NetworkPlacement {
   readonly vpc: Vpc;
+  /** Empty when `natGateways` is `none`: nothing in the VPC faces the internet. */
   readonly publicSubnets: Subnet[];
   readonly privateSubnets: Subnet[];
   /** CIDRs of the private subnets, as literals (they appear in IAM conditions). */
   readonly privateSubnetCidrs: string[];
   readonly s3Endpoint: VpcEndpoint;
   readonly natGateways: NatGateway[];
+  readonly vpcCidr: string;
+
+  get vpcId(): string {
+    return this.vpc.id;
+  }
+
+  get privateSubnetIds(): string[] {
+    return this.privateSubnets.map((s) => s.id);
+  }
 
   constructor(scope: Construct, id: string, props: PrivateNetworkProps) {
     super(scope, id);
@@ -77,6 +90,7 @@ export class PrivateNetwork extends Construct {
       props.availabilityZoneIds === undefined ? { ignoreChanges: ["availability_zone_id"] } : undefined;
     const natMode = props.natGateways ?? "single";
     const retention = props.flowLogRetentionDays ?? 90;
+    this.vpcCidr = props.cidr;
 
     this.vpc = new Vpc(this, "Vpc", {
       cidrBlock: props.cidr,
@@ -89,9 +103,12 @@ export class PrivateNetwork extends Construct {
     // The default security group would otherwise allow all traffic between its members; no rules at all.
     new DefaultSecurityGroup(this, "DefaultSecurityGroup", { vpcId: this.vpc.id });
 
-    const igw = new InternetGateway(this, "InternetGateway", { vpcId: this.vpc.id });
+    // Fully private: no internet gateway, so no public subnet, public route or NAT either (a NAT
+    // gateway needs a public subnet routed to an internet gateway).
+    const internetFacing = natMode !== "none";
+    const igw = internetFacing ? new InternetGateway(this, "InternetGateway", { vpcId: this.vpc.id }) : undefined;
 
-    this.publicSubnets = azs.map(
+    this.publicSubnets = (igw ? azs : []).map(
       (az, i) =>
         new Subnet(this, `PublicSubnet${i + 1}`, {
           vpcId: this.vpc.id,
@@ -116,28 +133,30 @@ export class PrivateNetwork extends Construct {
         }),
     );
 
-    const publicRoutes = new RouteTable(this, "PublicRouteTable", { vpcId: this.vpc.id, tags: { Name: "public" } });
-    new Route(this, "PublicDefaultRoute", {
-      routeTableId: publicRoutes.id,
-      destinationCidrBlock: "0.0.0.0/0",
-      gatewayId: igw.id,
-    });
-    this.publicSubnets.forEach(
-      (subnet, i) =>
-        new RouteTableAssociation(this, `PublicSubnet${i + 1}Routes`, {
-          subnetId: subnet.id,
-          routeTableId: publicRoutes.id,
-        }),
-    );
+    if (igw) {
+      const publicRoutes = new RouteTable(this, "PublicRouteTable", { vpcId: this.vpc.id, tags: { Name: "public" } });
+      new Route(this, "PublicDefaultRoute", {
+        routeTableId: publicRoutes.id,
+        destinationCidrBlock: "0.0.0.0/0",
+        gatewayId: igw.id,
+      });
+      this.publicSubnets.forEach(
+        (subnet, i) =>
+          new RouteTableAssociation(this, `PublicSubnet${i + 1}Routes`, {
+            subnetId: subnet.id,
+            routeTableId: publicRoutes.id,
+          }),
+      );
+    }
 
-    const natCount = { none: 0, single: 1, "per-az": azs.length }[natMode];
+    const natCount = igw ? { none: 0, single: 1, "per-az": azs.length }[natMode] : 0;
     this.natGateways = Array.from({ length: natCount }, (_, i) => {
       const eip = new Eip(this, `NatEip${i + 1}`, { domain: "vpc", tags: { Name: `nat-${i + 1}` } });
       return new NatGateway(this, `NatGateway${i + 1}`, {
         allocationId: eip.allocationId,
         subnetId: this.publicSubnets[i].id,
         tags: { Name: `nat-${i + 1}` },
-        dependsOn: [igw],
+        dependsOn: igw ? [igw] : undefined,
       });
     });
 

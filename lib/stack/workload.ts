@@ -1,5 +1,9 @@
-import type { NatGatewayMode } from "../config";
+import { Annotations } from "cdktf";
+import { interfaceEndpointsOn, type NatGatewayMode } from "../config";
 import { instanceAmi } from "../constructs/ami";
+import { ExistingNetwork } from "../constructs/existing-network";
+import { InterfaceEndpoints, SESSION_MANAGER_ENDPOINT_SERVICES } from "../constructs/interface-endpoints";
+import type { NetworkPlacement } from "../constructs/network-placement";
 import { PrivateInstance } from "../constructs/private-instance";
 import { PrivateNetwork } from "../constructs/private-network";
 import { articleInstanceS3Policy } from "../policies/instance-role";
@@ -21,30 +25,95 @@ export interface WorkloadNetworkProps {
   readonly natGateways: NatGatewayMode;
   /** Buckets outside the stack's own account that the S3 endpoint policy lets through. */
   readonly allowedBuckets: readonly string[];
+  /**
+   * With `network.existing`, the workload stacks share one VPC, and AWS allows one S3 gateway endpoint
+   * per route table and one private-DNS interface endpoint per service per VPC: exactly one stack owns
+   * them (`owner`, whose S3 endpoint then also lets through the other stacks' `allowedBuckets`, since
+   * every instance of the VPC sits behind it); the others only place their instance (`tenant`, naming
+   * the owner). Without `network.existing` each stack has its own VPC and this is not used.
+   */
+  readonly sharedVpc:
+    | { readonly role: "owner"; readonly allowedBuckets: readonly string[] }
+    | { readonly role: "tenant"; readonly owner: string };
 }
 
+/** Construct id of the interface endpoints, beside the network (not inside it: an existing VPC has them too). */
+const INTERFACE_ENDPOINTS_ID = "SessionManagerEndpoints";
+
 /**
- * The stack's PrivateNetwork in its home account: zones, exclusions and flow log retention from
- * `network`, and an S3 endpoint policy that lets any credentials reach only the home account's own
- * buckets, `allowedBuckets` and the AWS-owned buckets the OS and SSM agent need: the data perimeter.
+ * The stack's network in its home account, and an S3 endpoint policy that lets any credentials reach
+ * only the home account's own buckets, `allowedBuckets` and the AWS-owned buckets the OS and SSM agent
+ * need: the data perimeter.
+ *
+ * Without `network.existing`: the stack's own PrivateNetwork (zones, exclusions, NAT and flow log
+ * retention from `network`; construct ids and JSON as before that setting existed), plus Session
+ * Manager's interface endpoints when `network.interfaceEndpoints` resolves on. With it: the given VPC
+ * and subnets (ExistingNetwork); only the `owner` creates the S3 gateway endpoint (on `routeTableIds`,
+ * else none, with a synth warning) and the interface endpoints.
  */
-export function workloadNetwork(stack: GuardrailsStack, id: string, props: WorkloadNetworkProps): PrivateNetwork {
+export function workloadNetwork(stack: GuardrailsStack, id: string, props: WorkloadNetworkProps): NetworkPlacement {
   const { config, offline } = stack;
-  return new PrivateNetwork(stack, id, {
-    name: props.name,
-    cidr: props.cidr,
-    region: config.region,
-    availabilityZoneIds: config.network.availabilityZoneIds,
-    excludeZoneIds: config.network.excludeZoneIds,
-    offline,
-    natGateways: props.natGateways,
-    flowLogRetentionDays: config.network.flowLogRetentionDays,
-    s3EndpointPolicy: s3EndpointPolicy({
+  const existing = config.network.existing;
+  const endpointsOn = interfaceEndpointsOn(config.network);
+  const perimeter = (allowedBuckets: readonly string[]) =>
+    s3EndpointPolicy({ region: config.region, ownAccountIds: [stack.account.id], allowedBuckets });
+  let placement: NetworkPlacement;
+  if (existing) {
+    const owner = props.sharedVpc.role === "owner";
+    const routeTableIds = existing.routeTableIds;
+    const allowed =
+      props.sharedVpc.role === "owner"
+        ? [...new Set([...props.allowedBuckets, ...props.sharedVpc.allowedBuckets])]
+        : [];
+    placement = new ExistingNetwork(stack, id, {
+      vpcId: existing.vpcId,
+      subnetIds: existing.subnetIds,
       region: config.region,
-      ownAccountIds: [stack.account.id],
-      allowedBuckets: props.allowedBuckets,
-    }),
-  });
+      offline,
+      s3Endpoint: owner && routeTableIds ? { routeTableIds, policy: perimeter(allowed) } : undefined,
+      checkInterfaceEndpoints: owner && endpointsOn,
+    });
+    // Never silent: a VPC without this project's S3 endpoint has whatever perimeter its owner set.
+    if (props.sharedVpc.role === "tenant") {
+      const { owner: ownerStack } = props.sharedVpc;
+      if (routeTableIds) {
+        Annotations.of(stack).addInfo(
+          `network.existing: this stack builds no network; ${ownerStack} owns the shared VPC's endpoints, and its S3 gateway endpoint's policy is this instance's data perimeter (crossAccount.approvedBuckets included): deploy ${ownerStack} first.`,
+        );
+      } else {
+        Annotations.of(stack).addWarning(
+          `network.existing: this stack builds no network and ${ownerStack} owns the shared VPC's endpoints; with no routeTableIds there is no S3 gateway endpoint, so the data perimeter is the VPC owner's job.`,
+        );
+      }
+    } else if (!routeTableIds) {
+      Annotations.of(stack).addWarning(
+        "network.existing has no routeTableIds: no S3 gateway endpoint is created, so the data perimeter (which buckets any credentials reach from this VPC) is the VPC owner's job.",
+      );
+    }
+    if (!owner) return placement;
+  } else {
+    placement = new PrivateNetwork(stack, id, {
+      name: props.name,
+      cidr: props.cidr,
+      region: config.region,
+      availabilityZoneIds: config.network.availabilityZoneIds,
+      excludeZoneIds: config.network.excludeZoneIds,
+      offline,
+      natGateways: props.natGateways,
+      flowLogRetentionDays: config.network.flowLogRetentionDays,
+      s3EndpointPolicy: perimeter(props.allowedBuckets),
+    });
+  }
+  if (endpointsOn) {
+    new InterfaceEndpoints(stack, INTERFACE_ENDPOINTS_ID, {
+      vpcId: placement.vpcId,
+      vpcCidr: placement.vpcCidr,
+      subnetIds: placement.privateSubnetIds,
+      region: config.region,
+      services: SESSION_MANAGER_ENDPOINT_SERVICES,
+    });
+  }
+  return placement;
 }
 
 export interface WorkloadInstanceProps {
@@ -63,13 +132,13 @@ export interface WorkloadInstanceProps {
 export function workloadInstance(
   stack: GuardrailsStack,
   id: string,
-  network: PrivateNetwork,
+  network: NetworkPlacement,
   props: WorkloadInstanceProps,
 ): PrivateInstance {
   const { config, offline } = stack;
   return new PrivateInstance(stack, id, {
-    vpcId: network.vpc.id,
-    subnetId: network.privateSubnets[0].id,
+    vpcId: network.vpcId,
+    subnetId: network.privateSubnetIds[0],
     ami: instanceAmi(stack, { instance: config.instance, offline }),
     instanceType: config.instance.type,
     project: config.project,

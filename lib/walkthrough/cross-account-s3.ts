@@ -24,8 +24,13 @@ export interface CrossAccountWalkthroughProps {
   readonly instanceId: string;
   /** B's instance role. */
   readonly roleName: string;
-  /** B's S3 gateway endpoint. */
-  readonly endpointId: string;
+  /**
+   * B's S3 gateway endpoint. @default - another stack owns it (a shared existing VPC): the walk-through
+   * finds it by `vpcId` and service name
+   */
+  readonly endpointId?: string;
+  /** B's VPC. */
+  readonly vpcId: string;
   readonly workloadAccountId: string;
   readonly dataAccountId: string;
   /** A's IAM user. */
@@ -57,6 +62,7 @@ export function crossAccountWalkthrough(props: CrossAccountWalkthroughProps): Cr
     // Named even when absent: a section on an unset value is how the document tells the two cases apart.
     accessKeyId: props.accessKeyId,
     approvedBucket: props.approvedBucket,
+    endpointId: props.endpointId,
     keyId,
     secret,
     // On the workstation the outputs can be read in place (from cdktf.out/stacks/cross-account-s3).

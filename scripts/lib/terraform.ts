@@ -154,6 +154,10 @@ const MOCK_DATA: Record<string, JsonObject> = {
     names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
     zone_ids: ["euw1-az1", "euw1-az2", "euw1-az3"],
   },
+  // An existing VPC (network.existing): ranges feed security-group rules and IAM conditions, and the
+  // plan's postconditions want DNS on (zone ids stay random, so two subnets are in two zones).
+  aws_vpc: { cidr_block: "10.20.0.0/16", enable_dns_support: true, enable_dns_hostnames: true },
+  aws_subnet: { cidr_block: "10.20.8.0/24" },
 };
 
 /** Per-type id defaults for mocked resources whose id is validated where it is referenced. */

@@ -120,6 +120,17 @@ const instanceType = fc.constantFrom(
   "a1.medium",
   "im4gn.large",
 );
+const awsId = (prefix: string) => fc.stringMatching(new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`));
+/** An organisation's own network: the VPC, one or two subnets, route tables or none. */
+const existingNetwork = fc.record(
+  {
+    vpcId: awsId("vpc"),
+    subnetIds: fc.uniqueArray(awsId("subnet"), { minLength: 1, maxLength: 2 }),
+    routeTableIds: fc.uniqueArray(awsId("rtb"), { minLength: 1, maxLength: 3 }),
+  },
+  { requiredKeys: ["vpcId", "subnetIds"] },
+);
+
 /** Zone numbers of pinned zones: never 3, which is constrained in ap-northeast-1 and us-east-1. */
 const zoneNumbers = fc.uniqueArray(fc.constantFrom(1, 2, 4, 5, 6), { minLength: 3, maxLength: 3 });
 
@@ -133,6 +144,9 @@ const validConfig: fc.Arbitrary<Raw> = fc
       natGateways: fc.constantFrom(...NAT_GATEWAY_MODES),
       flowLogRetentionDays: fc.constantFrom(...LOG_RETENTION_DAYS),
     }),
+    // Unset, true or false; false only where a NAT gateway or an existing VPC gives another way out.
+    interfaceEndpoints: fc.option(fc.boolean(), { nil: undefined }),
+    existing: fc.option(existingNetwork, { nil: undefined, freq: 2 }),
     eice: fc.record({
       preserveClientIp: fc.boolean(),
       ports: fc.uniqueArray(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 3 }),
@@ -172,13 +186,22 @@ const validConfig: fc.Arbitrary<Raw> = fc
     region: v.region,
     project: v.project,
     accounts: { workload: { id: v.ids[0] }, management: { id: v.ids[1] }, data: { id: v.ids[2] } },
-    network: {
-      ...v.network,
-      ...(v.zones.pin
-        ? { availabilityZoneIds: v.zones.numbers.slice(0, 2).map((n) => `${zoneIdPrefix(v.region)}-az${n}`) }
-        : {}),
-      excludeZoneIds: v.zones.exclude ? [`${zoneIdPrefix(v.region)}-az${v.zones.numbers[2]}`] : [],
-    },
+    // With an existing network, nothing a built network is made of may be written.
+    network: v.existing
+      ? {
+          existing: v.existing,
+          ...(v.interfaceEndpoints === undefined ? {} : { interfaceEndpoints: v.interfaceEndpoints }),
+        }
+      : {
+          ...v.network,
+          ...(v.interfaceEndpoints === undefined
+            ? {}
+            : { interfaceEndpoints: v.interfaceEndpoints || v.network.natGateways === "none" }),
+          ...(v.zones.pin
+            ? { availabilityZoneIds: v.zones.numbers.slice(0, 2).map((n) => `${zoneIdPrefix(v.region)}-az${n}`) }
+            : {}),
+          excludeZoneIds: v.zones.exclude ? [`${zoneIdPrefix(v.region)}-az${v.zones.numbers[2]}`] : [],
+        },
     instance: {
       type: v.instance.type,
       ...(v.instance.withParameter
@@ -321,6 +344,26 @@ const badZoneList = fc.oneof(
   fc.constant(null),
   fc.constantFrom([], ["euw1-az1"], ["euw1-az1", "euw1-az2", "euw1-az4"], "euw1-az1", { a: 1 }, 7),
 );
+const badVpcId = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom("vpc-123", "vpc-0123456789ABCDEF0", "subnet-0123456789abcdef0", "0123456789abcdef0", "vpc-", ""),
+);
+const badSubnetId = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom("subnet-123", "subnet-0123456789ABCDEF0", "vpc-0123456789abcdef0", "subnet-", ""),
+);
+/** Subnet lists of a bad length, with a duplicate, or not a list: errors on the list itself. */
+const badSubnetList = fc.oneof(
+  wrongType("list"),
+  fc.constantFrom(
+    [],
+    ["subnet-00000001", "subnet-00000002", "subnet-00000003"],
+    ["subnet-00000001", "subnet-00000001"],
+  ),
+);
+const badRouteTableList = fc.oneof(wrongType("list"), fc.constantFrom([], ["rtb-00000001", "rtb-00000001"]));
+const badRouteTableId = fc.oneof(wrongType("string"), fc.constantFrom("rtb-xyz", "subnet-00000001", "RTB-00000001"));
+
 const badInstanceType = fc.oneof(
   wrongType("string"),
   fc.constantFrom("t3", "T3.micro", "t3 micro", ".micro", "mac2.metal", "mac1.metal", ""),
@@ -374,6 +417,11 @@ const KNOWN_KEYS = new Set([
   "allowDestroy",
   "availabilityZoneIds",
   "excludeZoneIds",
+  "existing",
+  "interfaceEndpoints",
+  "vpcId",
+  "subnetIds",
+  "routeTableIds",
 ]);
 
 /** One bad field: `group` keeps two mutations off the same field; `late` ones copy other fields. */
@@ -400,12 +448,19 @@ const setField = (field: string, bad: fc.Arbitrary<unknown>): fc.Arbitrary<Mutat
     },
   }));
 
+/** The list at `field`, created empty when the generated configuration left it out. */
+function listAt(config: Raw, field: string): unknown[] {
+  const parts = field.split(".");
+  const parent = at(config, parts.slice(0, -1).join("."));
+  return (parent[parts[parts.length - 1]] ??= []);
+}
+
 /** One element of the list at `field` replaced (or appended) by a value from `bad`. */
 const setElement = (field: string, bad: fc.Arbitrary<unknown>): fc.Arbitrary<Mutation> =>
   fc.tuple(bad, fc.nat()).map(([value, n]) => ({
     group: field,
     apply: (config) => {
-      const list = at(config, field) as unknown[];
+      const list = listAt(config, field);
       const i = n % (list.length + 1);
       list[i] = value;
       return `${field}[${i}]`;
@@ -417,7 +472,7 @@ const duplicate = (field: string, fallback: unknown): fc.Arbitrary<Mutation> =>
   fc.nat().map((n) => ({
     group: field,
     apply: (config) => {
-      const list = at(config, field) as unknown[];
+      const list = listAt(config, field);
       const item = list.length > 0 ? list[n % list.length] : fallback;
       list.push(item, item);
       return field;
@@ -476,10 +531,23 @@ const conflicts: Array<fc.Arbitrary<Mutation>> = [
       const pinned = [`${prefix}-az1`, `${prefix}-az2`];
       config.network.availabilityZoneIds = pinned;
       config.network.excludeZoneIds = [
-        ...config.network.excludeZoneIds.filter((id: string) => id !== pinned[0]),
+        ...(config.network.excludeZoneIds ?? []).filter((id: string) => id !== pinned[0]),
         pinned[0],
       ];
       return "network.availabilityZoneIds[0]";
+    },
+  }),
+  fc.constant<Mutation>({
+    // Interface endpoints turned off with no NAT; next to network.existing, natGateways is refused instead.
+    group: "network.natGateways",
+    late: true,
+    apply: (config) => {
+      const { network } = config;
+      network.natGateways = "none";
+      if (network.existing !== undefined) return "network.natGateways";
+      if (network.interfaceEndpoints === undefined || network.interfaceEndpoints === true)
+        network.interfaceEndpoints = false;
+      return "network.interfaceEndpoints";
     },
   }),
   fc.constant<Mutation>({
@@ -518,6 +586,28 @@ const conflicts: Array<fc.Arbitrary<Mutation>> = [
   }),
 ];
 
+/**
+ * A field of `network.existing` set to a bad value; a built network gets a valid `existing` first (its
+ * own fields are then refused too, which the message may add).
+ */
+const setExisting = (field: string, bad: fc.Arbitrary<unknown>, element = false): fc.Arbitrary<Mutation> =>
+  fc.tuple(bad, fc.nat()).map(([value, n]) => ({
+    group: "network.existing",
+    apply: (config) => {
+      const { network } = config;
+      if (typeof network.existing !== "object" || network.existing === null)
+        network.existing = { vpcId: "vpc-00000001", subnetIds: ["subnet-00000001"] };
+      if (!element) {
+        network.existing[field] = value;
+        return `network.existing.${field}`;
+      }
+      const list: unknown[] = (network.existing[field] ??= []);
+      const i = n % (list.length + 1);
+      list[i] = value;
+      return `network.existing.${field}[${i}]`;
+    },
+  }));
+
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setField("region", badRegion),
   setField("project", badTagValue),
@@ -528,6 +618,20 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setField("network.availabilityZoneIds", badZoneList).map((m) => ({ ...m, group: "network.zones" })),
   setElement("network.excludeZoneIds", badZoneId).map((m) => ({ ...m, group: "network.zones" })),
   duplicate("network.excludeZoneIds", "euw1-az4").map((m) => ({ ...m, group: "network.zones" })),
+  // Not an object (an object reports its own missing or unknown fields instead).
+  setField(
+    "network.existing",
+    wrongType("string").filter((v) => typeof v !== "object" || Array.isArray(v)),
+  ).map((m) => ({
+    ...m,
+    group: "network.existing",
+  })),
+  setExisting("vpcId", badVpcId),
+  setExisting("subnetIds", badSubnetList),
+  setExisting("subnetIds", badSubnetId, true),
+  setExisting("routeTableIds", badRouteTableList),
+  setExisting("routeTableIds", badRouteTableId, true),
+  setField("network.interfaceEndpoints", wrongType("boolean")),
   setField("instance.type", badInstanceType),
   setField("eice.preserveClientIp", wrongType("boolean")),
   setElement("eice.ports", badPort),

@@ -65,6 +65,7 @@ describe("the cross-account-s3 walk-through document", () => {
       instanceId: "i-0123456789abcdef0",
       roleName: "demo-role",
       endpointId: "vpce-0123",
+      vpcId: "vpc-0123456789abcdef0",
       workloadAccountId: "111111111111",
       dataAccountId: "333333333333",
       userName: "data-account-user",

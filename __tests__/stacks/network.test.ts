@@ -1,0 +1,266 @@
+/**
+ * The workload network's modes, read back from the synthesized JSON of private-access and
+ * cross-account-s3: fully private (no NAT), interface endpoints beside NAT, and an organisation's
+ * existing VPC, online and offline. The default mode is covered by workload.test.ts.
+ */
+import type { Synthesis } from "../../lib/tfjson";
+import { parsePolicy, statement, type Block } from "../helpers";
+import {
+  EXISTING_ROUTE_TABLES,
+  EXISTING_SUBNETS,
+  EXISTING_VPC,
+  NETWORK_MODES,
+  NETWORK_STACKS,
+  networkConfig,
+  synthNetworkStacks,
+} from "../helpers/network-modes";
+import { stackUnderTest, viewOf, type StackUnderTest } from "../helpers/stack-test";
+
+const SESSION_MANAGER_SERVICES = ["ssm", "ssmmessages", "ec2messages"].map((s) => `com.amazonaws.eu-west-1.${s}`);
+/** Each stack's VPC range with the shipped configuration. */
+const VPC_CIDRS = { "private-access": "10.0.0.0/16", "cross-account-s3": "10.1.0.0/16" } as const;
+/** What a built network has and an existing one must not. */
+const NETWORK_TYPES = [
+  "aws_vpc",
+  "aws_subnet",
+  "aws_route_table",
+  "aws_route",
+  "aws_route_table_association",
+  "aws_internet_gateway",
+  "aws_nat_gateway",
+  "aws_eip",
+  "aws_flow_log",
+  "aws_default_security_group",
+];
+
+const messages = (synthesis: Synthesis, id: string, level: string) =>
+  synthesis.annotations[id].filter((a) => a.level === `@cdktf/${level}`).map((a) => a.message);
+const serviceOf = (endpoint: Block) => endpoint.service_name as string;
+const interfaceEndpoints = (stack: StackUnderTest) =>
+  Object.values(stack.all("aws_vpc_endpoint")).filter((e) => e.vpc_endpoint_type === "Interface");
+const gatewayEndpoints = (stack: StackUnderTest) =>
+  Object.values(stack.all("aws_vpc_endpoint")).filter((e) => e.vpc_endpoint_type === "Gateway");
+/** `${data.<type>.<name>.<attribute>}` of the one data source whose name starts with `prefix`. */
+function dataRef(stack: StackUnderTest, type: string, prefix: string, attribute: string): string {
+  const names = Object.keys(stack.data?.[type] ?? {}).filter((n) => n.startsWith(`${prefix}_`));
+  expect(names).toHaveLength(1);
+  return `\${data.${type}.${names[0]}.${attribute}}`;
+}
+/** The interface endpoints' security group and its rules. */
+function endpointSecurityGroup(stack: StackUnderTest) {
+  const ref = stack.ref("aws_security_group", "SessionManagerEndpoints_SecurityGroup", "id");
+  const ofGroup = (type: string) => Object.values(stack.all(type)).filter((r) => r.security_group_id === ref);
+  return {
+    ref,
+    ingress: ofGroup("aws_vpc_security_group_ingress_rule"),
+    egress: ofGroup("aws_vpc_security_group_egress_rule"),
+  };
+}
+
+function expectSessionManagerEndpoints(stack: StackUnderTest, subnetIds: readonly string[], vpcCidr: string): void {
+  const endpoints = interfaceEndpoints(stack);
+  expect(endpoints.map(serviceOf).sort()).toEqual([...SESSION_MANAGER_SERVICES].sort());
+  const group = endpointSecurityGroup(stack);
+  for (const endpoint of endpoints) {
+    expect(endpoint).toMatchObject({
+      vpc_endpoint_type: "Interface",
+      private_dns_enabled: true,
+      subnet_ids: subnetIds,
+      security_group_ids: [group.ref],
+    });
+  }
+  expect(group.ingress).toEqual([
+    expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: vpcCidr }),
+  ]);
+  expect(group.egress).toEqual([]);
+}
+
+describe("fully private mode (network.natGateways none)", () => {
+  const synthesis = synthNetworkStacks(networkConfig(NETWORK_MODES.private));
+
+  describe.each(NETWORK_STACKS)("%s", (id) => {
+    const stack = viewOf(synthesis.stacks[id]);
+
+    test("has no internet gateway, public subnet, public route table, route or NAT", () => {
+      for (const type of ["aws_internet_gateway", "aws_nat_gateway", "aws_eip", "aws_route"])
+        expect({ type, found: Object.keys(stack.all(type)) }).toEqual({ type, found: [] });
+      expect(Object.keys(stack.all("aws_subnet")).map((n) => n.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+        "Network_PrivateSubnet1",
+        "Network_PrivateSubnet2",
+      ]);
+      expect(Object.values(stack.all("aws_route_table")).map((t) => (t.tags as Block).Name)).toEqual([
+        "private-1",
+        "private-2",
+      ]);
+    });
+
+    test("reaches Session Manager through interface endpoints in both private subnets, HTTPS from the VPC only", () => {
+      expectSessionManagerEndpoints(
+        stack,
+        [1, 2].map((i) => stack.ref("aws_subnet", `Network_PrivateSubnet${i}`, "id")),
+        VPC_CIDRS[id],
+      );
+    });
+
+    test("keeps its S3 gateway endpoint on both private route tables and its flow log", () => {
+      expect(gatewayEndpoints(stack)).toEqual([
+        expect.objectContaining({
+          route_table_ids: [1, 2].map((i) => stack.ref("aws_route_table", `Network_PrivateRouteTable${i}`, "id")),
+        }),
+      ]);
+      expect(Object.keys(stack.all("aws_flow_log"))).toHaveLength(1);
+    });
+
+    test("raises no guardrail finding", () => {
+      expect(messages(synthesis, id, "error")).toEqual([]);
+    });
+  });
+});
+
+describe("interface endpoints beside NAT (network.interfaceEndpoints true)", () => {
+  const synthesis = synthNetworkStacks(networkConfig({ natGateways: "per-az", interfaceEndpoints: true }));
+
+  test.each(NETWORK_STACKS)("%s keeps a NAT gateway per zone and adds the endpoints", (id) => {
+    const stack = viewOf(synthesis.stacks[id]);
+    expect(Object.keys(stack.all("aws_nat_gateway"))).toHaveLength(2);
+    expect(Object.keys(stack.all("aws_internet_gateway"))).toHaveLength(1);
+    expectSessionManagerEndpoints(
+      stack,
+      [1, 2].map((i) => stack.ref("aws_subnet", `Network_PrivateSubnet${i}`, "id")),
+      VPC_CIDRS[id],
+    );
+    expect(messages(synthesis, id, "error")).toEqual([]);
+  });
+
+  test.each(NETWORK_STACKS)("%s has none by default, beside its NAT gateway", (id) => {
+    expect(interfaceEndpoints(stackUnderTest(id))).toEqual([]);
+  });
+});
+
+describe("an existing network (network.existing)", () => {
+  const synthesis = synthNetworkStacks(networkConfig(NETWORK_MODES.existing));
+  const owner = viewOf(synthesis.stacks["private-access"]);
+  const tenant = viewOf(synthesis.stacks["cross-account-s3"]);
+
+  test.each(NETWORK_STACKS)("%s builds no VPC, subnet, route, gateway, NAT or flow log", (id) => {
+    const stack = viewOf(synthesis.stacks[id]);
+    for (const type of NETWORK_TYPES)
+      expect({ type, found: Object.keys(stack.all(type)) }).toEqual({ type, found: [] });
+    expect(messages(synthesis, id, "error")).toEqual([]);
+  });
+
+  test.each(NETWORK_STACKS)("%s places its instance and security group in the given VPC and first subnet", (id) => {
+    const stack = viewOf(synthesis.stacks[id]);
+    expect(stack.only("aws_instance").subnet_id).toBe(EXISTING_SUBNETS[0]);
+    const instanceGroup = Object.entries(stack.all("aws_security_group")).find(
+      ([name]) => /_SecurityGroup_/.test(name) && !name.startsWith("SessionManagerEndpoints"),
+    );
+    expect(instanceGroup?.[1].vpc_id).toBe(EXISTING_VPC);
+    // Looked up with the VPC's id: a subnet of another VPC fails the plan.
+    expect(Object.values(stack.data?.aws_subnet ?? {}).map((s) => [s.id, s.vpc_id])).toEqual(
+      EXISTING_SUBNETS.map((s) => [s, EXISTING_VPC]),
+    );
+  });
+
+  test("private-access puts the EICE and its security group there, and fences the tunnel to the subnets' ranges", () => {
+    expect(owner.only("aws_ec2_instance_connect_endpoint").subnet_id).toBe(EXISTING_SUBNETS[0]);
+    expect(owner.named("aws_security_group", "EndpointSecurityGroup").vpc_id).toBe(EXISTING_VPC);
+    const policy = owner.policyOf("aws_iam_policy", "EiceOperatorPolicy");
+    const ranges = policy.Statement.flatMap((s) => {
+      const condition = (s.Condition as Record<string, Record<string, unknown>> | undefined)?.IpAddress;
+      return condition ? [condition["ec2-instance-connect:privateIpAddress"]] : [];
+    });
+    expect(ranges).toEqual([[1, 2].map((i) => dataRef(owner, "aws_subnet", `Network_Subnet${i}`, "cidr_block"))]);
+  });
+
+  test("private-access owns the S3 gateway endpoint, on the given route tables, letting through both stacks' buckets", () => {
+    const [endpoint] = gatewayEndpoints(owner);
+    expect(gatewayEndpoints(owner)).toHaveLength(1);
+    expect(endpoint).toMatchObject({ vpc_id: EXISTING_VPC, route_table_ids: [...EXISTING_ROUTE_TABLES] });
+    expect(statement(parsePolicy(endpoint.policy), "ApprovedBuckets").Resource).toEqual(
+      expect.arrayContaining(["arn:aws:s3:::approved-reports-111111111111"]),
+    );
+  });
+
+  test("private-access owns the interface endpoints, in both given subnets, HTTPS from the VPC's range", () => {
+    expectSessionManagerEndpoints(owner, [...EXISTING_SUBNETS], dataRef(owner, "aws_vpc", "Network_Vpc", "cidr_block"));
+    expect(interfaceEndpoints(owner).every((e) => e.vpc_id === EXISTING_VPC)).toBe(true);
+  });
+
+  test("the plan checks what private DNS needs: the VPC's DNS attributes and subnets in two zones", () => {
+    const vpc = Object.values(owner.data?.aws_vpc ?? {})[0] as Block;
+    expect(vpc.id).toBe(EXISTING_VPC);
+    expect(JSON.stringify(vpc.lifecycle)).toContain("self.enable_dns_support && self.enable_dns_hostnames");
+    const second = Object.values(owner.data?.aws_subnet ?? {})[1] as Block;
+    expect(JSON.stringify(second.lifecycle)).toContain(
+      `self.availability_zone_id != data.aws_subnet.${Object.keys(owner.data?.aws_subnet ?? {})[0]}.availability_zone_id`,
+    );
+  });
+
+  test("cross-account-s3 creates no endpoint and says at synth which stack owns its perimeter", () => {
+    expect(Object.keys(tenant.all("aws_vpc_endpoint"))).toEqual([]);
+    expect(Object.keys(tenant.all("aws_security_group"))).toHaveLength(1);
+    expect(messages(synthesis, "cross-account-s3", "info")).toEqual([
+      expect.stringMatching(/^network\.existing: .*private-access owns the shared VPC's endpoints/),
+    ]);
+    expect(tenant.output).not.toHaveProperty("S3EndpointId");
+  });
+
+  test("cross-account-s3's walk-through finds the endpoint by VPC and service", () => {
+    const defence = (tenant.output?.DefenceSteps as Block).value as string;
+    expect(defence).toContain(
+      `--filters Name=vpc-id,Values=${EXISTING_VPC} Name=service-name,Values=com.amazonaws.eu-west-1.s3`,
+    );
+    expect(defence).not.toContain("--vpc-endpoint-ids");
+  });
+
+  test("private-access prints no warning when it owns the perimeter", () => {
+    expect(messages(synthesis, "private-access", "warn")).toEqual([]);
+  });
+});
+
+describe("an existing network without route tables, with one subnet", () => {
+  const synthesis = synthNetworkStacks(
+    networkConfig({ existing: { vpcId: EXISTING_VPC, subnetIds: [EXISTING_SUBNETS[0]] } }),
+  );
+
+  test.each(NETWORK_STACKS)(
+    "%s creates no S3 or interface endpoint and warns, once, that the perimeter is the VPC owner's job",
+    (id) => {
+      const stack = viewOf(synthesis.stacks[id]);
+      expect(Object.keys(stack.all("aws_vpc_endpoint"))).toEqual([]);
+      const warnings = messages(synthesis, id, "warn").filter((m) => m.includes("data perimeter"));
+      expect(warnings).toEqual([expect.stringMatching(/data perimeter .*is the VPC owner's job\.$/)]);
+      expect(messages(synthesis, id, "error")).toEqual([]);
+    },
+  );
+
+  test("the EICE policy fences the tunnel to the one subnet's range", () => {
+    const owner = viewOf(synthesis.stacks["private-access"]);
+    expect(JSON.stringify(owner.policyOf("aws_iam_policy", "EiceOperatorPolicy"))).toContain(
+      JSON.stringify([dataRef(owner, "aws_subnet", "Network_Subnet1", "cidr_block")]),
+    );
+    // No interface endpoints, so nothing for the plan to check about zones or DNS.
+    expect(JSON.stringify(owner.data)).not.toContain("postcondition");
+  });
+});
+
+describe("an existing network offline", () => {
+  const synthesis = synthNetworkStacks(networkConfig(NETWORK_MODES.existing), true);
+
+  test.each(NETWORK_STACKS)("%s reads nothing from AWS and warns once about the placeholder ranges", (id) => {
+    const stack = viewOf(synthesis.stacks[id]);
+    expect(stack.data?.aws_vpc).toBeUndefined();
+    expect(stack.data?.aws_subnet).toBeUndefined();
+    expect(messages(synthesis, id, "warn").filter((m) => m.includes("network.existing not read"))).toHaveLength(1);
+    expect(messages(synthesis, id, "error")).toEqual([]);
+  });
+
+  test("private-access uses documentation-only placeholder ranges in the EICE policy and the endpoints' rule", () => {
+    const owner = viewOf(synthesis.stacks["private-access"]);
+    expect(JSON.stringify(owner.policyOf("aws_iam_policy", "EiceOperatorPolicy"))).toContain(
+      JSON.stringify(["192.0.2.0/25", "192.0.2.128/25"]),
+    );
+    expect(endpointSecurityGroup(owner).ingress).toEqual([expect.objectContaining({ cidr_ipv4: "192.0.2.0/24" })]);
+  });
+});

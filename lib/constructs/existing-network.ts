@@ -1,0 +1,108 @@
+import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
+import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { Annotations } from "cdktf";
+import { Construct } from "constructs";
+import { toPolicyJson, type PolicyDocument } from "../policies/document";
+import type { NetworkPlacement } from "./network-placement";
+
+/**
+ * Ranges that stand in offline for the existing VPC and subnets (TEST-NET-1, RFC 5737: documentation
+ * only, never routed), so an offline plan's IAM conditions and security-group rules are well formed.
+ */
+export const OFFLINE_PLACEHOLDER_VPC_CIDR = "192.0.2.0/24";
+export const OFFLINE_PLACEHOLDER_SUBNET_CIDRS = ["192.0.2.0/25", "192.0.2.128/25"] as const;
+
+export interface ExistingNetworkProps {
+  /** The organisation's VPC (`network.existing.vpcId`). */
+  readonly vpcId: string;
+  /** One or two of its private subnets; the first holds the EICE and the instance. */
+  readonly subnetIds: readonly string[];
+  /** Region, for the S3 endpoint's service name. */
+  readonly region: string;
+  /** Offline mode: nothing is read from AWS; placeholder ranges with one warning. @default false */
+  readonly offline?: boolean;
+  /**
+   * The S3 gateway endpoint to attach to the VPC's route tables, with the data-perimeter policy.
+   * @default - none: this stack does not own the VPC's S3 endpoint
+   */
+  readonly s3Endpoint?: { readonly routeTableIds: readonly string[]; readonly policy: PolicyDocument };
+  /**
+   * The plan also checks what interface endpoints with private DNS need from the VPC: DNS support and
+   * DNS hostnames on, and two subnets in two different zones. @default false
+   */
+  readonly checkInterfaceEndpoints?: boolean;
+}
+
+/**
+ * A VPC the stacks do not build: nothing of the network is created except, for its owner, the S3
+ * gateway endpoint. The ranges the stacks need (the EICE policy's subnet condition, the endpoints'
+ * security group) are read at plan time with `aws_vpc` / `aws_subnet`, and the subnets are looked up
+ * with the VPC's id, so a subnet of another VPC fails the plan before anything is created.
+ * https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/subnet
+ */
+export class ExistingNetwork extends Construct implements NetworkPlacement {
+  readonly vpcId: string;
+  readonly privateSubnetIds: readonly string[];
+  readonly privateSubnetCidrs: readonly string[];
+  readonly vpcCidr: string;
+  readonly s3Endpoint?: VpcEndpoint;
+
+  constructor(scope: Construct, id: string, props: ExistingNetworkProps) {
+    super(scope, id);
+    this.vpcId = props.vpcId;
+    this.privateSubnetIds = [...props.subnetIds];
+    if (props.offline) {
+      this.vpcCidr = OFFLINE_PLACEHOLDER_VPC_CIDR;
+      this.privateSubnetCidrs = props.subnetIds.map((_, i) => OFFLINE_PLACEHOLDER_SUBNET_CIDRS[i]);
+      Annotations.of(scope).addWarning(
+        `Offline mode: network.existing not read, placeholder ranges ${OFFLINE_PLACEHOLDER_VPC_CIDR} (VPC) and ${this.privateSubnetCidrs.join(", ")} (subnets) used. An online plan reads ${props.vpcId} and its subnets.`,
+      );
+    } else {
+      const checks = props.checkInterfaceEndpoints ?? false;
+      const vpc = new DataAwsVpc(this, "Vpc", {
+        id: props.vpcId,
+        lifecycle: checks
+          ? {
+              // Private DNS of an interface endpoint needs both VPC attributes (CreateVpcEndpoint,
+              // PrivateDnsEnabled); AWS refuses the endpoint otherwise, after the rest was created.
+              postcondition: [
+                {
+                  condition: "${self.enable_dns_support && self.enable_dns_hostnames}",
+                  errorMessage: `VPC ${props.vpcId} (network.existing.vpcId) needs enableDnsSupport and enableDnsHostnames for the interface endpoints' private DNS: turn both on, or set network.interfaceEndpoints to false.`,
+                },
+              ],
+            }
+          : undefined,
+      });
+      const subnets = props.subnetIds.map(
+        (subnetId, i) => new DataAwsSubnet(this, `Subnet${i + 1}`, { id: subnetId, vpcId: props.vpcId }),
+      );
+      if (checks && subnets.length === 2) {
+        // An interface endpoint takes one subnet per Availability Zone
+        // (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html).
+        subnets[1].addOverride("lifecycle.postcondition", [
+          {
+            condition: `\${self.availability_zone_id != ${subnets[0].fqn}.availability_zone_id}`,
+            error_message: `Subnets ${props.subnetIds.join(" and ")} (network.existing.subnetIds) are in the same Availability Zone, and an interface endpoint takes one subnet per zone: list subnets of two zones, or one subnet.`,
+          },
+        ]);
+      }
+      this.vpcCidr = vpc.cidrBlock;
+      this.privateSubnetCidrs = subnets.map((s) => s.cidrBlock);
+    }
+    if (props.s3Endpoint) {
+      // AWS allows one S3 gateway endpoint per route table (a route table has one route per prefix
+      // list), so the owner's endpoint is the only one: see workloadNetwork.
+      // https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html
+      this.s3Endpoint = new VpcEndpoint(this, "S3GatewayEndpoint", {
+        vpcId: props.vpcId,
+        serviceName: `com.amazonaws.${props.region}.s3`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: [...props.s3Endpoint.routeTableIds],
+        policy: toPolicyJson(props.s3Endpoint.policy),
+        tags: { Name: "s3-data-perimeter" },
+      });
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { Construct } from "constructs";
+
+/** AWS services an instance may need an interface endpoint for, with the construct id of each endpoint. */
+const ENDPOINT_IDS = {
+  ssm: "SsmEndpoint",
+  ssmmessages: "SsmMessagesEndpoint",
+  ec2messages: "Ec2MessagesEndpoint",
+  logs: "LogsEndpoint",
+  kms: "KmsEndpoint",
+} as const;
+export type InterfaceEndpointService = keyof typeof ENDPOINT_IDS;
+
+/**
+ * What the SSM agent needs to register the instance and carry Session Manager sessions without NAT.
+ * Sessions that log to CloudWatch Logs or encrypt with KMS also need `logs` / `kms`; none does today.
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
+ */
+export const SESSION_MANAGER_ENDPOINT_SERVICES: readonly InterfaceEndpointService[] = [
+  "ssm",
+  "ssmmessages",
+  "ec2messages",
+];
+
+export interface InterfaceEndpointsProps {
+  readonly vpcId: string;
+  /** The VPC's IPv4 range: the only source admitted to the endpoints (TCP 443). */
+  readonly vpcCidr: string;
+  /**
+   * Subnets the endpoints' network interfaces go in. AWS takes at most one subnet per Availability
+   * Zone for an interface endpoint (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html).
+   */
+  readonly subnetIds: readonly string[];
+  /** Region of the services (`com.amazonaws.<region>.<service>`). */
+  readonly region: string;
+  /** The services to reach, each through its own endpoint. */
+  readonly services: readonly InterfaceEndpointService[];
+}
+
+/**
+ * Interface endpoints with private DNS: the services' usual names resolve to addresses inside the VPC,
+ * so the SSM agent reaches them with no NAT, internet gateway or proxy.
+ *
+ * Private DNS needs the VPC's `enableDnsSupport` and `enableDnsHostnames` (CreateVpcEndpoint,
+ * PrivateDnsEnabled), and a VPC holds only one endpoint with private DNS per service: whoever creates
+ * these owns them for the whole VPC (see workloadNetwork).
+ */
+export class InterfaceEndpoints extends Construct {
+  readonly securityGroup: SecurityGroup;
+  readonly endpoints: Partial<Record<InterfaceEndpointService, VpcEndpoint>> = {};
+
+  constructor(scope: Construct, id: string, props: InterfaceEndpointsProps) {
+    super(scope, id);
+    this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
+      namePrefix: "vpc-endpoints-",
+      description: "Interface endpoints: HTTPS from inside the VPC only",
+      vpcId: props.vpcId,
+      tags: { Name: "vpc-endpoints" },
+      lifecycle: { createBeforeDestroy: true },
+    });
+    // No egress rule: the endpoints only answer connections made to them, and security groups are
+    // stateful, so the answers pass without one (Terraform removes AWS's default allow-all egress).
+    new VpcSecurityGroupIngressRule(this, "HttpsFromVpc", {
+      securityGroupId: this.securityGroup.id,
+      description: "HTTPS from the VPC range only",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: props.vpcCidr,
+    });
+    for (const service of props.services) {
+      this.endpoints[service] = new VpcEndpoint(this, ENDPOINT_IDS[service], {
+        vpcId: props.vpcId,
+        serviceName: `com.amazonaws.${props.region}.${service}`,
+        vpcEndpointType: "Interface",
+        subnetIds: [...props.subnetIds],
+        securityGroupIds: [this.securityGroup.id],
+        privateDnsEnabled: true,
+        tags: { Name: service },
+      });
+    }
+  }
+}

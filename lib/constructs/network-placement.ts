@@ -1,0 +1,22 @@
+import type { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+
+/**
+ * What a stack needs from a network to place its EC2 Instance Connect Endpoint, instance and interface
+ * endpoints in it: a created PrivateNetwork and an organisation's existing VPC (ExistingNetwork) both
+ * provide it, so the stacks do not care which one they got.
+ */
+export interface NetworkPlacement {
+  /** The VPC the security groups belong to. */
+  readonly vpcId: string;
+  /** One or two private subnets; the EICE and the instance go in the first. */
+  readonly privateSubnetIds: readonly string[];
+  /**
+   * The private subnets' IPv4 ranges, for the EICE operator policy's `ec2-instance-connect:privateIpAddress`
+   * condition: literals for a created network, plan-time references for an existing one.
+   */
+  readonly privateSubnetCidrs: readonly string[];
+  /** The VPC's IPv4 range: the only source the interface endpoints' security group admits. */
+  readonly vpcCidr: string;
+  /** The S3 gateway endpoint with the data-perimeter policy, when this stack owns one. */
+  readonly s3Endpoint?: VpcEndpoint;
+}
