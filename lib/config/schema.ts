@@ -77,7 +77,7 @@ export const DEFAULT_CLOUD_HOSTNAME = "app.terraform.io";
 // (developer.hashicorp.com/terraform/cloud-docs/workspaces/create: "Workspace names ... can only include
 // letters, numbers, -, and _" and "must be 90 characters or less"); organization names use the same set.
 const CLOUD_WORKSPACE_MAX = 90;
-const CLOUD_NAME = /^[A-Za-z0-9_-]+$/;
+const CLOUD_NAME = /^[A-Za-z0-9_-]*$/;
 // Key prefixes: path segments of S3's safe characters, each ending in "/". The S3 backend refuses a key
 // that starts or ends with "/" or contains "//" (developer.hashicorp.com/terraform/language/backend/s3,
 // `key`), and "." / ".." segments name no folder anyone means.
@@ -86,7 +86,8 @@ const KEY_PREFIX_MAX = 512;
 // A KMS key or alias, by ARN: the key must be in the bucket's Region for SSE-KMS (checked below).
 const KMS_KEY_ARN =
   /^arn:aws:kms:([a-z]{2}-[a-z]+-\d):(\d{12}):(key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias\/[A-Za-z0-9/_-]{1,250})$/;
-const HOSTNAME = /^(?=.{1,253}(:|$))[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:\d{1,5})?$/;
+const HOSTNAME =
+  /^(?=.{1,253}(:|$))[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(:\d{1,5})?$/;
 
 /** S3 bucket naming rules (general purpose buckets). */
 function isBucketName(name: string): boolean {
@@ -464,9 +465,9 @@ const keyPrefix = satisfying(
   `use "" or path segments of letters, digits and ! _ . * ' ( ) - each ending in "/", such as ${DEFAULT_STATE_KEY_PREFIX} (no leading "/", no "//", no "." or ".." segment, at most ${KEY_PREFIX_MAX} characters)`,
 );
 const cloudName = (what: string, max: number) =>
-  pattern(CLOUD_NAME, `use ${what} of letters, digits, - and _`).max(max, {
-    error: `use ${what} of at most ${max} characters`,
-  });
+  pattern(CLOUD_NAME, `use ${what} of letters, digits, - and _`)
+    .min(1, { error: `use ${what} of at least one character` })
+    .max(max, { error: `use ${what} of at most ${max} characters` });
 
 /**
  * Where every stack keeps its state: one key (s3) or one workspace (cloud) per stack. A stack reading
@@ -527,14 +528,9 @@ const stateSchema = z.discriminatedUnion(
         organization: doc(cloudName("an organization name", CLOUD_WORKSPACE_MAX), {
           description: "the HCP Terraform / Terraform Enterprise organization",
         }),
-        workspacePrefix: doc(
-          cloudName("a workspace name prefix", CLOUD_WORKSPACE_MAX - STACK_ID_MAX_LENGTH).min(1, {
-            error: "use a workspace name prefix of at least one character",
-          }),
-          {
-            description: `prepended to the stack id to name each stack's workspace (\`<prefix><stack-id>\`, at most ${CLOUD_WORKSPACE_MAX} characters in all)`,
-          },
-        ),
+        workspacePrefix: doc(cloudName("a workspace name prefix", CLOUD_WORKSPACE_MAX - STACK_ID_MAX_LENGTH), {
+          description: `prepended to the stack id to name each stack's workspace (\`<prefix><stack-id>\`, at most ${CLOUD_WORKSPACE_MAX} characters in all)`,
+        }),
         hostname: doc(
           pattern(HOSTNAME, "use a host name such as app.terraform.io or tfe.example.com (optionally :port)").default(
             DEFAULT_CLOUD_HOSTNAME,

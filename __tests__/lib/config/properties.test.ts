@@ -41,7 +41,14 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import fc from "fast-check";
-import { ConfigError, LOG_RETENTION_DAYS, NAT_GATEWAY_MODES, parseConfig, SCP_VARIANTS } from "../../../lib/config";
+import {
+  ConfigError,
+  LOG_RETENTION_DAYS,
+  NAT_GATEWAY_MODES,
+  parseConfig,
+  SCP_VARIANTS,
+  STATE_BACKENDS,
+} from "../../../lib/config";
 import { AL2023_AMI_PARAMETERS, instanceArchitecture } from "../../../lib/config/instance-types";
 import { zoneIdPrefix } from "../../../lib/config/zones";
 import { synthApp } from "../../helpers";
@@ -100,6 +107,37 @@ const instanceType = fc.constantFrom(
 /** Zone numbers of pinned zones: never 3, which is constrained in ap-northeast-1 and us-east-1. */
 const zoneNumbers = fc.uniqueArray(fc.constantFrom(1, 2, 4, 5, 6), { minLength: 3, maxLength: 3 });
 
+/**
+ * A state section of each backend. An s3 KMS key is generated as its ARN's tail (`kms`) and placed in
+ * the bucket's region by {@link withKmsKey}: that region may be the configuration's.
+ */
+const validState: fc.Arbitrary<Raw> = fc.oneof(
+  fc.constant({ backend: "local" }),
+  fc.record(
+    {
+      backend: fc.constant("s3"),
+      bucket: bucketName,
+      region,
+      keyPrefix: fc.stringMatching(/^([a-z0-9_.-]{1,8}\/){0,3}$/).filter((p) => !/(^|\/)\.{1,2}\//.test(p)),
+      kms: fc.constantFrom("key/1234abcd-12ab-34cd-56ef-1234567890ab", "alias/terraform-state"),
+      roleArn: fc.constant("arn:aws:iam::444444444444:role/TerraformState"),
+    },
+    { requiredKeys: ["backend", "bucket"] },
+  ),
+  fc.record(
+    {
+      backend: fc.constant("cloud"),
+      organization: fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/),
+      workspacePrefix: fc.stringMatching(/^[A-Za-z0-9_-]{1,74}$/),
+      hostname: fc.constantFrom("app.terraform.io", "tfe.example.com", "tfe.internal.example:8443"),
+    },
+    { requiredKeys: ["backend", "organization", "workspacePrefix"] },
+  ),
+);
+function withKmsKey({ kms, ...state }: Raw, home: string): Raw {
+  return kms ? { ...state, kmsKeyId: `arn:aws:kms:${state.region ?? home}:444444444444:${kms}` } : state;
+}
+
 const validConfig: fc.Arbitrary<Raw> = fc
   .record({
     region,
@@ -128,6 +166,7 @@ const validConfig: fc.Arbitrary<Raw> = fc
     allowDestroy: fc.boolean(),
     zones: fc.record({ numbers: zoneNumbers, pin: fc.boolean(), exclude: fc.boolean() }),
     instance: fc.record({ type: instanceType, withParameter: fc.boolean() }),
+    state: validState,
   })
   .map((v) => ({
     region: v.region,
@@ -152,6 +191,7 @@ const validConfig: fc.Arbitrary<Raw> = fc
     ssm: { userName: v.userName },
     crossAccount: { createAccessKey: false, approvedBuckets: v.approvedBuckets },
     audit: { logRetentionDays: v.logRetentionDays, allowDestroy: v.allowDestroy },
+    state: withKmsKey(v.state, v.region),
   }));
 
 /* ---------- bad values ---------- */
@@ -254,6 +294,31 @@ const badInstanceType = fc.oneof(
   wrongType("string"),
   fc.constantFrom("t3", "T3.micro", "t3 micro", ".micro", "mac2.metal", "mac1.metal", ""),
 );
+const badKeyPrefix = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom("/guardrails/", "guardrails", "a//b/", "a/../", "../", "./", "a b/", "ü/", `${"p".repeat(513)}/`),
+);
+const badKmsKey = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom(
+    "1234abcd-12ab-34cd-56ef-1234567890ab",
+    "alias/terraform-state",
+    "arn:aws:kms:eu-west-1:4444:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "arn:aws:s3:::state",
+    "",
+  ),
+);
+const badCloudName = fc.oneof(wrongType("string"), fc.constantFrom("", "acme corp", "acme.io", "a/b", "ü"));
+const badHostname = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom("https://app.terraform.io", "app.terraform.io/", "localhost", "APP.TERRAFORM.IO", "a..io", ""),
+);
+/** A valid state section of `backend`, so a mutation breaks exactly one of its fields. */
+const STATE_BASES: Record<string, Raw> = {
+  s3: { backend: "s3", bucket: "team-state" },
+  cloud: { backend: "cloud", organization: "acme", workspacePrefix: "guardrails-" },
+};
+
 const unknownKey = fc.stringMatching(/^[a-z][a-zA-Z]{2,10}$/).filter((k) => !KNOWN_KEYS.has(k));
 const KNOWN_KEYS = new Set([
   "region",
@@ -299,6 +364,14 @@ const KNOWN_KEYS = new Set([
   "allowDestroy",
   "availabilityZoneIds",
   "excludeZoneIds",
+  "state",
+  "backend",
+  "bucket",
+  "keyPrefix",
+  "kmsKeyId",
+  "organization",
+  "workspacePrefix",
+  "hostname",
 ]);
 
 /** One bad field: `group` keeps two mutations off the same field; `late` ones copy other fields. */
@@ -357,6 +430,53 @@ const unknownKeyIn = (container: string): fc.Arbitrary<Mutation> =>
       return container === "" ? key : `${container}.${key}`;
     },
   }));
+
+/**
+ * `state` replaced by a section of `backend` whose `field` holds a value from `bad` (or lacks `field`,
+ * with `missing`). One group: every state mutation rewrites the whole section.
+ */
+const stateField = (backend: string, field: string, bad: fc.Arbitrary<unknown>, missing = false) =>
+  bad.map<Mutation>((value) => ({
+    group: "state",
+    apply: (config) => {
+      const state = structuredClone(STATE_BASES[backend]);
+      if (missing) delete state[field];
+      else state[field] = value;
+      config.state = state;
+      return `state.${field}`;
+    },
+  }));
+
+const stateMutations: Array<fc.Arbitrary<Mutation>> = [
+  setField("state.backend", notOneOf(STATE_BACKENDS)).map((m) => ({ ...m, group: "state" })),
+  stateField("s3", "bucket", badBucket),
+  stateField("s3", "bucket", fc.constant(undefined), true),
+  stateField("s3", "region", badRegion),
+  stateField("s3", "keyPrefix", badKeyPrefix),
+  stateField("s3", "kmsKeyId", badKmsKey),
+  stateField("s3", "roleArn", badPrincipalArn),
+  stateField("cloud", "organization", badCloudName),
+  stateField("cloud", "organization", fc.constant(undefined), true),
+  stateField("cloud", "workspacePrefix", fc.oneof(badCloudName, fc.constant("p".repeat(75)))),
+  stateField("cloud", "hostname", badHostname),
+  // Fields of the other backend (the sections are strict).
+  stateField("s3", "organization", fc.constant("acme")),
+  stateField("cloud", "bucket", fc.constant("team-state")),
+  stateField("s3", "workspacePrefix", fc.constant("guardrails-")),
+  unknownKeyIn("state").map((m) => ({ ...m, group: "state" })),
+  // SSE-KMS takes a key of the bucket's own region.
+  fc.constant<Mutation>({
+    group: "state",
+    apply: (config) => {
+      config.state = {
+        ...STATE_BASES.s3,
+        region: "eu-central-1",
+        kmsKeyId: "arn:aws:kms:eu-west-1:444444444444:alias/terraform-state",
+      };
+      return "state.kmsKeyId";
+    },
+  }),
+];
 
 const ACCOUNTS = ["workload", "management", "data"] as const;
 
@@ -463,6 +583,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   ...["", "network", "instance", "eice", "scp", "accounts", "accounts.workload", "crossAccount", "audit"].map(
     unknownKeyIn,
   ),
+  ...stateMutations,
   ...conflicts,
 );
 

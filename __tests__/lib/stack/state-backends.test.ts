@@ -96,7 +96,13 @@ describe("state backends", () => {
         config: parseConfig({ ...defaultConfig(), state: { backend: "s3", bucket: "team-state", keyPrefix: "" } }),
       });
       expect(terraformBlock(minimal.stacks["private-access"]).backend).toEqual({
-        s3: { bucket: "team-state", key: "private-access.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
+        s3: {
+          bucket: "team-state",
+          key: "private-access.tfstate",
+          region: "eu-west-1",
+          encrypt: true,
+          use_lockfile: true,
+        },
       });
       expect(remoteReads(minimal.stacks["ssm-instance-arn"])).toEqual({
         "cross-stack-reference-input-private-access": {
