@@ -60,17 +60,28 @@ describe("README generated tables", () => {
   );
 
   test("each default in the configuration table is the value the parser fills in", () => {
-    const parsed = parseConfig({
+    const minimal = {
       region: "eu-west-1",
       accounts: { workload: { id: "111111111111" }, management: { id: "222222222222" }, data: { id: "333333333333" } },
-    }) as unknown as Record<string, unknown>;
+    };
+    // A `state` variant's rows (`state.bucket` (`backend: s3`)) read a file of that backend: its required fields set.
+    const VARIANTS: Record<string, object> = {
+      s3: { backend: "s3", bucket: "team-state" },
+      cloud: { backend: "cloud", organization: "acme", workspacePrefix: "guardrails-" },
+    };
     const shown = tableRows(configTable()).filter(([, def]) => /^`.*`$/.test(def));
     expect(shown.length).toBeGreaterThan(20);
-    for (const [field, def] of shown) {
-      const keys = field.slice(1, -1).split(".");
+    for (const [row, def] of shown) {
+      const [, field, variant] = /^`([^`]+)`(?: \(`backend: (\w+)`\))?$/.exec(row) ?? [];
+      expect({ row, variant: variant === undefined || variant in VARIANTS }).toEqual({ row, variant: true });
+      const parsed = parseConfig(variant ? { ...minimal, state: VARIANTS[variant] } : minimal) as unknown as Record<
+        string,
+        unknown
+      >;
+      const keys = field.split(".");
       const value = keys.reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], parsed);
-      expect({ field, default: def.slice(1, -1) }).toEqual({
-        field,
+      expect({ field: row, default: def.slice(1, -1) }).toEqual({
+        field: row,
         default: typeof value === "string" ? value : JSON.stringify(value),
       });
     }

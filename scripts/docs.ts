@@ -27,6 +27,38 @@ interface SchemaNode extends Partial<FieldDoc> {
   readonly properties?: Readonly<Record<string, SchemaNode>>;
   readonly required?: readonly string[];
   readonly default?: unknown;
+  /** A discriminated union's variants (`state`): objects whose discriminator field has a `const`. */
+  readonly oneOf?: readonly SchemaNode[];
+  readonly anyOf?: readonly SchemaNode[];
+  readonly const?: unknown;
+}
+
+/**
+ * A discriminated union (`state`): its own row, then each variant's rows, named after the variant
+ * (`state.bucket` (`backend: s3`)), its discriminator row saying what the variant is.
+ */
+function unionRows(node: SchemaNode, variants: readonly SchemaNode[], at: string, required: boolean): string[][] {
+  if (node.description === undefined) {
+    throw new Error(
+      `Configuration field ${at} has no description: add .meta({ description }) to it in lib/config/schema.ts.`,
+    );
+  }
+  const rows = [[`\`${at}\``, showDefault(node, required), node.description]];
+  for (const variant of variants) {
+    const entries = Object.entries(variant.properties ?? {});
+    const [key, discriminator] = entries.find(([, child]) => child.const !== undefined) ?? [];
+    if (key === undefined || discriminator === undefined) {
+      throw new Error(`Configuration field ${at} has a variant without a constant discriminator.`);
+    }
+    const tag = `${key}: ${String(discriminator.const)}`;
+    rows.push([`\`${at}.${key}\` = \`${String(discriminator.const)}\``, "—", discriminator.description ?? ""]);
+    for (const [field, child] of entries.filter(([name]) => name !== key)) {
+      for (const [name, ...rest] of configRows(child, `${at}.${field}`, (variant.required ?? []).includes(field))) {
+        rows.push([`${name} (\`${tag}\`)`, ...rest]);
+      }
+    }
+  }
+  return rows;
 }
 
 function showDefault(node: SchemaNode, required: boolean): string {
@@ -40,6 +72,10 @@ function showDefault(node: SchemaNode, required: boolean): string {
  * `accounts.{workload,management,data}.id`.
  */
 function configRows(node: SchemaNode, at: string, required: boolean): string[][] {
+  const variants = node.oneOf ?? node.anyOf;
+  if (node.properties === undefined && variants?.every((v) => v.properties !== undefined)) {
+    return unionRows(node, variants, at, required);
+  }
   if (node.properties === undefined) {
     if (node.description === undefined) {
       throw new Error(

@@ -38,6 +38,20 @@ export function defaultConfig(): Config {
   return readConfigFile(DEFAULT_CONFIG_PATH);
 }
 
+/** Example configurations of shared state (config/examples), each validated whole when read. */
+export const STATE_EXAMPLES = {
+  s3: "config/examples/state-s3.json",
+  cloud: "config/examples/state-cloud.json",
+} as const;
+
+/**
+ * The shipped configuration with only the `state` section of `example` (a file that is read and
+ * validated whole): a synthesis that differs from the default one in its state alone.
+ */
+export function configWithStateOf(example: string): Config {
+  return parseConfig({ ...defaultConfig(), state: readConfigFile(example).state }, `${example}'s state`);
+}
+
 /**
  * Synthesizes every stack to a temporary folder (or to `into`) with the real App and reads the files
  * back: what the tests assert is what `cdktf synth` writes. The folder is removed unless `keep` is set.

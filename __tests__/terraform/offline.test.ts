@@ -16,7 +16,7 @@
  * copies of a stack, which prove validation still fails where it must) and holds one test file per
  * check; two `terraform test` processes, one per core, run those files.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import {
@@ -32,7 +32,7 @@ import {
   type CommandResult,
   type TestFileResult,
 } from "../../scripts/lib/terraform";
-import { synthApp, testConfig, type TfJson } from "../helpers";
+import { configWithStateOf, STATE_EXAMPLES, synthApp, testConfig, type TfJson } from "../helpers";
 import { NETWORK_MODES, networkConfig, synthNetworkStacks } from "../helpers/network-modes";
 
 const terraformFound = findTerraform() !== undefined;
@@ -89,6 +89,26 @@ const modeChecks = modes.flatMap(({ mode, online: modeOnline, offline: modeOffli
 const modeNames = modeChecks.map((c) => c.name);
 const modeMocked = modeNames.filter((n) => MODE_CHECKS[n].mocked);
 const modePlanned = modeNames.filter((n) => MODE_CHECKS[n].planned);
+
+/**
+ * The same stacks with shared state (s3, cloud). Only their backend and cross-stack reads differ from
+ * the default synthesis (__tests__/lib/stack/state-backends.test.ts), so all of them join the single
+ * validate, and the stacks that read another's state are also mock-applied: their reads are the part
+ * the backend changes. Validate and `terraform test` never configure a backend (`init -backend=false`,
+ * modules, in-memory test state): nothing reaches S3 or HCP Terraform.
+ */
+const shared = Object.fromEntries(
+  Object.entries(STATE_EXAMPLES).map(([kind, example]) => [
+    kind,
+    synthApp({ offline: false, config: configWithStateOf(example) }, true),
+  ]),
+);
+const sharedReaders = Object.entries(shared).flatMap(([kind, synth]) =>
+  Object.keys(synth.stacks)
+    .filter((id) => synth.stacks[id].data?.terraform_remote_state)
+    .map((id) => [kind, id] as const),
+);
+const sharedName = (kind: string, id: string) => `${kind}-${id}`;
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** The stack the validation canary is copied from, and the two ways it is broken: each returns the error expected. */
@@ -157,10 +177,16 @@ const showFile = (name: string) => {
       writeFileSync(path.join(brokenDirs[name], "cdk.tf.json"), JSON.stringify(copy));
     }
     // The root module only serves `terraform validate`: every run of `terraform test` names its own module.
+    const sharedDirs = Object.fromEntries(
+      Object.entries(shared).flatMap(([kind, synth]) =>
+        Object.entries(stackDirs(synth.outdir)).map(([id, dir]) => [sharedName(kind, id), dir]),
+      ),
+    );
     const modules = {
       ...onlineDirs,
       ...brokenDirs,
       ...Object.fromEntries(modeChecks.map((c) => [c.name, c.onlineDir])),
+      ...sharedDirs,
     };
     writeFileSync(
       path.join(checks, "main.tf.json"),
@@ -179,6 +205,11 @@ const showFile = (name: string) => {
       for (const id of retaining) {
         const text = mockTestFile(destroyable.stacks[id], withArn, source(destroyableDirs[id]));
         files[file.destroyable(id)] = { text, weight: weight(destroyable.stacks[id]) };
+      }
+      for (const [kind, id] of sharedReaders) {
+        const name = sharedName(kind, id);
+        const text = mockTestFile(shared[kind].stacks[id], withArn, source(sharedDirs[name]));
+        files[file.mocked(name)] = { text, weight: weight(shared[kind].stacks[id]) };
       }
       for (const id of selfContained)
         files[file.offline(id)] = {
@@ -240,7 +271,14 @@ const showFile = (name: string) => {
 
   afterAll(() => {
     const modeDirs = modes.flatMap((m) => [m.online.outdir, m.offline.outdir]);
-    for (const dir of [workRoot, online.outdir, offline.outdir, destroyable.outdir, ...modeDirs])
+    for (const dir of [
+      workRoot,
+      online.outdir,
+      offline.outdir,
+      destroyable.outdir,
+      ...modeDirs,
+      ...Object.values(shared).map((s) => s.outdir),
+    ])
       rmSync(dir, { recursive: true, force: true });
   });
 
@@ -252,6 +290,40 @@ const showFile = (name: string) => {
     expect(validate?.stdout).toContain('"format_version"');
     expect((validationErrors[id] ?? []).map((d) => `${d.summary} ${d.detail ?? ""}`)).toEqual([]);
   });
+
+  test.each(Object.keys(shared).flatMap((kind) => stackIds.map((id) => [id, kind])))(
+    "%s with %s state passes terraform validate with the real provider",
+    (id, kind) => {
+      expect(validate?.stdout).toContain('"format_version"');
+      const errors = validationErrors[sharedName(kind, id)] ?? [];
+      expect(errors.map((d) => `${d.summary} ${d.detail ?? ""}`)).toEqual([]);
+    },
+  );
+
+  test("with s3 and with cloud state, ssm-instance-arn's cross-stack read is checked (the case below is present)", () => {
+    expect(sharedReaders).toEqual(
+      expect.arrayContaining([
+        ["s3", "ssm-instance-arn"],
+        ["cloud", "ssm-instance-arn"],
+      ]),
+    );
+  });
+
+  test.each(sharedReaders.map(([kind, id]) => [id, kind]))(
+    "%s with %s state plans and applies against a mocked AWS provider, its remote-state read mocked",
+    (id, kind) => {
+      const name = file.mocked(sharedName(kind, id));
+      const result = tests[name];
+      expect({ passed: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
+        passed: "pass",
+        output: "",
+      });
+      expect(result.output).toMatch(/^\s+run "apply"\.\.\. pass$/m);
+      expect(readFileSync(path.join(checks, name), "utf8")).toMatch(
+        /override_data \{\s+target = data\.terraform_remote_state\./,
+      );
+    },
+  );
 
   test("terraform validate still fails on a broken stack, in its provider configuration and in a resource argument", () => {
     expect(validate?.ok).toBe(false);

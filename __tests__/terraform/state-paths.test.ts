@@ -5,11 +5,17 @@
  * both still work after the whole checkout is moved. Only the built-in `terraform_remote_state` runs:
  * no provider, no AWS.
  */
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { findTerraform, terraform, terraformEnv } from "../../scripts/lib/terraform";
-import { synthCached } from "../helpers";
+import {
+  backendKind,
+  findTerraform,
+  terraform,
+  terraformEnv,
+  writeThrowawayBackend,
+} from "../../scripts/lib/terraform";
+import { configWithStateOf, STATE_EXAMPLES, synthApp, synthCached } from "../helpers";
 
 const SOURCE = "private-access";
 const READER = "ssm-instance-arn";
@@ -69,5 +75,52 @@ const READER = "ssm-instance-arn";
     // Exit code 0: the moved checkout found its state and the read, and nothing would change.
     const plan = await terraform(["plan", "-detailed-exitcode", "-no-color"], stackDir(moved, READER), env);
     expect(plan.ok ? "" : plan.output).toBe("");
+  });
+
+  /**
+   * The offline plan's protection (scripts/offline-plan.ts): with s3 or cloud state, the stack folder
+   * gets a throwaway local backend. Checked on the stack's own synthesized `terraform` block (backend or
+   * cloud, without the provider: no schema to load), by a real init and apply. Terraform runs here with
+   * no AWS credentials and no HCP Terraform token, so a backend left in effect fails the init.
+   */
+  const shared = Object.entries(STATE_EXAMPLES).map(([kind, example]) => {
+    const { stacks, outdir } = synthApp({ config: configWithStateOf(example) });
+    rmSync(outdir, { recursive: true, force: true });
+    return [kind, stacks[SOURCE]] as const;
+  });
+
+  test.each(shared)(
+    `with %s state, ${SOURCE}'s folder plans and applies against a throwaway local state, never the shared one`,
+    async (kind, stack) => {
+      expect(backendKind(stack)).toBe(kind);
+      const env = terraformEnv(workRoot);
+      const dir = path.join(workRoot, `throwaway-${kind}`);
+      mkdirSync(dir, { recursive: true });
+      const { backend, cloud } = stack.terraform as Record<string, unknown>;
+      writeFileSync(
+        path.join(dir, "cdk.tf.json"),
+        JSON.stringify({ terraform: { backend, cloud }, output: { Planned: { value: kind } } }),
+      );
+      const statePath = path.join(workRoot, `throwaway-${kind}.tfstate`);
+      writeThrowawayBackend(dir, statePath);
+      for (const args of [
+        ["init", "-no-color"],
+        ["apply", "-auto-approve", "-no-color"],
+      ]) {
+        const r = await terraform(args, dir, env);
+        expect({ kind, args, ok: r.ok, output: r.ok ? "" : r.output }).toEqual({ kind, args, ok: true, output: "" });
+      }
+      expect(JSON.parse(readFileSync(statePath, "utf8")).outputs.Planned.value).toBe(kind);
+    },
+  );
+
+  test("without the throwaway backend, the s3 state cannot even be initialized here: the check above would fail loudly", async () => {
+    const [, stack] = shared.find(([kind]) => kind === "s3")!;
+    const dir = path.join(workRoot, "no-throwaway-s3");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify({ terraform: { backend: stack.terraform?.backend } }));
+    const r = await terraform(["init", "-no-color"], dir, terraformEnv(workRoot));
+    expect(r.ok).toBe(false);
+    expect(r.output).toMatch(/No valid credential sources found/);
   });
 });

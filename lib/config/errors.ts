@@ -29,6 +29,20 @@ function show(value: unknown): string {
 }
 
 /**
+ * The value an issue is about. A discriminated union (`state.backend`) reports the whole object it could
+ * not match under the discriminator's path: the value a person typed is the discriminator's.
+ */
+function received(issue: z.core.$ZodIssue): unknown {
+  if (issue.code === "invalid_union" && "discriminator" in issue && typeof issue.discriminator === "string") {
+    const input: unknown = issue.input;
+    return typeof input === "object" && input !== null
+      ? (input as Record<string, unknown>)[issue.discriminator]
+      : undefined;
+  }
+  return issue.input;
+}
+
+/**
  * One sentence per issue: what is wrong (field and received value) and what is allowed.
  * `Invalid scp.variant "deny-all": use one of deny-eice, deny-eice-except-describe, deny-eice-and-eic.`
  */
@@ -44,10 +58,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
       continue;
     }
     const allowed = issue.message.replace(/\.$/, "");
-    if (issue.input === undefined) {
+    const input = received(issue);
+    if (input === undefined) {
       problems.push(`Missing ${where || "configuration"}: ${allowed}.`);
     } else {
-      problems.push(`Invalid ${where || "configuration"} ${show(issue.input)}: ${allowed}.`);
+      problems.push(`Invalid ${where || "configuration"} ${show(input)}: ${allowed}.`);
     }
   }
   return problems;

@@ -3,7 +3,7 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { AccountConfig, Config } from "../config";
 import { accountProvider } from "../constructs/account-provider";
-import { localStateBackend } from "../constructs/backend";
+import { stateBackend } from "../constructs/backend";
 
 /** An account of the configuration's `accounts` section. */
 export type AccountName = keyof Config["accounts"];
@@ -23,9 +23,9 @@ export interface GuardrailsStackProps {
  * - the default AWS provider (construct id `Aws`), pinned to the stack's home account, with the
  *   `Project` / `ManagedBy` default tags (see accountProvider);
  * - `providerFor` for a second account, pinned the same way;
- * - the state backend. It is the one place a backend is chosen, so another kind (s3, cloud) can later be
- *   chosen for all stacks at once. It exists from construction on, before any cross-stack reference
- *   copies its settings into a reader's `terraform_remote_state`.
+ * - the state backend `config.state` chooses (local, s3 or cloud; see stateBackend), the same kind for
+ *   every stack. It exists from construction on, before any cross-stack reference copies its settings
+ *   into a reader's `terraform_remote_state`.
  *
  * Construct ids stay what the stacks used before this base existed: they are Terraform addresses.
  */
@@ -46,7 +46,7 @@ export abstract class GuardrailsStack extends TerraformStack {
     this.offline = props.offline;
     this.account = props.config.accounts[home];
     this.provider = this.providerFor("Aws", home);
-    localStateBackend(this);
+    stateBackend(this, props.config);
   }
 
   /**

@@ -299,3 +299,25 @@ export function stackDirs(outdir: string): Record<string, string> {
   const root = path.join(outdir, "stacks");
   return Object.fromEntries(readdirSync(root).map((id) => [id, path.join(root, id)]));
 }
+
+/** The kind of state backend a synthesized stack names: `local`, `s3`, `cloud`, … */
+export function backendKind(stack: TfJson): string {
+  const terraformBlock = (stack.terraform ?? {}) as { backend?: Record<string, unknown>; cloud?: unknown };
+  if (terraformBlock.cloud !== undefined) return "cloud";
+  return Object.keys(terraformBlock.backend ?? {})[0] ?? "local";
+}
+
+/** The file an override names: Terraform merges `override.tf.json` over the stack's `cdk.tf.json`. */
+export const BACKEND_OVERRIDE_FILE = "override.tf.json";
+
+/**
+ * Points a synthesized stack folder at a throwaway local state file, whatever backend (s3) or cloud
+ * block it names, so Terraform neither reads nor writes the real state: a local `backend` block in an
+ * override file replaces the stack's backend or `cloud` block (developer.hashicorp.com/terraform/
+ * language/files/override, "Merging terraform blocks"). Returns the override file's path.
+ */
+export function writeThrowawayBackend(stackDir: string, statePath: string): string {
+  const file = path.join(stackDir, BACKEND_OVERRIDE_FILE);
+  writeFileSync(file, JSON.stringify({ terraform: { backend: { local: { path: statePath } } } }, null, 2));
+  return file;
+}

@@ -37,6 +37,7 @@ const MINIMAL: Config = {
     grantWorkloadRole: false,
   },
   audit: { logRetentionDays: 365, allowDestroy: false, logReaderArns: [], administratorArns: [] },
+  state: { backend: "local" },
 };
 
 /** config/default.json: the minimal file's defaults, except what it sets (written out here). */
@@ -60,6 +61,8 @@ const EMPTY_SECTIONS = {
   ssm: {},
   crossAccount: {},
   audit: {},
+  // The one section that is not `{}` at its smallest: its backend says which fields it takes.
+  state: { backend: "local" },
 };
 
 describe("configuration defaults", () => {
@@ -77,6 +80,21 @@ describe("configuration defaults", () => {
     const parsed = parseConfig(input);
     expect(parsed).toStrictEqual(MINIMAL);
     expect(JSON.stringify(parsed)).toBe(JSON.stringify(MINIMAL));
+  });
+
+  test.each([
+    [
+      "an s3 state with only its bucket",
+      { backend: "s3", bucket: "team-state" },
+      { backend: "s3", bucket: "team-state", keyPrefix: "ec2-access-guardrails/" },
+    ],
+    [
+      "a cloud state with its organization and prefix",
+      { backend: "cloud", organization: "acme", workspacePrefix: "guardrails-" },
+      { backend: "cloud", organization: "acme", workspacePrefix: "guardrails-", hostname: "app.terraform.io" },
+    ],
+  ])("%s takes the backend's defaults (the s3 region stays unset: it follows region)", (_what, state, parsed) => {
+    expect(parseConfig({ ...MINIMAL_INPUT, state }).state).toStrictEqual(parsed);
   });
 
   test("defaults are fresh objects: changing one parse never leaks into the next", () => {

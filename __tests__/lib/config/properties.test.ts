@@ -54,6 +54,7 @@ import {
   SCP_VARIANTS,
   SSM_OWN_SESSION_RULES,
   SSM_USER_ACCESS,
+  STATE_BACKENDS,
 } from "../../../lib/config";
 import { AL2023_AMI_PARAMETERS, instanceArchitecture } from "../../../lib/config/instance-types";
 import { zoneIdPrefix } from "../../../lib/config/zones";
@@ -134,6 +135,37 @@ const existingNetwork = fc.record(
 /** Zone numbers of pinned zones: never 3, which is constrained in ap-northeast-1 and us-east-1. */
 const zoneNumbers = fc.uniqueArray(fc.constantFrom(1, 2, 4, 5, 6), { minLength: 3, maxLength: 3 });
 
+/**
+ * A state section of each backend. An s3 KMS key is generated as its ARN's tail (`kms`) and placed in
+ * the bucket's region by {@link withKmsKey}: that region may be the configuration's.
+ */
+const validState: fc.Arbitrary<Raw> = fc.oneof(
+  fc.constant({ backend: "local" }),
+  fc.record(
+    {
+      backend: fc.constant("s3"),
+      bucket: bucketName,
+      region,
+      keyPrefix: fc.stringMatching(/^([a-z0-9_.-]{1,8}\/){0,3}$/).filter((p) => !/(^|\/)\.{1,2}\//.test(p)),
+      kms: fc.constantFrom("key/1234abcd-12ab-34cd-56ef-1234567890ab", "alias/terraform-state"),
+      roleArn: fc.constant("arn:aws:iam::444444444444:role/TerraformState"),
+    },
+    { requiredKeys: ["backend", "bucket"] },
+  ),
+  fc.record(
+    {
+      backend: fc.constant("cloud"),
+      organization: fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/),
+      workspacePrefix: fc.stringMatching(/^[A-Za-z0-9_-]{1,74}$/),
+      hostname: fc.constantFrom("app.terraform.io", "tfe.example.com", "tfe.internal.example:8443"),
+    },
+    { requiredKeys: ["backend", "organization", "workspacePrefix"] },
+  ),
+);
+function withKmsKey({ kms, ...state }: Raw, home: string): Raw {
+  return kms ? { ...state, kmsKeyId: `arn:aws:kms:${state.region ?? home}:444444444444:${kms}` } : state;
+}
+
 const validConfig: fc.Arbitrary<Raw> = fc
   .record({
     region,
@@ -181,6 +213,7 @@ const validConfig: fc.Arbitrary<Raw> = fc
     administratorArns: fc.uniqueArray(userOrRoleArn, { maxLength: 2 }),
     zones: fc.record({ numbers: zoneNumbers, pin: fc.boolean(), exclude: fc.boolean() }),
     instance: fc.record({ type: instanceType, withParameter: fc.boolean() }),
+    state: validState,
   })
   .map((v) => ({
     region: v.region,
@@ -220,6 +253,7 @@ const validConfig: fc.Arbitrary<Raw> = fc
       logReaderArns: v.logReaderArns,
       administratorArns: v.administratorArns,
     },
+    state: withKmsKey(v.state, v.region),
   }));
 
 /* ---------- bad values ---------- */
@@ -368,6 +402,31 @@ const badInstanceType = fc.oneof(
   wrongType("string"),
   fc.constantFrom("t3", "T3.micro", "t3 micro", ".micro", "mac2.metal", "mac1.metal", ""),
 );
+const badKeyPrefix = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom("/guardrails/", "guardrails", "a//b/", "a/../", "../", "./", "a b/", "ü/", `${"p".repeat(513)}/`),
+);
+const badKmsKey = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom(
+    "1234abcd-12ab-34cd-56ef-1234567890ab",
+    "alias/terraform-state",
+    "arn:aws:kms:eu-west-1:4444:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "arn:aws:s3:::state",
+    "",
+  ),
+);
+const badCloudName = fc.oneof(wrongType("string"), fc.constantFrom("", "acme corp", "acme.io", "a/b", "ü"));
+const badHostname = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom("https://app.terraform.io", "app.terraform.io/", "localhost", "APP.TERRAFORM.IO", "a..io", ""),
+);
+/** A valid state section of `backend`, so a mutation breaks exactly one of its fields. */
+const STATE_BASES: Record<string, Raw> = {
+  s3: { backend: "s3", bucket: "team-state" },
+  cloud: { backend: "cloud", organization: "acme", workspacePrefix: "guardrails-" },
+};
+
 const unknownKey = fc.stringMatching(/^[a-z][a-zA-Z]{2,10}$/).filter((k) => !KNOWN_KEYS.has(k));
 const KNOWN_KEYS = new Set([
   "region",
@@ -422,6 +481,14 @@ const KNOWN_KEYS = new Set([
   "vpcId",
   "subnetIds",
   "routeTableIds",
+  "state",
+  "backend",
+  "bucket",
+  "keyPrefix",
+  "kmsKeyId",
+  "organization",
+  "workspacePrefix",
+  "hostname",
 ]);
 
 /** One bad field: `group` keeps two mutations off the same field; `late` ones copy other fields. */
@@ -487,6 +554,53 @@ const unknownKeyIn = (container: string): fc.Arbitrary<Mutation> =>
       return container === "" ? key : `${container}.${key}`;
     },
   }));
+
+/**
+ * `state` replaced by a section of `backend` whose `field` holds a value from `bad` (or lacks `field`,
+ * with `missing`). One group: every state mutation rewrites the whole section.
+ */
+const stateField = (backend: string, field: string, bad: fc.Arbitrary<unknown>, missing = false) =>
+  bad.map<Mutation>((value) => ({
+    group: "state",
+    apply: (config) => {
+      const state = structuredClone(STATE_BASES[backend]);
+      if (missing) delete state[field];
+      else state[field] = value;
+      config.state = state;
+      return `state.${field}`;
+    },
+  }));
+
+const stateMutations: Array<fc.Arbitrary<Mutation>> = [
+  setField("state.backend", notOneOf(STATE_BACKENDS)).map((m) => ({ ...m, group: "state" })),
+  stateField("s3", "bucket", badBucket),
+  stateField("s3", "bucket", fc.constant(undefined), true),
+  stateField("s3", "region", badRegion),
+  stateField("s3", "keyPrefix", badKeyPrefix),
+  stateField("s3", "kmsKeyId", badKmsKey),
+  stateField("s3", "roleArn", badPrincipalArn),
+  stateField("cloud", "organization", badCloudName),
+  stateField("cloud", "organization", fc.constant(undefined), true),
+  stateField("cloud", "workspacePrefix", fc.oneof(badCloudName, fc.constant("p".repeat(75)))),
+  stateField("cloud", "hostname", badHostname),
+  // Fields of the other backend (the sections are strict).
+  stateField("s3", "organization", fc.constant("acme")),
+  stateField("cloud", "bucket", fc.constant("team-state")),
+  stateField("s3", "workspacePrefix", fc.constant("guardrails-")),
+  unknownKeyIn("state").map((m) => ({ ...m, group: "state" })),
+  // SSE-KMS takes a key of the bucket's own region.
+  fc.constant<Mutation>({
+    group: "state",
+    apply: (config) => {
+      config.state = {
+        ...STATE_BASES.s3,
+        region: "eu-central-1",
+        kmsKeyId: "arn:aws:kms:eu-west-1:444444444444:alias/terraform-state",
+      };
+      return "state.kmsKeyId";
+    },
+  }),
+];
 
 const ACCOUNTS = ["workload", "management", "data"] as const;
 
@@ -683,6 +797,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     "crossAccount",
     "audit",
   ].map(unknownKeyIn),
+  ...stateMutations,
   ...conflicts,
 );
 

@@ -287,3 +287,137 @@ describe("configuration schema", () => {
     expect(problems(edit)).toEqual(expected);
   });
 });
+
+describe("configuration schema: state", () => {
+  const S3 = { backend: "s3", bucket: "team-state" };
+  const CLOUD = { backend: "cloud", organization: "acme", workspacePrefix: "guardrails-" };
+  const withState = (state: unknown) => (c: Editable) => (c.state = state);
+
+  test.each([
+    ["local", { backend: "local" }],
+    ["s3 with only its bucket", S3],
+    [
+      "s3 with every field",
+      {
+        ...S3,
+        region: "eu-central-1",
+        keyPrefix: "platform/guardrails/",
+        kmsKeyId: "arn:aws:kms:eu-central-1:444444444444:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        roleArn: "arn:aws:iam::444444444444:role/TerraformState",
+      },
+    ],
+    [
+      "s3 with an empty key prefix and a multi-Region key",
+      { ...S3, keyPrefix: "", kmsKeyId: "arn:aws:kms:eu-west-1:444444444444:key/mrk-1234567890abcdef1234567890abcdef" },
+    ],
+    ["cloud", CLOUD],
+    ["cloud on Terraform Enterprise", { ...CLOUD, hostname: "tfe.example.com:8443" }],
+    ["cloud with the longest prefix", { ...CLOUD, workspacePrefix: "p".repeat(74) }],
+  ])("accepts %s", (_what, state) => {
+    expect(problems(withState(state))).toEqual([]);
+  });
+
+  test.each([
+    ["an unknown backend", { backend: "gcs" }, 'Invalid state.backend "gcs": use one of local, s3, cloud.'],
+    ["a state without backend", {}, "Missing state.backend: use one of local, s3, cloud."],
+    [
+      "a state that is not an object",
+      "s3",
+      'Invalid state "s3": use an object whose backend is one of local, s3, cloud.',
+    ],
+    [
+      "s3 without bucket",
+      { backend: "s3" },
+      "Missing state.bucket: use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens).",
+    ],
+    [
+      "an s3 bucket name with capitals",
+      { ...S3, bucket: "Team_State" },
+      'Invalid state.bucket "Team_State": use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens).',
+    ],
+    [
+      "cloud without organization",
+      { backend: "cloud", workspacePrefix: "guardrails-" },
+      "Missing state.organization: use an organization name of letters, digits, - and _.",
+    ],
+    [
+      "cloud without workspace prefix",
+      { backend: "cloud", organization: "acme" },
+      "Missing state.workspacePrefix: use a workspace name prefix of letters, digits, - and _.",
+    ],
+    [
+      "a field of cloud under s3",
+      { ...S3, organization: "acme" },
+      "Unknown field state.organization: remove it or correct its spelling (unknown fields are rejected).",
+    ],
+    [
+      "a field of s3 under cloud",
+      { ...CLOUD, bucket: "team-state" },
+      "Unknown field state.bucket: remove it or correct its spelling (unknown fields are rejected).",
+    ],
+    [
+      "a field of s3 under local",
+      { backend: "local", keyPrefix: "x/" },
+      "Unknown field state.keyPrefix: remove it or correct its spelling (unknown fields are rejected).",
+    ],
+    ...["/guardrails/", "guardrails", "a//b/", "a/../", "./", "team state/"].map(
+      (keyPrefix): [string, unknown, string] => [
+        `the key prefix ${JSON.stringify(keyPrefix)}`,
+        { ...S3, keyPrefix },
+        `Invalid state.keyPrefix ${JSON.stringify(keyPrefix)}: use "" or path segments of letters, digits and ! _ . * ' ( ) - each ending in "/", such as ec2-access-guardrails/ (no leading "/", no "//", no "." or ".." segment, at most 512 characters).`,
+      ],
+    ),
+    [
+      "a bad state region",
+      { ...S3, region: "eu-west" },
+      'Invalid state.region "eu-west": use an AWS commercial region id such as eu-west-1.',
+    ],
+    [
+      "a KMS key id instead of an ARN",
+      { ...S3, kmsKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" },
+      'Invalid state.kmsKeyId "1234abcd-12ab-34cd-56ef-1234567890ab": use a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or alias ARN (…:alias/<name>).',
+    ],
+    [
+      "a KMS key of another region than the bucket's",
+      { ...S3, region: "eu-central-1", kmsKeyId: "arn:aws:kms:eu-west-1:444444444444:alias/state" },
+      "Invalid state.kmsKeyId \"arn:aws:kms:eu-west-1:444444444444:alias/state\": use a key in eu-central-1, the state bucket's region (state.region): S3 encrypts only with a KMS key of the bucket's own region.",
+    ],
+    [
+      "a KMS key of another region than the configuration's, with no state region",
+      { ...S3, kmsKeyId: "arn:aws:kms:us-east-1:444444444444:alias/state" },
+      "Invalid state.kmsKeyId \"arn:aws:kms:us-east-1:444444444444:alias/state\": use a key in eu-west-1, the state bucket's region (region): S3 encrypts only with a KMS key of the bucket's own region.",
+    ],
+    [
+      "a user ARN as state role",
+      { ...S3, roleArn: "arn:aws:iam::444444444444:user/terraform" },
+      'Invalid state.roleArn "arn:aws:iam::444444444444:user/terraform": use an IAM role ARN such as arn:aws:iam::123456789012:role/TerraformState.',
+    ],
+    [
+      "an organization name with a space",
+      { ...CLOUD, organization: "acme corp" },
+      'Invalid state.organization "acme corp": use an organization name of letters, digits, - and _.',
+    ],
+    [
+      "a workspace prefix with a dot",
+      { ...CLOUD, workspacePrefix: "guardrails." },
+      'Invalid state.workspacePrefix "guardrails.": use a workspace name prefix of letters, digits, - and _.',
+    ],
+    [
+      "a workspace prefix that leaves no room for the stack id",
+      { ...CLOUD, workspacePrefix: "p".repeat(75) },
+      `Invalid state.workspacePrefix "${"p".repeat(75)}": use a workspace name prefix of at most 74 characters.`,
+    ],
+    [
+      "an empty workspace prefix",
+      { ...CLOUD, workspacePrefix: "" },
+      'Invalid state.workspacePrefix "": use a workspace name prefix of at least one character.',
+    ],
+    [
+      "a URL as host name",
+      { ...CLOUD, hostname: "https://app.terraform.io" },
+      'Invalid state.hostname "https://app.terraform.io": use a host name such as app.terraform.io or tfe.example.com (optionally :port).',
+    ],
+  ])("rejects %s", (_what, state, expected) => {
+    expect(problems(withState(state))).toEqual([expected]);
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * `state`: every stack keeps its state in the configured backend, one key or workspace per stack, and
+ * every cross-stack read reads the same backend at its source stack's key or workspace. The default
+ * (`local`) is covered by __tests__/state-paths.test.ts; the Terraform checks (validate, mocked apply,
+ * the throwaway backend of the offline plan) are in __tests__/terraform/.
+ */
+import { parseConfig, STACK_ID_MAX_LENGTH } from "../../../lib/config";
+import { cloudWorkspaceName, s3StateKey } from "../../../lib/constructs/backend";
+import { configWithStateOf, defaultConfig, STATE_EXAMPLES, synthApp, synthCached, type TfJson } from "../../helpers";
+
+const local = synthCached();
+const s3 = synthApp({ config: configWithStateOf(STATE_EXAMPLES.s3) });
+const cloud = synthApp({ config: configWithStateOf(STATE_EXAMPLES.cloud) });
+const stackIds = Object.keys(local.stacks).sort();
+
+type Json = Record<string, unknown>;
+const terraformBlock = (stack: TfJson) => (stack.terraform ?? {}) as Json;
+const remoteReads = (stack: TfJson) => (stack.data?.terraform_remote_state ?? {}) as Record<string, Json>;
+/**
+ * A stack without its backend, its cross-stack reads and cdktf's metadata (which names the backend):
+ * what no backend setting may change.
+ */
+function withoutState(stack: TfJson): Json {
+  const copy = JSON.parse(JSON.stringify(stack)) as Json & { terraform: Json; data?: Json };
+  delete copy["//"];
+  delete copy.terraform.backend;
+  delete copy.terraform.cloud;
+  if (copy.data) {
+    delete copy.data.terraform_remote_state;
+    if (Object.keys(copy.data).length === 0) delete copy.data;
+  }
+  return copy;
+}
+/** Every read of another stack's state: reader, source stack id, the data source. */
+const reads = (stacks: Record<string, TfJson>) =>
+  Object.entries(stacks).flatMap(([reader, stack]) =>
+    Object.entries(remoteReads(stack)).map(
+      ([name, data]) => [reader, name.replace(/^cross-stack-reference-input-/, ""), data] as const,
+    ),
+  );
+
+describe("state backends", () => {
+  test("every stack id fits the room the key and workspace prefixes leave (STACK_ID_MAX_LENGTH)", () => {
+    expect(stackIds.filter((id) => id.length > STACK_ID_MAX_LENGTH)).toEqual([]);
+  });
+
+  test("both examples synthesize every stack, and ssm-instance-arn reads private-access (the case checked here)", () => {
+    for (const synth of [s3, cloud]) {
+      expect(Object.keys(synth.stacks).sort()).toEqual(stackIds);
+      expect(reads(synth.stacks).map(([reader, source]) => [reader, source])).toContainEqual([
+        "ssm-instance-arn",
+        "private-access",
+      ]);
+    }
+  });
+
+  test.each(stackIds)("%s: the backend changes only the backend and the cross-stack reads", (id) => {
+    expect(withoutState(s3.stacks[id])).toEqual(withoutState(local.stacks[id]));
+    expect(withoutState(cloud.stacks[id])).toEqual(withoutState(local.stacks[id]));
+  });
+
+  describe("s3", () => {
+    const shared = {
+      bucket: "acme-terraform-state-444444444444",
+      region: "eu-central-1",
+      encrypt: true,
+      kms_key_id: "arn:aws:kms:eu-central-1:444444444444:alias/terraform-state",
+      assume_role: { role_arn: "arn:aws:iam::444444444444:role/TerraformState" },
+    };
+
+    test.each(stackIds)("%s keeps its state encrypted at its own key, locked by the S3 lock file", (id) => {
+      // Exactly these arguments: no DynamoDB lock table, no deprecated top-level role_arn.
+      expect(terraformBlock(s3.stacks[id]).backend).toEqual({
+        s3: { ...shared, key: `platform/ec2-access-guardrails/${id}.tfstate`, use_lockfile: true },
+      });
+    });
+
+    test("no two stacks share a key", () => {
+      const keys = stackIds.map((id) => (terraformBlock(s3.stacks[id]).backend as { s3: { key: string } }).s3.key);
+      expect(new Set(keys).size).toBe(stackIds.length);
+    });
+
+    test.each(reads(s3.stacks))(
+      "%s reads %s from the same bucket, region, encryption and role, at the source stack's key",
+      (_reader, source, data) => {
+        const sourceBackend = (terraformBlock(s3.stacks[source]).backend as { s3: Json }).s3;
+        expect(data.backend).toBe("s3");
+        expect(data.config).toEqual({ ...shared, key: s3StateKey("platform/ec2-access-guardrails/", source) });
+        // The reader's key is the source's: the same object the source stack writes.
+        expect((data.config as Json).key).toBe(sourceBackend.key);
+      },
+    );
+
+    test("the region defaults to the configuration's, and no KMS key or role means none is sent", () => {
+      const minimal = synthApp({
+        config: parseConfig({ ...defaultConfig(), state: { backend: "s3", bucket: "team-state", keyPrefix: "" } }),
+      });
+      expect(terraformBlock(minimal.stacks["private-access"]).backend).toEqual({
+        s3: {
+          bucket: "team-state",
+          key: "private-access.tfstate",
+          region: "eu-west-1",
+          encrypt: true,
+          use_lockfile: true,
+        },
+      });
+      expect(remoteReads(minimal.stacks["ssm-instance-arn"])).toEqual({
+        "cross-stack-reference-input-private-access": {
+          backend: "s3",
+          config: { bucket: "team-state", key: "private-access.tfstate", region: "eu-west-1", encrypt: true },
+          workspace: "${terraform.workspace}",
+        },
+      });
+    });
+  });
+
+  describe("cloud", () => {
+    test.each(stackIds)("%s keeps its state in its own workspace, and has no backend block", (id) => {
+      expect(terraformBlock(cloud.stacks[id]).cloud).toEqual({
+        organization: "acme",
+        hostname: "app.terraform.io",
+        workspaces: { name: cloudWorkspaceName("ec2-access-guardrails-", id) },
+      });
+      expect(terraformBlock(cloud.stacks[id]).backend).toBeUndefined();
+    });
+
+    test("no two stacks share a workspace", () => {
+      const names = stackIds.map((id) => JSON.stringify(terraformBlock(cloud.stacks[id]).cloud));
+      expect(new Set(names).size).toBe(stackIds.length);
+    });
+
+    test.each(reads(cloud.stacks))(
+      "%s reads %s from the same organization and host, in the source stack's workspace",
+      (_reader, source, data) => {
+        expect(data).toEqual({
+          backend: "remote",
+          config: {
+            organization: "acme",
+            hostname: "app.terraform.io",
+            workspaces: { name: `ec2-access-guardrails-${source}` },
+          },
+        });
+      },
+    );
+  });
+});
