@@ -326,22 +326,31 @@ describe("cross-account-s3 S3 gateway endpoint policy", () => {
     expect(granted).toBe(endpoint.policy);
   });
 
-  test.each([
-    [[], undefined],
-    [
-      ["partner-a", "partner-b"],
-      ["arn:aws:s3:::partner-a", "arn:aws:s3:::partner-a/*", "arn:aws:s3:::partner-b", "arn:aws:s3:::partner-b/*"],
-    ],
-  ])(
-    "approvedBuckets %j puts exactly those buckets in an ApprovedBuckets statement (none when empty)",
-    (approvedBuckets, resources) => {
-      const tf = stackUnderTest(ID, { config: testConfig({ crossAccount: { approvedBuckets } }) });
-      const approved = parsePolicy(tf.only("aws_vpc_endpoint").policy).Statement.find(
-        (s) => s.Sid === "ApprovedBuckets",
-      );
-      expect(approved?.Resource).toEqual(resources);
-    },
-  );
+  test("approvedBuckets become one statement per owner account, each pinned to that owner (none when empty)", () => {
+    const approvedStatements = (approvedBuckets: { bucket: string; accountId: string }[]) =>
+      parsePolicy(
+        stackUnderTest(ID, { config: testConfig({ crossAccount: { approvedBuckets } }) }).only("aws_vpc_endpoint")
+          .policy,
+      ).Statement.filter((s) => s.Sid?.startsWith("ApprovedBuckets"));
+    expect(approvedStatements([])).toEqual([]);
+    const statements = approvedStatements([
+      { bucket: "partner-a", accountId: "444455556666" },
+      { bucket: "partner-b", accountId: "777788889999" },
+      { bucket: "partner-c", accountId: "444455556666" },
+    ]);
+    expect(statements.map((s) => [s.Sid, s.Resource, s.Condition])).toEqual([
+      [
+        "ApprovedBucketsOf444455556666",
+        ["arn:aws:s3:::partner-a", "arn:aws:s3:::partner-a/*", "arn:aws:s3:::partner-c", "arn:aws:s3:::partner-c/*"],
+        { StringEquals: { "aws:ResourceAccount": "444455556666" } },
+      ],
+      [
+        "ApprovedBucketsOf777788889999",
+        ["arn:aws:s3:::partner-b", "arn:aws:s3:::partner-b/*"],
+        { StringEquals: { "aws:ResourceAccount": "777788889999" } },
+      ],
+    ]);
+  });
 });
 
 describe("cross-account-s3 workload instance", () => {
