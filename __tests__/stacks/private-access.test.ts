@@ -157,34 +157,34 @@ describe("private-access S3 gateway endpoint", () => {
   const endpoint = stack.only("aws_vpc_endpoint");
   const doc = parsePolicy(endpoint.policy);
 
-  test("allows the workload account's own buckets only through aws:ResourceAccount", () => {
+  test("allows the workload account's own buckets only through aws:ResourceAccount, to its own principals only", () => {
     expect(statement(doc, "OwnAccountBuckets")).toEqual({
       Sid: "OwnAccountBuckets",
       Effect: "Allow",
       Principal: "*",
       Action: "s3:*",
       Resource: "*",
-      Condition: { StringEquals: { "aws:ResourceAccount": ["111111111111"] } },
+      Condition: { StringEquals: { "aws:ResourceAccount": "111111111111", "aws:PrincipalAccount": "111111111111" } },
     });
   });
 
-  test("allows read access to the AWS-owned buckets the OS and SSM agent need in the region", () => {
+  test("allows reading objects, only, of the AWS-owned buckets the OS and SSM agent need in the region, by exact name", () => {
     const resources = asList(statement(doc, "AwsOwnedRepositoryAndAgentBuckets").Resource);
-    for (const bucket of [
-      "al2023-repos-eu-west-1-*",
-      "amazon-ssm-eu-west-1",
-      "aws-ssm-eu-west-1",
-      "amazon-ssm-packages-eu-west-1",
-      "eu-west-1-birdwatcher-prod",
-      "patch-baseline-snapshot-eu-west-1",
-      "aws-ssm-document-attachments-eu-west-1",
-    ]) {
-      expect(resources).toContain(`arn:aws:s3:::${bucket}/*`);
-    }
-    expect(asList(statement(doc, "AwsOwnedRepositoryAndAgentBuckets").Action)).toEqual([
-      "s3:GetObject",
-      "s3:ListBucket",
-    ]);
+    expect(resources).toEqual(
+      [
+        "al2023-repos-eu-west-1-de612dc2",
+        "amazon-ssm-eu-west-1",
+        "aws-ssm-eu-west-1",
+        "amazon-ssm-packages-eu-west-1",
+        "eu-west-1-birdwatcher-prod",
+        "patch-baseline-snapshot-eu-west-1",
+        "aws-ssm-document-attachments-eu-west-1",
+        "aws-ssm-distributor-file-eu-west-1",
+      ].map((bucket) => `arn:aws:s3:::${bucket}/*`),
+    );
+    // No prefix: `al2023-repos-eu-west-1-*` would match a bucket anyone creates with that name.
+    expect(resources.filter((arn) => arn.slice(0, -2).includes("*"))).toEqual([]);
+    expect(statement(doc, "AwsOwnedRepositoryAndAgentBuckets").Action).toBe("s3:GetObject");
   });
 
   test("has no statement for other buckets unless an allow-list is configured", () => {
