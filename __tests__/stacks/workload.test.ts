@@ -78,7 +78,12 @@ describe.each(WORKLOAD_STACKS)("%s workload", (id, instanceId) => {
         Resource: "*",
       });
     } else {
-      expect(s3.Statement.map((s) => s.Sid)).toEqual(["ListAllBuckets", "ReadWriteOwnAccountBuckets"]);
+      expect(s3.Statement.map((s) => s.Sid)).toEqual([
+        "ListAllBuckets",
+        "ReadWriteOwnAccountBuckets",
+        "ReadAwsOwnedAgentBuckets",
+      ]);
+      expect(statement(s3, "ReadAwsOwnedAgentBuckets")).toMatchObject({ Action: "s3:GetObject" });
       expect(statement(s3, "ReadWriteOwnAccountBuckets")).toMatchObject({
         Action: ["s3:ListBucket", "s3:GetObject", "s3:PutObject"],
         Resource: "*",

@@ -1,5 +1,6 @@
 import type { OwnedBucket } from "../config";
 import { policy, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "./document";
+import { awsOwnedBuckets } from "./s3-endpoint";
 
 /** Trust policy letting EC2 assume a role for an instance profile. */
 export function ec2TrustPolicy(): PolicyDocument {
@@ -37,8 +38,12 @@ const INSTANCE_S3_ACTIONS = ["s3:ListBucket", "s3:GetObject", "s3:PutObject"];
  * in buckets the workload account owns (`aws:ResourceAccount`) and in each allowed bucket while the
  * account configured for it owns it. A stolen session of this role cannot copy data to a bucket of the
  * thief's, even on a path the endpoint policy does not see (the NAT, another region's S3 endpoint).
+ * It also reads the AWS-owned buckets the endpoint policy admits: SSM Agent signs its requests to them
+ * with the instance profile, which then needs the permission ("SSM Agent communications with AWS
+ * managed S3 buckets": with a VPC endpoint, grant it in the instance profile).
  */
 export function scopedInstanceS3Policy(props: {
+  readonly region: string;
   readonly ownAccountId: string;
   readonly allowedBuckets: readonly OwnedBucket[];
 }): PolicyDocument {
@@ -52,6 +57,12 @@ export function scopedInstanceS3Policy(props: {
       Condition: { StringEquals: { "aws:ResourceAccount": props.ownAccountId } },
     },
   ];
+  statements.push({
+    Sid: "ReadAwsOwnedAgentBuckets",
+    Effect: "Allow",
+    Action: "s3:GetObject",
+    Resource: awsOwnedBuckets(props.region).map((bucket) => `arn:aws:s3:::${bucket}/*`),
+  });
   for (const owner of [...new Set(props.allowedBuckets.map((b) => b.accountId))]) {
     const buckets = props.allowedBuckets.filter((b) => b.accountId === owner).map((b) => b.bucket);
     statements.push({

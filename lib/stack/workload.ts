@@ -197,7 +197,11 @@ export function workloadInstance(
     s3Policy:
       props.s3Access.kind === "article"
         ? articleInstanceS3Policy()
-        : scopedInstanceS3Policy({ ownAccountId: stack.account.id, allowedBuckets: props.s3Access.allowedBuckets }),
+        : scopedInstanceS3Policy({
+            region: config.region,
+            ownAccountId: stack.account.id,
+            allowedBuckets: props.s3Access.allowedBuckets,
+          }),
     egress: props.egress === "closed" ? closedEgress(stack, network) : { kind: "open" },
   });
 }
