@@ -130,11 +130,9 @@ describe("fully private mode (network.natGateways none)", () => {
     });
 
     test("lets the instance out on HTTPS only to the S3 gateway endpoint and the interface endpoints", () => {
-      expectClosedEgress(
-        stack,
-        stack.ref("aws_vpc_endpoint", "Network_S3GatewayEndpoint", "prefix_list_id"),
-        { referenced_security_group_id: endpointSecurityGroup(stack).ref },
-      );
+      expectClosedEgress(stack, stack.ref("aws_vpc_endpoint", "Network_S3GatewayEndpoint", "prefix_list_id"), {
+        referenced_security_group_id: endpointSecurityGroup(stack).ref,
+      });
     });
 
     test("raises no guardrail finding", () => {
@@ -158,7 +156,9 @@ describe("cross-account-s3 is fully private whatever network.natGateways says (i
       [1, 2].map((i) => stack.ref("aws_subnet", `Network_PrivateSubnet${i}`, "id")),
       VPC_CIDRS["cross-account-s3"],
     );
-    const refused = stackUnderTest("cross-account-s3", { config: testConfig({ network: { interfaceEndpoints: false } }) });
+    const refused = stackUnderTest("cross-account-s3", {
+      config: testConfig({ network: { interfaceEndpoints: false } }),
+    });
     expect(interfaceEndpoints(refused).map(serviceOf).sort()).toEqual([...SESSION_MANAGER_SERVICES].sort());
   });
 
@@ -330,7 +330,9 @@ describe("an existing network offline", () => {
     expect(tenant.data?.aws_ec2_managed_prefix_list).toBeUndefined();
     expectClosedEgress(tenant, "pl-00000000", { cidr_ipv4: "192.0.2.0/24" });
     expect(messages(synthesis, "cross-account-s3", "warn")).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^Offline mode: the prefix list com\.amazonaws\.eu-west-1\.s3 is not read/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^Offline mode: the prefix list com\.amazonaws\.eu-west-1\.s3 is not read/),
+      ]),
     );
   });
 

@@ -190,7 +190,9 @@ describe("private-access S3 gateway endpoint", () => {
   test("has no statement for other buckets unless an allow-list is configured", () => {
     expect(doc.Statement.map((s) => s.Sid)).toEqual(["OwnAccountBuckets", "AwsOwnedRepositoryAndAgentBuckets"]);
     const configured = stackUnderTest("private-access", {
-      config: testConfig({ privateAccess: { allowedBuckets: [{ bucket: "partner-drop", accountId: "444455556666" }] } }),
+      config: testConfig({
+        privateAccess: { allowedBuckets: [{ bucket: "partner-drop", accountId: "444455556666" }] },
+      }),
     });
     const allowList = parsePolicy(configured.only("aws_vpc_endpoint").policy);
     expect(asList(statement(allowList, "ApprovedBucketsOf444455556666").Resource)).toEqual([

@@ -30,6 +30,7 @@ describe.each(WORKLOAD_STACKS)("%s workload", (id, instanceId) => {
     // it (the confused deputy).
     expect(parsePolicy(role.assume_role_policy).Statement).toEqual([
       {
+        Sid: "VpcFlowLogsOfThisAccountOnly",
         Effect: "Allow",
         Principal: { Service: "vpc-flow-logs.amazonaws.com" },
         Action: "sts:AssumeRole",

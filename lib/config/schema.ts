@@ -189,26 +189,24 @@ const ownedBucket = z.strictObject(
   { error: 'use an object { "bucket": "<S3 bucket name>", "accountId": "<12-digit owner account id>" }' },
 );
 export type OwnedBucket = z.output<typeof ownedBucket>;
-const ownedBuckets = z
-  .array(ownedBucket, { error: 'use a list of { "bucket", "accountId" } objects' })
-  .superRefine(
-    (list, ctx) => {
-      const seen = new Set<unknown>();
-      list.forEach((entry, i) => {
-        if (!isObject(entry)) return;
-        if (seen.has(entry.bucket)) {
-          ctx.addIssue({
-            code: "custom",
-            path: [i, "bucket"],
-            input: entry.bucket,
-            message: "list each bucket once (a bucket has one owner account)",
-          });
-        }
-        seen.add(entry.bucket);
-      });
-    },
-    { when: ({ value }) => Array.isArray(value) },
-  );
+const ownedBuckets = z.array(ownedBucket, { error: 'use a list of { "bucket", "accountId" } objects' }).superRefine(
+  (list, ctx) => {
+    const seen = new Set<unknown>();
+    list.forEach((entry, i) => {
+      if (!isObject(entry)) return;
+      if (seen.has(entry.bucket)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "bucket"],
+          input: entry.bucket,
+          message: "list each bucket once (a bucket has one owner account)",
+        });
+      }
+      seen.add(entry.bucket);
+    });
+  },
+  { when: ({ value }) => Array.isArray(value) },
+);
 const cidr = satisfying(
   isVpcCidr,
   "use an IPv4 CIDR with a prefix from /16 to /24, aligned to its prefix (e.g. 10.0.0.0/16)",

@@ -16,6 +16,7 @@ export interface FlowLogsTrustProps {
  */
 export function flowLogsTrustPolicy(props: FlowLogsTrustProps): PolicyDocument {
   return policy({
+    Sid: "VpcFlowLogsOfThisAccountOnly",
     Effect: "Allow",
     Principal: { Service: "vpc-flow-logs.amazonaws.com" },
     Action: "sts:AssumeRole",

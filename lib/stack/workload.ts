@@ -136,7 +136,8 @@ export interface WorkloadInstanceProps {
    * The role's S3 grant: the article's (`article`, every bucket), or `scoped` to the home account's
    * buckets and these buckets, each pinned to its owner (see scopedInstanceS3Policy).
    */
-  readonly s3Access: { readonly kind: "article" } | { readonly kind: "scoped"; readonly allowedBuckets: readonly OwnedBucket[] };
+  readonly s3Access:
+    { readonly kind: "article" } | { readonly kind: "scoped"; readonly allowedBuckets: readonly OwnedBucket[] };
   /**
    * `closed`: HTTPS only to the S3 gateway endpoint and the interface endpoints (see
    * PrivateInstanceProps.egress); `open`: HTTPS anywhere (the article).

@@ -46,7 +46,9 @@ const SHIPPED: Config = {
   region: "eu-west-1",
   accounts: { workload: { id: "111111111111" }, management: { id: "222222222222" }, data: { id: "333333333333" } },
   scp: { ...MINIMAL.scp, targetIds: ["ou-abcd-11111111"] },
-  crossAccount: { ...MINIMAL.crossAccount, approvedBuckets: [{ bucket: "approved-reports-111111111111", accountId: "444455556666" }],
+  crossAccount: {
+    ...MINIMAL.crossAccount,
+    approvedBuckets: [{ bucket: "approved-reports-111111111111", accountId: "444455556666" }],
   },
 };
 
