@@ -10,6 +10,7 @@ import {
   type TfJson,
 } from "../helpers";
 import { stackUnderTest } from "../helpers/stack-test";
+import { articleInstanceS3Policy } from "../../lib/policies/instance-role";
 
 const stack = stackUnderTest("private-access");
 
@@ -150,6 +151,38 @@ describe("private-access network", () => {
   test("VPC flow logs record all traffic to CloudWatch Logs with the configured retention", () => {
     expect(stack.only("aws_flow_log")).toMatchObject({ traffic_type: "ALL", log_destination_type: "cloud-watch-logs" });
     expect(stack.only("aws_cloudwatch_log_group").retention_in_days).toBe(90);
+  });
+});
+
+describe("private-access instance role S3 access (privateAccess.instanceS3Access)", () => {
+  const s3Access = (config = testConfig()) =>
+    stackUnderTest("private-access", { config }).policyOf("aws_iam_role_policy", "Target_S3Access");
+
+  test("article reproduces the article's grant exactly: list, read and write any bucket", () => {
+    expect(s3Access(testConfig({ privateAccess: { instanceS3Access: "article" } }))).toEqual(articleInstanceS3Policy());
+  });
+
+  test("scoped (the default) pins every read/write grant to an owner account, allowed buckets to theirs", () => {
+    const scoped = s3Access(
+      testConfig({
+        privateAccess: {
+          allowedBuckets: [
+            { bucket: "partner-drop", accountId: "444455556666" },
+            { bucket: "other-drop", accountId: "777788889999" },
+          ],
+        },
+      }),
+    );
+    const writes = scoped.Statement.filter((s) => asList(s.Action).includes("s3:PutObject"));
+    expect(writes.map((s) => [s.Sid, s.Condition])).toEqual([
+      ["ReadWriteOwnAccountBuckets", { StringEquals: { "aws:ResourceAccount": "111111111111" } }],
+      ["ReadWriteAllowedBucketsOf444455556666", { StringEquals: { "aws:ResourceAccount": "444455556666" } }],
+      ["ReadWriteAllowedBucketsOf777788889999", { StringEquals: { "aws:ResourceAccount": "777788889999" } }],
+    ]);
+    expect(statement(scoped, "ReadWriteAllowedBucketsOf444455556666").Resource).toEqual([
+      "arn:aws:s3:::partner-drop",
+      "arn:aws:s3:::partner-drop/*",
+    ]);
   });
 });
 
