@@ -22,7 +22,9 @@ export const DATA_PROVIDER_ALIAS = "data";
  * - A (provider alias `data`): an IAM user with no IAM policies, and a locked bucket whose policy grants
  *   that user `s3:*`; optionally an access key for it (opt-in: a long-lived secret).
  * - B (default provider): a private instance whose role may read and write any bucket (as in the
- *   article), in the shared PrivateNetwork whose S3 endpoint policy is the data perimeter.
+ *   article), in a fully private network (no NAT or internet gateway; Session Manager through interface
+ *   endpoints) whose S3 endpoint policy is the data perimeter, and whose only HTTPS egress is that
+ *   endpoint and the interface endpoints.
  */
 export class CrossAccountS3Stack extends GuardrailsStack {
   /** The data account's provider (alias `data`); the workload account's is the default `provider`. */
@@ -49,17 +51,26 @@ export class CrossAccountS3Stack extends GuardrailsStack {
     this.network = workloadNetwork(this, "Network", {
       name: "cross-account-workload",
       cidr: settings.vpcCidr,
-      // Session Manager is the only way in (no public IP, no inbound rule): the agent needs a path to
-      // the ssm/ssmmessages/ec2messages services, through NAT or interface endpoints as `network` says.
-      natGateways: config.network.natGateways,
+      // Always fully private, whatever `network.natGateways` says: this stack's point is the S3
+      // endpoint's defence, and a NAT would be a way around it (S3 of another region, or any S3
+      // hostname, is reached through the NAT and never meets the endpoint policy). Session Manager, the
+      // only way in, reaches its services through interface endpoints instead.
+      natGateways: "none",
       // The defence: through this endpoint, any credentials (B's role or A's stolen keys) reach only B's
-      // own buckets, approved buckets and the AWS-owned buckets the OS and SSM agent need.
+      // own buckets (for B's principals), approved buckets of their owners and the AWS-owned buckets the
+      // OS and SSM agent read.
       allowedBuckets: settings.approvedBuckets,
       // In a shared existing VPC, private-access owns the S3 and interface endpoints (one per VPC).
       sharedVpc: { role: "tenant", owner: "private-access" },
     });
-    // Its role may read and write any bucket, as in the article (see workloadInstance).
-    this.workload = workloadInstance(this, "Workload", this.network, { name: "cross-account-workload" });
+    this.workload = workloadInstance(this, "Workload", this.network, {
+      name: "cross-account-workload",
+      // Its role may read and write any bucket, as in the article: IAM in B does not stop it, so what
+      // does (A's bucket policy, B's endpoint policy) is visible.
+      s3Access: { kind: "article" },
+      // HTTPS only to the S3 gateway endpoint and the interface endpoints: no other path to S3.
+      egress: "closed",
+    });
 
     // ---- Data account A --------------------------------------------------------------------------
     this.dataUser = new IamUser(this, "DataUser", {
@@ -144,7 +155,7 @@ export class CrossAccountS3Stack extends GuardrailsStack {
         : settings.pgpKey !== undefined
           ? "terraform output -raw DataUserEncryptedSecretAccessKey | base64 -d | gpg --decrypt"
           : "terraform output -raw DataUserSecretAccessKey",
-      approvedBucket: settings.approvedBuckets[0],
+      approvedBucket: settings.approvedBuckets[0]?.bucket,
       roleGranted: settings.grantWorkloadRole,
     });
     new TerraformOutput(this, "ReproduceArticleSteps", {

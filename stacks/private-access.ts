@@ -35,9 +35,16 @@ export class PrivateAccessStack extends GuardrailsStack {
       // behind the same S3 endpoint: its approved buckets must pass too.
       sharedVpc: { role: "owner", allowedBuckets: config.crossAccount.approvedBuckets },
     });
+    const { allowedBuckets, instanceS3Access } = config.privateAccess;
     this.target = workloadInstance(this, "Target", this.network, {
       name: "eice-target",
       securityGroupDescription: "Target instance: SSH only from the EC2 Instance Connect Endpoint",
+      s3Access: instanceS3Access === "article" ? { kind: "article" } : { kind: "scoped", allowedBuckets },
+      // With a NAT (the default, as in the article) HTTPS goes anywhere: the internet, and S3 of every
+      // region or hostname through the NAT, which the S3 endpoint policy never sees (the scoped role
+      // and orgPerimeter still apply there). `network.natGateways: "none"` closes it: no way out, and
+      // HTTPS only to the S3 gateway endpoint and the interface endpoints.
+      egress: config.network.existing === undefined && config.network.natGateways === "none" ? "closed" : "open",
     });
 
     const endpointSecurityGroup = new SecurityGroup(this, "EndpointSecurityGroup", {

@@ -37,7 +37,10 @@ const s3Row = (overrides: Partial<Scenario> = {}): Scenario => ({
   principal: "{{ref:aws_iam_role.Target_Role.arn}}",
   action: "s3:PutObject",
   resource: "arn:aws:s3:::own-bucket-{{config.accounts.workload.id}}/file",
-  context: { "aws:ResourceAccount": "{{config.accounts.workload.id}}" },
+  context: {
+    "aws:ResourceAccount": "{{config.accounts.workload.id}}",
+    "aws:PrincipalAccount": "{{config.accounts.workload.id}}",
+  },
   absentContext: [],
   policies: {
     identity: ["aws_iam_role_policy.Target_S3Access"],
@@ -75,7 +78,7 @@ describe("scenario runner", () => {
 
   test("a context key the simulator ignores for the action fails the row instead of passing silently", async () => {
     const row = s3Row({
-      context: { "aws:ResourceAccount": "{{config.accounts.workload.id}}", "ec2:osuser": "ec2-user" },
+      context: { ...s3Row().context, "ec2:osuser": "ec2-user" },
     });
     const outcome = await runScenario(table(), row, testStacks);
     expect(outcome.decision).toBe("Error");
@@ -84,8 +87,12 @@ describe("scenario runner", () => {
 
   test("a condition key the applied policies read but the row does not supply fails the row", async () => {
     const outcome = await runScenario(table(), s3Row({ context: {} }), testStacks);
+    const missing = (policy: string, key: string) =>
+      `${policy} reads ${key}: supply it in "context", or list it in "absentContext" if the request deliberately lacks it`;
     expect(outcome.problems).toEqual([
-      'vpce aws_vpc_endpoint.Network_S3GatewayEndpoint#OwnAccountBuckets reads aws:ResourceAccount: supply it in "context", or list it in "absentContext" if the request deliberately lacks it',
+      missing("identity aws_iam_role_policy.Target_S3Access#ReadWriteOwnAccountBuckets", "aws:ResourceAccount"),
+      missing("vpce aws_vpc_endpoint.Network_S3GatewayEndpoint#OwnAccountBuckets", "aws:ResourceAccount"),
+      missing("vpce aws_vpc_endpoint.Network_S3GatewayEndpoint#OwnAccountBuckets", "aws:PrincipalAccount"),
     ]);
   });
 

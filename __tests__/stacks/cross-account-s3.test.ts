@@ -289,64 +289,78 @@ describe("cross-account-s3 workload network", () => {
     expect(pinned.data?.aws_availability_zones).toBeUndefined();
   });
 
-  test("gives the private subnets one NAT gateway: Session Manager's only path out", () => {
-    expect(Object.keys(stack.all("aws_nat_gateway"))).toHaveLength(1);
-    const nat = stack.ref("aws_nat_gateway", "Network_NatGateway1", "id");
-    expect(Object.values(stack.all("aws_route")).filter((r) => r.nat_gateway_id === nat)).toHaveLength(2);
+  test("has no NAT gateway or internet gateway: no path out but the endpoints (see network.test.ts)", () => {
+    expect(Object.keys(stack.all("aws_nat_gateway"))).toEqual([]);
+    expect(Object.keys(stack.all("aws_internet_gateway"))).toEqual([]);
+    expect(Object.keys(stack.all("aws_route"))).toEqual([]);
   });
 });
 
 describe("cross-account-s3 S3 gateway endpoint policy", () => {
-  const endpoint = stack.only("aws_vpc_endpoint");
+  const endpoint = stack.named("aws_vpc_endpoint", "Network_S3GatewayEndpoint");
   const doc = parsePolicy(endpoint.policy);
 
   test("allows the workload account's own buckets, the approved buckets and the AWS-owned buckets only", () => {
     expect(doc.Statement.map((s) => [s.Sid, s.Effect])).toEqual([
       ["OwnAccountBuckets", "Allow"],
-      ["ApprovedBuckets", "Allow"],
+      ["ApprovedBucketsOf444455556666", "Allow"],
       ["AwsOwnedRepositoryAndAgentBuckets", "Allow"],
     ]);
     expect(statement(doc, "OwnAccountBuckets")).toMatchObject({
       Resource: "*",
-      Condition: { StringEquals: { "aws:ResourceAccount": [WORKLOAD] } },
+      Condition: { StringEquals: { "aws:ResourceAccount": WORKLOAD, "aws:PrincipalAccount": WORKLOAD } },
     });
-    expect(statement(doc, "ApprovedBuckets").Resource).toEqual([
-      "arn:aws:s3:::approved-reports-111111111111",
-      "arn:aws:s3:::approved-reports-111111111111/*",
-    ]);
+    expect(statement(doc, "ApprovedBucketsOf444455556666")).toMatchObject({
+      Resource: ["arn:aws:s3:::approved-reports-111111111111", "arn:aws:s3:::approved-reports-111111111111/*"],
+      Condition: { StringEquals: { "aws:ResourceAccount": "444455556666" } },
+    });
     const awsOwned = statement(doc, "AwsOwnedRepositoryAndAgentBuckets");
-    expect(awsOwned.Action).toEqual(["s3:GetObject", "s3:ListBucket"]);
+    expect(awsOwned.Action).toEqual("s3:GetObject");
     expect(asList(awsOwned.Resource).every((arn) => arn.includes("eu-west-1"))).toBe(true);
   });
 
   test("leaves A's account and A's bucket outside the perimeter", () => {
     expect(endpoint.policy).not.toContain(DATA);
     expect(endpoint.policy).not.toContain("aws_s3_bucket.");
-    const granted = withRoleGrant.only("aws_vpc_endpoint").policy;
+    const granted = withRoleGrant.named("aws_vpc_endpoint", "Network_S3GatewayEndpoint").policy;
     expect(granted).toBe(endpoint.policy);
   });
 
-  test.each([
-    [[], undefined],
-    [
-      ["partner-a", "partner-b"],
-      ["arn:aws:s3:::partner-a", "arn:aws:s3:::partner-a/*", "arn:aws:s3:::partner-b", "arn:aws:s3:::partner-b/*"],
-    ],
-  ])(
-    "approvedBuckets %j puts exactly those buckets in an ApprovedBuckets statement (none when empty)",
-    (approvedBuckets, resources) => {
-      const tf = stackUnderTest(ID, { config: testConfig({ crossAccount: { approvedBuckets } }) });
-      const approved = parsePolicy(tf.only("aws_vpc_endpoint").policy).Statement.find(
-        (s) => s.Sid === "ApprovedBuckets",
-      );
-      expect(approved?.Resource).toEqual(resources);
-    },
-  );
+  test("approvedBuckets become one statement per owner account, each pinned to that owner (none when empty)", () => {
+    const approvedStatements = (approvedBuckets: { bucket: string; accountId: string }[]) =>
+      parsePolicy(
+        stackUnderTest(ID, { config: testConfig({ crossAccount: { approvedBuckets } }) }).named(
+          "aws_vpc_endpoint",
+          "Network_S3GatewayEndpoint",
+        ).policy,
+      ).Statement.filter((s) => s.Sid?.startsWith("ApprovedBuckets"));
+    expect(approvedStatements([])).toEqual([]);
+    const statements = approvedStatements([
+      { bucket: "partner-a", accountId: "444455556666" },
+      { bucket: "partner-b", accountId: "777788889999" },
+      { bucket: "partner-c", accountId: "444455556666" },
+    ]);
+    expect(statements.map((s) => [s.Sid, s.Resource, s.Condition])).toEqual([
+      [
+        "ApprovedBucketsOf444455556666",
+        ["arn:aws:s3:::partner-a", "arn:aws:s3:::partner-a/*", "arn:aws:s3:::partner-c", "arn:aws:s3:::partner-c/*"],
+        { StringEquals: { "aws:ResourceAccount": "444455556666" } },
+      ],
+      [
+        "ApprovedBucketsOf777788889999",
+        ["arn:aws:s3:::partner-b", "arn:aws:s3:::partner-b/*"],
+        { StringEquals: { "aws:ResourceAccount": "777788889999" } },
+      ],
+    ]);
+  });
 });
 
 describe("cross-account-s3 workload instance", () => {
   test("accepts no inbound traffic at all: Session Manager is the way in", () => {
-    expect(stack.all("aws_vpc_security_group_ingress_rule")).toEqual({});
+    // The one ingress rule is the interface endpoints' own (HTTPS from the VPC), never the instance's.
+    expect(Object.keys(stack.all("aws_vpc_security_group_ingress_rule"))).toEqual([
+      expect.stringMatching(/^SessionManagerEndpoints_HttpsFromVpc_/),
+    ]);
     expect(stack.all("aws_ec2_instance_connect_endpoint")).toEqual({});
     for (const sg of Object.values(stack.all("aws_security_group"))) expect(sg.ingress ?? []).toEqual([]);
   });
@@ -413,13 +427,14 @@ describe("cross-account-s3 CLI steps", () => {
     expect(pgpSteps).not.toMatch(/encrypted_secret}/);
   });
 
-  test("show the defence: the upload with A's keys through B's endpoint, an approved bucket, and the endpoint policy", () => {
+  test("show the defence: the upload with A's keys through B's endpoint, an approved bucket, the endpoint policy and no way around it", () => {
     expect(commands(defence)).toEqual([
       `aws s3 cp /tmp/article.txt s3://${bucket}/from-data-user-keys.txt --region eu-west-1`,
       "aws s3 cp /tmp/article.txt s3://approved-reports-111111111111/from-workload-role.txt --region eu-west-1",
       `aws ec2 describe-vpc-endpoints --region eu-west-1 --vpc-endpoint-ids ${stack.ref("aws_vpc_endpoint", "Network_S3GatewayEndpoint", "id")} --query "VpcEndpoints[0].PolicyDocument" --output text`,
+      "aws s3 ls --region us-east-1 --cli-connect-timeout 5 || true",
     ]);
-    expect(defence).toMatch(/only S3 traffic through this endpoint is capped/);
+    expect(defence).toMatch(/no NAT or internet gateway: the SSM agent reaches Session Manager through interface/);
   });
 
   test("contain no Terraform interpolation other than references to this stack's resources", () => {

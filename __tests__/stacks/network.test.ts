@@ -4,7 +4,7 @@
  * existing VPC, online and offline. The default mode is covered by workload.test.ts.
  */
 import type { Synthesis } from "../../lib/tfjson";
-import { parsePolicy, statement, type Block } from "../helpers";
+import { parsePolicy, statement, testConfig, type Block } from "../helpers";
 import {
   EXISTING_ROUTE_TABLES,
   EXISTING_SUBNETS,
@@ -45,6 +45,24 @@ function dataRef(stack: StackUnderTest, type: string, prefix: string, attribute:
   const names = Object.keys(stack.data?.[type] ?? {}).filter((n) => n.startsWith(`${prefix}_`));
   expect(names).toHaveLength(1);
   return `\${data.${type}.${names[0]}.${attribute}}`;
+}
+/** Egress rules of the instance's security group (not the endpoints' or the EICE's). */
+function instanceEgress(stack: StackUnderTest): Block[] {
+  const group = Object.keys(stack.all("aws_security_group")).find((n) => /^(Target|Workload)_SecurityGroup_/.test(n));
+  const ref = `\${aws_security_group.${group}.id}`;
+  return Object.values(stack.all("aws_vpc_security_group_egress_rule")).filter((r) => r.security_group_id === ref);
+}
+/** Exactly two HTTPS egress rules: to S3's prefix list and to the interface endpoints. */
+function expectClosedEgress(stack: StackUnderTest, prefixListId: string, endpoints: Block): void {
+  const https = { ip_protocol: "tcp", from_port: 443, to_port: 443 };
+  expect(instanceEgress(stack)).toHaveLength(2);
+  expect(instanceEgress(stack)).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ ...https, prefix_list_id: prefixListId }),
+      expect.objectContaining({ ...https, ...endpoints }),
+    ]),
+  );
+  for (const rule of instanceEgress(stack)) expect(rule).not.toHaveProperty("cidr_ipv4", "0.0.0.0/0");
 }
 /** The interface endpoints' security group and its rules. */
 function endpointSecurityGroup(stack: StackUnderTest) {
@@ -111,16 +129,58 @@ describe("fully private mode (network.natGateways none)", () => {
       expect(Object.keys(stack.all("aws_flow_log"))).toHaveLength(1);
     });
 
+    test("lets the instance out on HTTPS only to the S3 gateway endpoint and the interface endpoints", () => {
+      expectClosedEgress(stack, stack.ref("aws_vpc_endpoint", "Network_S3GatewayEndpoint", "prefix_list_id"), {
+        referenced_security_group_id: endpointSecurityGroup(stack).ref,
+      });
+    });
+
     test("raises no guardrail finding", () => {
       expect(messages(synthesis, id, "error")).toEqual([]);
     });
   });
 });
 
+describe("cross-account-s3 is fully private whatever network.natGateways says (its point is the endpoint's defence)", () => {
+  const stack = stackUnderTest("cross-account-s3");
+
+  test("the shipped configuration (natGateways single) builds no internet gateway, NAT, public subnet or default route", () => {
+    for (const type of ["aws_internet_gateway", "aws_nat_gateway", "aws_eip", "aws_route"])
+      expect({ type, found: Object.keys(stack.all(type)) }).toEqual({ type, found: [] });
+    expect(Object.values(stack.all("aws_subnet")).map((s) => (s.tags as Block).Tier)).toEqual(["private", "private"]);
+  });
+
+  test("Session Manager is reached through interface endpoints, also with network.interfaceEndpoints false", () => {
+    expectSessionManagerEndpoints(
+      stack,
+      [1, 2].map((i) => stack.ref("aws_subnet", `Network_PrivateSubnet${i}`, "id")),
+      VPC_CIDRS["cross-account-s3"],
+    );
+    const refused = stackUnderTest("cross-account-s3", {
+      config: testConfig({ network: { interfaceEndpoints: false } }),
+    });
+    expect(interfaceEndpoints(refused).map(serviceOf).sort()).toEqual([...SESSION_MANAGER_SERVICES].sort());
+  });
+
+  test("the instance's only egress is HTTPS to the S3 gateway endpoint's prefix list and the endpoints' security group: no 0.0.0.0/0", () => {
+    expectClosedEgress(stack, stack.ref("aws_vpc_endpoint", "Network_S3GatewayEndpoint", "prefix_list_id"), {
+      referenced_security_group_id: endpointSecurityGroup(stack).ref,
+    });
+    expect(JSON.stringify(stack.all("aws_vpc_security_group_egress_rule"))).not.toContain("0.0.0.0/0");
+  });
+
+  test("private-access keeps the article's network by default: a NAT, and HTTPS anywhere", () => {
+    const article = stackUnderTest("private-access");
+    expect(Object.keys(article.all("aws_nat_gateway"))).toHaveLength(1);
+    expect(instanceEgress(article)).toEqual([expect.objectContaining({ cidr_ipv4: "0.0.0.0/0", from_port: 443 })]);
+  });
+});
+
 describe("interface endpoints beside NAT (network.interfaceEndpoints true)", () => {
   const synthesis = synthNetworkStacks(networkConfig({ natGateways: "per-az", interfaceEndpoints: true }));
 
-  test.each(NETWORK_STACKS)("%s keeps a NAT gateway per zone and adds the endpoints", (id) => {
+  test("private-access keeps a NAT gateway per zone and adds the endpoints", () => {
+    const id = "private-access";
     const stack = viewOf(synthesis.stacks[id]);
     expect(Object.keys(stack.all("aws_nat_gateway"))).toHaveLength(2);
     expect(Object.keys(stack.all("aws_internet_gateway"))).toHaveLength(1);
@@ -132,8 +192,8 @@ describe("interface endpoints beside NAT (network.interfaceEndpoints true)", () 
     expect(messages(synthesis, id, "error")).toEqual([]);
   });
 
-  test.each(NETWORK_STACKS)("%s has none by default, beside its NAT gateway", (id) => {
-    expect(interfaceEndpoints(stackUnderTest(id))).toEqual([]);
+  test("private-access has none by default, beside its NAT gateway", () => {
+    expect(interfaceEndpoints(stackUnderTest("private-access"))).toEqual([]);
   });
 });
 
@@ -177,7 +237,7 @@ describe("an existing network (network.existing)", () => {
     const [endpoint] = gatewayEndpoints(owner);
     expect(gatewayEndpoints(owner)).toHaveLength(1);
     expect(endpoint).toMatchObject({ vpc_id: EXISTING_VPC, route_table_ids: [...EXISTING_ROUTE_TABLES] });
-    expect(statement(parsePolicy(endpoint.policy), "ApprovedBuckets").Resource).toEqual(
+    expect(statement(parsePolicy(endpoint.policy), "ApprovedBucketsOf444455556666").Resource).toEqual(
       expect.arrayContaining(["arn:aws:s3:::approved-reports-111111111111"]),
     );
   });
@@ -204,6 +264,15 @@ describe("an existing network (network.existing)", () => {
       expect.stringMatching(/^network\.existing: .*private-access owns the shared VPC's endpoints/),
     ]);
     expect(tenant.output).not.toHaveProperty("S3EndpointId");
+  });
+
+  test("cross-account-s3's instance reaches S3 only by the region's S3 prefix list (read by name) and the endpoints by the VPC range", () => {
+    expect(tenant.data?.aws_ec2_managed_prefix_list).toEqual({
+      S3PrefixList: expect.objectContaining({ name: "com.amazonaws.eu-west-1.s3" }),
+    });
+    expectClosedEgress(tenant, "${data.aws_ec2_managed_prefix_list.S3PrefixList.id}", {
+      cidr_ipv4: dataRef(tenant, "aws_vpc", "Network_Vpc", "cidr_block"),
+    });
   });
 
   test("cross-account-s3's walk-through finds the endpoint by VPC and service", () => {
@@ -254,6 +323,17 @@ describe("an existing network offline", () => {
     expect(stack.data?.aws_subnet).toBeUndefined();
     expect(messages(synthesis, id, "warn").filter((m) => m.includes("network.existing not read"))).toHaveLength(1);
     expect(messages(synthesis, id, "error")).toEqual([]);
+  });
+
+  test("cross-account-s3 puts a placeholder S3 prefix list in its egress rule and says so", () => {
+    const tenant = viewOf(synthesis.stacks["cross-account-s3"]);
+    expect(tenant.data?.aws_ec2_managed_prefix_list).toBeUndefined();
+    expectClosedEgress(tenant, "pl-00000000", { cidr_ipv4: "192.0.2.0/24" });
+    expect(messages(synthesis, "cross-account-s3", "warn")).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Offline mode: the prefix list com\.amazonaws\.eu-west-1\.s3 is not read/),
+      ]),
+    );
   });
 
   test("private-access uses documentation-only placeholder ranges in the EICE policy and the endpoints' rule", () => {

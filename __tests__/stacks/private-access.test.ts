@@ -10,6 +10,7 @@ import {
   type TfJson,
 } from "../helpers";
 import { stackUnderTest } from "../helpers/stack-test";
+import { articleInstanceS3Policy } from "../../lib/policies/instance-role";
 
 const stack = stackUnderTest("private-access");
 
@@ -153,47 +154,81 @@ describe("private-access network", () => {
   });
 });
 
+describe("private-access instance role S3 access (privateAccess.instanceS3Access)", () => {
+  const s3Access = (config = testConfig()) =>
+    stackUnderTest("private-access", { config }).policyOf("aws_iam_role_policy", "Target_S3Access");
+
+  test("article reproduces the article's grant exactly: list, read and write any bucket", () => {
+    expect(s3Access(testConfig({ privateAccess: { instanceS3Access: "article" } }))).toEqual(articleInstanceS3Policy());
+  });
+
+  test("scoped (the default) pins every read/write grant to an owner account, allowed buckets to theirs", () => {
+    const scoped = s3Access(
+      testConfig({
+        privateAccess: {
+          allowedBuckets: [
+            { bucket: "partner-drop", accountId: "444455556666" },
+            { bucket: "other-drop", accountId: "777788889999" },
+          ],
+        },
+      }),
+    );
+    const writes = scoped.Statement.filter((s) => asList(s.Action).includes("s3:PutObject"));
+    expect(writes.map((s) => [s.Sid, s.Condition])).toEqual([
+      ["ReadWriteOwnAccountBuckets", { StringEquals: { "aws:ResourceAccount": "111111111111" } }],
+      ["ReadWriteAllowedBucketsOf444455556666", { StringEquals: { "aws:ResourceAccount": "444455556666" } }],
+      ["ReadWriteAllowedBucketsOf777788889999", { StringEquals: { "aws:ResourceAccount": "777788889999" } }],
+    ]);
+    expect(statement(scoped, "ReadWriteAllowedBucketsOf444455556666").Resource).toEqual([
+      "arn:aws:s3:::partner-drop",
+      "arn:aws:s3:::partner-drop/*",
+    ]);
+  });
+});
+
 describe("private-access S3 gateway endpoint", () => {
   const endpoint = stack.only("aws_vpc_endpoint");
   const doc = parsePolicy(endpoint.policy);
 
-  test("allows the workload account's own buckets only through aws:ResourceAccount", () => {
+  test("allows the workload account's own buckets only through aws:ResourceAccount, to its own principals only", () => {
     expect(statement(doc, "OwnAccountBuckets")).toEqual({
       Sid: "OwnAccountBuckets",
       Effect: "Allow",
       Principal: "*",
       Action: "s3:*",
       Resource: "*",
-      Condition: { StringEquals: { "aws:ResourceAccount": ["111111111111"] } },
+      Condition: { StringEquals: { "aws:ResourceAccount": "111111111111", "aws:PrincipalAccount": "111111111111" } },
     });
   });
 
-  test("allows read access to the AWS-owned buckets the OS and SSM agent need in the region", () => {
+  test("allows reading objects, only, of the AWS-owned buckets the OS and SSM agent need in the region, by exact name", () => {
     const resources = asList(statement(doc, "AwsOwnedRepositoryAndAgentBuckets").Resource);
-    for (const bucket of [
-      "al2023-repos-eu-west-1-*",
-      "amazon-ssm-eu-west-1",
-      "aws-ssm-eu-west-1",
-      "amazon-ssm-packages-eu-west-1",
-      "eu-west-1-birdwatcher-prod",
-      "patch-baseline-snapshot-eu-west-1",
-      "aws-ssm-document-attachments-eu-west-1",
-    ]) {
-      expect(resources).toContain(`arn:aws:s3:::${bucket}/*`);
-    }
-    expect(asList(statement(doc, "AwsOwnedRepositoryAndAgentBuckets").Action)).toEqual([
-      "s3:GetObject",
-      "s3:ListBucket",
-    ]);
+    expect(resources).toEqual(
+      [
+        "al2023-repos-eu-west-1-de612dc2",
+        "amazon-ssm-eu-west-1",
+        "aws-ssm-eu-west-1",
+        "amazon-ssm-packages-eu-west-1",
+        "eu-west-1-birdwatcher-prod",
+        "patch-baseline-snapshot-eu-west-1",
+        "aws-ssm-document-attachments-eu-west-1",
+        "aws-ssm-distributor-file-eu-west-1",
+      ].map((bucket) => `arn:aws:s3:::${bucket}/*`),
+    );
+    // No prefix: `al2023-repos-eu-west-1-*` would match a bucket anyone creates with that name.
+    expect(resources.filter((arn) => arn.slice(0, -2).includes("*"))).toEqual([]);
+    expect(statement(doc, "AwsOwnedRepositoryAndAgentBuckets").Action).toBe("s3:GetObject");
   });
 
   test("has no statement for other buckets unless an allow-list is configured", () => {
     expect(doc.Statement.map((s) => s.Sid)).toEqual(["OwnAccountBuckets", "AwsOwnedRepositoryAndAgentBuckets"]);
     const configured = stackUnderTest("private-access", {
-      config: testConfig({ privateAccess: { allowedBuckets: ["partner-drop"] } }),
+      config: testConfig({
+        privateAccess: { allowedBuckets: [{ bucket: "partner-drop", accountId: "444455556666" }] },
+      }),
     });
     const allowList = parsePolicy(configured.only("aws_vpc_endpoint").policy);
-    expect(asList(statement(allowList, "ApprovedBuckets").Resource)).toEqual([
+    expect(asList(statement(allowList, "ApprovedBucketsOf444455556666").Resource)).toEqual([
       "arn:aws:s3:::partner-drop",
       "arn:aws:s3:::partner-drop/*",
     ]);

@@ -16,7 +16,7 @@ describe.each(WORKLOAD_STACKS)("%s workload", (id, instanceId) => {
   const instance = stack.only("aws_instance");
 
   test("the S3 endpoint is a gateway endpoint for the region's S3 on both private route tables", () => {
-    const endpoint = stack.only("aws_vpc_endpoint");
+    const endpoint = stack.named("aws_vpc_endpoint", "Network_S3GatewayEndpoint");
     expect(endpoint).toMatchObject({ vpc_endpoint_type: "Gateway", service_name: "com.amazonaws.eu-west-1.s3" });
     expect(endpoint.route_table_ids).toEqual([
       stack.ref("aws_route_table", "Network_PrivateRouteTable1", "id"),
@@ -24,10 +24,21 @@ describe.each(WORKLOAD_STACKS)("%s workload", (id, instanceId) => {
     ]);
   });
 
-  test("the flow log role is trusted by VPC Flow Logs only and writes only to the network's flow log group", () => {
+  test("the flow log role is trusted by VPC Flow Logs of this account's flow logs only and writes only to the network's flow log group", () => {
     const role = stack.named("aws_iam_role", "Network_FlowLogRole");
+    // Without the conditions VPC Flow Logs would assume the role for any account's flow log that names
+    // it (the confused deputy).
     expect(parsePolicy(role.assume_role_policy).Statement).toEqual([
-      { Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" },
+      {
+        Sid: "VpcFlowLogsOfThisAccountOnly",
+        Effect: "Allow",
+        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "111111111111" },
+          ArnLike: { "aws:SourceArn": "arn:aws:ec2:eu-west-1:111111111111:vpc-flow-log/*" },
+        },
+      },
     ]);
     const rolePolicy = stack.named("aws_iam_role_policy", "Network_FlowLogRolePolicy");
     expect(rolePolicy.role).toBe(stack.ref("aws_iam_role", "Network_FlowLogRole", "id"));
@@ -50,7 +61,7 @@ describe.each(WORKLOAD_STACKS)("%s workload", (id, instanceId) => {
     expect(instance.root_block_device).toMatchObject({ encrypted: true });
   });
 
-  test("the instance role is for EC2, with Session Manager core and the article's S3 access", () => {
+  test("the instance role is for EC2, with Session Manager core and its stack's S3 access", () => {
     const role = stack.named("aws_iam_role", `${instanceId}_Role`);
     expect(statement(parsePolicy(role.assume_role_policy), "Ec2AssumesInstanceRole")).toMatchObject({
       Principal: { Service: "ec2.amazonaws.com" },
@@ -61,10 +72,25 @@ describe.each(WORKLOAD_STACKS)("%s workload", (id, instanceId) => {
     );
     const s3 = stack.policyOf("aws_iam_role_policy", `${instanceId}_S3Access`);
     expect(statement(s3, "ListAllBuckets")).toMatchObject({ Action: "s3:ListAllMyBuckets", Resource: "*" });
-    expect(statement(s3, "ArticleS3ReadWriteAnyBucket")).toMatchObject({
-      Action: ["s3:ListBucket", "s3:GetObject", "s3:PutObject"],
-      Resource: "*",
-    });
+    if (id === "cross-account-s3") {
+      // The demonstration needs a role its own account does not stop.
+      expect(statement(s3, "ArticleS3ReadWriteAnyBucket")).toMatchObject({
+        Action: ["s3:ListBucket", "s3:GetObject", "s3:PutObject"],
+        Resource: "*",
+      });
+    } else {
+      expect(s3.Statement.map((s) => s.Sid)).toEqual([
+        "ListAllBuckets",
+        "ReadWriteOwnAccountBuckets",
+        "ReadAwsOwnedAgentBuckets",
+      ]);
+      expect(statement(s3, "ReadAwsOwnedAgentBuckets")).toMatchObject({ Action: "s3:GetObject" });
+      expect(statement(s3, "ReadWriteOwnAccountBuckets")).toMatchObject({
+        Action: ["s3:ListBucket", "s3:GetObject", "s3:PutObject"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:ResourceAccount": "111111111111" } },
+      });
+    }
     expect(instance.iam_instance_profile).toBe(
       stack.ref("aws_iam_instance_profile", `${instanceId}_InstanceProfile`, "name"),
     );

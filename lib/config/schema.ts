@@ -176,7 +176,37 @@ const section = <T extends z.core.$ZodLooseShape>(shape: T) => z.strictObject(sh
 
 const accountId = pattern(ACCOUNT_ID, "use a 12-digit AWS account id");
 const bucketName = satisfying(isBucketName, "use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)");
-const bucketNames = unique(bucketName, "S3 bucket names");
+/**
+ * A bucket outside the workload account, with the account that owns it. Bucket names are global and
+ * can be squatted (a name deleted by its owner is free to anyone), so the S3 endpoint policy and the
+ * instance role grant each one only while `aws:ResourceAccount` is this owner.
+ */
+const ownedBucket = z.strictObject(
+  {
+    bucket: bucketName,
+    accountId: pattern(ACCOUNT_ID, "use the 12-digit id of the AWS account that owns the bucket"),
+  },
+  { error: 'use an object { "bucket": "<S3 bucket name>", "accountId": "<12-digit owner account id>" }' },
+);
+export type OwnedBucket = z.output<typeof ownedBucket>;
+const ownedBuckets = z.array(ownedBucket, { error: 'use a list of { "bucket", "accountId" } objects' }).superRefine(
+  (list, ctx) => {
+    const seen = new Set<unknown>();
+    list.forEach((entry, i) => {
+      if (!isObject(entry)) return;
+      if (seen.has(entry.bucket)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "bucket"],
+          input: entry.bucket,
+          message: "list each bucket once (a bucket has one owner account)",
+        });
+      }
+      seen.add(entry.bucket);
+    });
+  },
+  { when: ({ value }) => Array.isArray(value) },
+);
 const cidr = satisfying(
   isVpcCidr,
   "use an IPv4 CIDR with a prefix from /16 to /24, aligned to its prefix (e.g. 10.0.0.0/16)",
@@ -491,9 +521,22 @@ const eiceSchema = section({
   ),
 });
 
+/**
+ * The private-access instance role's S3 grant (`privateAccess.instanceS3Access`): `scoped` to the
+ * workload account's buckets and `privateAccess.allowedBuckets` (each pinned to its owner), or the
+ * article's list/read/write on every bucket.
+ */
+export const INSTANCE_S3_ACCESS = ["scoped", "article"] as const;
+export type InstanceS3Access = (typeof INSTANCE_S3_ACCESS)[number];
+
 const privateAccessSchema = section({
-  allowedBuckets: doc(bucketNames.default([]), {
-    description: "extra buckets the private-access S3 endpoint lets through",
+  allowedBuckets: doc(ownedBuckets.default([]), {
+    description:
+      'buckets of other accounts the private-access S3 endpoint and instance role let through, each as `{ "bucket", "accountId" }` of its owner (requests reach it only while that account owns it)',
+  }),
+  instanceS3Access: doc(oneOf(INSTANCE_S3_ACCESS).default("scoped"), {
+    description:
+      "the instance role's S3 grant: `scoped`, list/read/write on the workload account's buckets and `allowedBuckets` only; `article`, list/read/write on every bucket (the article's choice)",
   }),
 });
 
@@ -611,8 +654,9 @@ const crossAccountSchema = section({
   pgpKey: doc(pattern(PGP_KEY, "use keybase:<user> or a base64-encoded PGP public key").optional(), {
     description: "PGP key (`keybase:<user>` or base64) to encrypt that secret",
   }),
-  approvedBuckets: doc(bucketNames.default([]), {
-    description: "buckets the workload VPC's S3 endpoint lets through besides its own account's",
+  approvedBuckets: doc(ownedBuckets.default([]), {
+    description:
+      'buckets of other accounts the workload VPC\'s S3 endpoint lets through besides its own account\'s, each as `{ "bucket", "accountId" }` of its owner',
   }),
   vpcCidr: doc(cidr.default("10.1.0.0/16"), { description: "the demo workload VPC's range" }),
   userName: doc(

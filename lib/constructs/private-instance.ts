@@ -37,7 +37,26 @@ export interface PrivateInstanceProps {
   readonly securityGroupDescription?: string;
   /** Inline S3 policy of the instance role. */
   readonly s3Policy: PolicyDocument;
+  /**
+   * Where the instance may open HTTPS connections. `open`: anywhere on 443 (the article; with a NAT
+   * that is the internet, and S3 of any region or hostname, which no endpoint policy sees). `closed`:
+   * only the S3 gateway endpoint's prefix list and the interface endpoints (by security group, or by the
+   * VPC range when this stack does not own them), so the S3 endpoint policy is the only way to S3.
+   * @default { kind: "open" }
+   */
+  readonly egress?: InstanceEgress;
 }
+
+/** See PrivateInstanceProps.egress. */
+export type InstanceEgress =
+  | { readonly kind: "open" }
+  | {
+      readonly kind: "closed";
+      /** Prefix list of the S3 gateway endpoint (`com.amazonaws.<region>.s3`). */
+      readonly s3PrefixListId: string;
+      /** The interface endpoints: their security group, or the range they are in. */
+      readonly interfaceEndpoints: { readonly securityGroupId: string } | { readonly cidr: string };
+    };
 
 /**
  * An EC2 instance reachable only through private paths: no public IP, no key pair, IMDSv2 only, an
@@ -61,14 +80,32 @@ export class PrivateInstance extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
     // The SSM agent, package repositories and S3 (through the gateway endpoint) are all HTTPS.
-    new VpcSecurityGroupEgressRule(this, "HttpsEgress", {
-      securityGroupId: this.securityGroup.id,
-      description: "HTTPS to SSM, package repositories and S3",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      cidrIpv4: "0.0.0.0/0",
-    });
+    const egress = props.egress ?? { kind: "open" };
+    const https = { securityGroupId: this.securityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443 };
+    if (egress.kind === "open") {
+      new VpcSecurityGroupEgressRule(this, "HttpsEgress", {
+        ...https,
+        description: "HTTPS to SSM, package repositories and S3",
+        cidrIpv4: "0.0.0.0/0",
+      });
+    } else {
+      // A gateway endpoint is a route to S3's prefix list: a rule on that list admits exactly the
+      // traffic the endpoint (and its policy) carries, and nothing bound for S3 of another region.
+      // https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html (security groups)
+      new VpcSecurityGroupEgressRule(this, "HttpsEgressS3Endpoint", {
+        ...https,
+        description: "HTTPS to S3 through the gateway endpoint only",
+        prefixListId: egress.s3PrefixListId,
+      });
+      const endpoints = egress.interfaceEndpoints;
+      new VpcSecurityGroupEgressRule(this, "HttpsEgressInterfaceEndpoints", {
+        ...https,
+        description: "HTTPS to the Session Manager interface endpoints",
+        ...("securityGroupId" in endpoints
+          ? { referencedSecurityGroupId: endpoints.securityGroupId }
+          : { cidrIpv4: endpoints.cidr }),
+      });
+    }
 
     this.role = new IamRole(this, "Role", {
       namePrefix: `${props.name}-`,

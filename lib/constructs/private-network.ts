@@ -27,6 +27,8 @@ export interface PrivateNetworkProps {
   readonly cidr: string;
   /** Region, for the S3 endpoint's service name and the zone lookup. */
   readonly region: string;
+  /** The account the VPC is in: the flow-log role trusts only this account's flow logs. */
+  readonly accountId: string;
   /**
    * Two Availability Zone IDs for the subnets (`apne1-az1`): the same physical zones in every account,
    * where zone names are mapped per account. EICE needs one zone; the second keeps the layout ready for more.
@@ -196,7 +198,7 @@ export class PrivateNetwork extends Construct implements NetworkPlacement {
     });
     const flowLogRole = new IamRole(this, "FlowLogRole", {
       namePrefix: "vpc-flow-logs-",
-      assumeRolePolicy: toPolicyJson(flowLogsTrustPolicy()),
+      assumeRolePolicy: toPolicyJson(flowLogsTrustPolicy({ accountId: props.accountId, region: props.region })),
     });
     new IamRolePolicy(this, "FlowLogRolePolicy", {
       role: flowLogRole.id,

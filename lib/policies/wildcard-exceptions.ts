@@ -6,6 +6,8 @@
 export const WILDCARD_WRITE_EXCEPTIONS: Readonly<Record<string, string>> = {
   ArticleS3ReadWriteAnyBucket:
     "The article's instance role reads and writes any bucket on purpose: the cross-account demonstration needs a role its own account does not stop, so that the bucket policy and the S3 endpoint policy are what stop it.",
+  ReadWriteOwnAccountBuckets:
+    "The scoped instance role: S3 has no ARN for 'every bucket of one account', so the wildcard is limited by aws:ResourceAccount to the workload account's own buckets.",
   OwnAccountBuckets:
     "S3 endpoint policy: it grants nothing by itself, it caps what passes the endpoint, and aws:ResourceAccount limits the wildcard to the workload account's own buckets.",
 };

@@ -1,12 +1,13 @@
+import { DataAwsEc2ManagedPrefixList } from "@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list";
 import { Annotations } from "cdktf";
-import { interfaceEndpointsOn, type NatGatewayMode } from "../config";
+import { interfaceEndpointsOn, type NatGatewayMode, type OwnedBucket } from "../config";
 import { instanceAmi } from "../constructs/ami";
 import { ExistingNetwork } from "../constructs/existing-network";
 import { InterfaceEndpoints, SESSION_MANAGER_ENDPOINT_SERVICES } from "../constructs/interface-endpoints";
 import type { NetworkPlacement } from "../constructs/network-placement";
-import { PrivateInstance } from "../constructs/private-instance";
+import { PrivateInstance, type InstanceEgress } from "../constructs/private-instance";
 import { PrivateNetwork } from "../constructs/private-network";
-import { articleInstanceS3Policy } from "../policies/instance-role";
+import { articleInstanceS3Policy, scopedInstanceS3Policy } from "../policies/instance-role";
 import { s3EndpointPolicy } from "../policies/s3-endpoint";
 import type { GuardrailsStack } from "./guardrails-stack";
 
@@ -21,10 +22,13 @@ export interface WorkloadNetworkProps {
   readonly name: string;
   /** IPv4 range of the VPC. */
   readonly cidr: string;
-  /** NAT gateways for the private subnets' way out (see PrivateNetworkProps). */
+  /**
+   * NAT gateways for the private subnets' way out (see PrivateNetworkProps). `none` also turns Session
+   * Manager's interface endpoints on, whatever `network.interfaceEndpoints` says.
+   */
   readonly natGateways: NatGatewayMode;
-  /** Buckets outside the stack's own account that the S3 endpoint policy lets through. */
-  readonly allowedBuckets: readonly string[];
+  /** Buckets outside the stack's own account that the S3 endpoint policy lets through, with their owners. */
+  readonly allowedBuckets: readonly OwnedBucket[];
   /**
    * With `network.existing`, the workload stacks share one VPC, and AWS allows one S3 gateway endpoint
    * per route table and one private-DNS interface endpoint per service per VPC: exactly one stack owns
@@ -33,8 +37,13 @@ export interface WorkloadNetworkProps {
    * the owner). Without `network.existing` each stack has its own VPC and this is not used.
    */
   readonly sharedVpc:
-    | { readonly role: "owner"; readonly allowedBuckets: readonly string[] }
+    | { readonly role: "owner"; readonly allowedBuckets: readonly OwnedBucket[] }
     | { readonly role: "tenant"; readonly owner: string };
+}
+
+/** The first entry of each bucket (the two stacks' lists may name the same one). */
+function uniqueBuckets(buckets: readonly OwnedBucket[]): OwnedBucket[] {
+  return buckets.filter((entry, i) => buckets.findIndex((b) => b.bucket === entry.bucket) === i);
 }
 
 /** Construct id of the interface endpoints, beside the network (not inside it: an existing VPC has them too). */
@@ -54,16 +63,17 @@ const INTERFACE_ENDPOINTS_ID = "SessionManagerEndpoints";
 export function workloadNetwork(stack: GuardrailsStack, id: string, props: WorkloadNetworkProps): NetworkPlacement {
   const { config, offline } = stack;
   const existing = config.network.existing;
-  const endpointsOn = interfaceEndpointsOn(config.network);
-  const perimeter = (allowedBuckets: readonly string[]) =>
-    s3EndpointPolicy({ region: config.region, ownAccountIds: [stack.account.id], allowedBuckets });
+  // A stack that asks for no NAT (cross-account-s3 always does) has no other way to Session Manager.
+  const endpointsOn = (!existing && props.natGateways === "none") || interfaceEndpointsOn(config.network);
+  const perimeter = (allowedBuckets: readonly OwnedBucket[]) =>
+    s3EndpointPolicy({ region: config.region, ownAccountId: stack.account.id, allowedBuckets });
   let placement: NetworkPlacement;
   if (existing) {
     const owner = props.sharedVpc.role === "owner";
     const routeTableIds = existing.routeTableIds;
     const allowed =
       props.sharedVpc.role === "owner"
-        ? [...new Set([...props.allowedBuckets, ...props.sharedVpc.allowedBuckets])]
+        ? uniqueBuckets([...props.allowedBuckets, ...props.sharedVpc.allowedBuckets])
         : [];
     placement = new ExistingNetwork(stack, id, {
       vpcId: existing.vpcId,
@@ -96,6 +106,7 @@ export function workloadNetwork(stack: GuardrailsStack, id: string, props: Workl
       name: props.name,
       cidr: props.cidr,
       region: config.region,
+      accountId: stack.account.id,
       availabilityZoneIds: config.network.availabilityZoneIds,
       excludeZoneIds: config.network.excludeZoneIds,
       offline,
@@ -121,12 +132,52 @@ export interface WorkloadInstanceProps {
   readonly name: string;
   /** What the instance's security group is for. @default - PrivateInstance's description */
   readonly securityGroupDescription?: string;
+  /**
+   * The role's S3 grant: the article's (`article`, every bucket), or `scoped` to the home account's
+   * buckets and these buckets, each pinned to its owner (see scopedInstanceS3Policy).
+   */
+  readonly s3Access:
+    { readonly kind: "article" } | { readonly kind: "scoped"; readonly allowedBuckets: readonly OwnedBucket[] };
+  /**
+   * `closed`: HTTPS only to the S3 gateway endpoint and the interface endpoints (see
+   * PrivateInstanceProps.egress); `open`: HTTPS anywhere (the article).
+   */
+  readonly egress: "open" | "closed";
 }
 
 /**
+ * The closed egress of an instance in `network`: the S3 gateway endpoint's prefix list and the
+ * interface endpoints' security group when this stack created them. A tenant of a shared VPC knows
+ * neither: S3's prefix list is read by name (the same list every S3 gateway endpoint of the region
+ * routes), and the endpoints are reached by the VPC range.
+ */
+function closedEgress(stack: GuardrailsStack, network: NetworkPlacement): InstanceEgress {
+  const endpoints = stack.node.tryFindChild(INTERFACE_ENDPOINTS_ID);
+  const interfaceEndpoints =
+    endpoints instanceof InterfaceEndpoints
+      ? { securityGroupId: endpoints.securityGroup.id }
+      : { cidr: network.vpcCidr };
+  if (network.s3Endpoint) {
+    return { kind: "closed", s3PrefixListId: network.s3Endpoint.prefixListId, interfaceEndpoints };
+  }
+  const name = `com.amazonaws.${stack.config.region}.s3`;
+  if (stack.offline) {
+    Annotations.of(stack).addWarning(
+      `Offline mode: the prefix list ${name} is not read; a placeholder id (${OFFLINE_S3_PREFIX_LIST_ID}) stands in the instance's S3 egress rule. An online plan reads it.`,
+    );
+    return { kind: "closed", s3PrefixListId: OFFLINE_S3_PREFIX_LIST_ID, interfaceEndpoints };
+  }
+  // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/ec2_managed_prefix_list
+  const list = new DataAwsEc2ManagedPrefixList(stack, "S3PrefixList", { name });
+  return { kind: "closed", s3PrefixListId: list.id, interfaceEndpoints };
+}
+
+/** Stands in offline for S3's managed prefix list id (the shape of one, owned by nobody). */
+export const OFFLINE_S3_PREFIX_LIST_ID = "pl-00000000";
+
+/**
  * The stack's PrivateInstance in the first private subnet of `network`, of the configured `instance`
- * type and image. Its role may read and write any bucket, as in the article: IAM in the workload
- * account does not stop it, so what does (the endpoint policy, the bucket owner's policy) is visible.
+ * type and image, with the S3 grant and HTTPS egress the stack asks for.
  * Creates the image lookup in `stack` (see instanceAmi), so call it once per stack.
  */
 export function workloadInstance(
@@ -144,6 +195,14 @@ export function workloadInstance(
     project: config.project,
     name: props.name,
     securityGroupDescription: props.securityGroupDescription,
-    s3Policy: articleInstanceS3Policy(),
+    s3Policy:
+      props.s3Access.kind === "article"
+        ? articleInstanceS3Policy()
+        : scopedInstanceS3Policy({
+            region: config.region,
+            ownAccountId: stack.account.id,
+            allowedBuckets: props.s3Access.allowedBuckets,
+          }),
+    egress: props.egress === "closed" ? closedEgress(stack, network) : { kind: "open" },
   });
 }

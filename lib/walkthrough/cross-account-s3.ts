@@ -63,6 +63,8 @@ export function crossAccountWalkthrough(props: CrossAccountWalkthroughProps): Cr
     accessKeyId: props.accessKeyId,
     approvedBucket: props.approvedBucket,
     endpointId: props.endpointId,
+    // Any region but B's: its S3 is not behind B's gateway endpoint, so the try shows there is no way out.
+    otherRegion: props.region === "us-east-1" ? "us-west-2" : "us-east-1",
     keyId,
     secret,
     // On the workstation the outputs can be read in place (from cdktf.out/stacks/cross-account-s3).

@@ -18,7 +18,7 @@ const MINIMAL: Config = {
   network: { vpcCidr: "10.0.0.0/16", natGateways: "single", flowLogRetentionDays: 90, excludeZoneIds: [] },
   instance: { type: "t3.micro" },
   eice: { preserveClientIp: false, ports: [22], maxTunnelDurationSeconds: 3600, osUsers: ["ec2-user"] },
-  privateAccess: { allowedBuckets: [] },
+  privateAccess: { allowedBuckets: [], instanceS3Access: "scoped" },
   scp: {
     variant: "deny-eice-except-describe",
     targetIds: [],
@@ -46,7 +46,10 @@ const SHIPPED: Config = {
   region: "eu-west-1",
   accounts: { workload: { id: "111111111111" }, management: { id: "222222222222" }, data: { id: "333333333333" } },
   scp: { ...MINIMAL.scp, targetIds: ["ou-abcd-11111111"] },
-  crossAccount: { ...MINIMAL.crossAccount, approvedBuckets: ["approved-reports-111111111111"] },
+  crossAccount: {
+    ...MINIMAL.crossAccount,
+    approvedBuckets: [{ bucket: "approved-reports-111111111111", accountId: "444455556666" }],
+  },
 };
 
 /** Sections given as `{}` take the same defaults as sections left out. */

@@ -52,6 +52,7 @@ import {
   NAT_GATEWAY_MODES,
   parseConfig,
   SCP_VARIANTS,
+  INSTANCE_S3_ACCESS,
   SSM_OWN_SESSION_RULES,
   SSM_USER_ACCESS,
   STATE_BACKENDS,
@@ -92,6 +93,8 @@ const vpcCidr = fc
 const bucketName = fc
   .stringMatching(/^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$/)
   .filter((n) => !n.startsWith("xn--") && !n.startsWith("sthree-"));
+/** A bucket of another account, with its owner (owners may repeat: one endpoint statement each). */
+const ownedBucket = fc.record({ bucket: bucketName, accountId: fc.constantFrom("444455556666", "777788889999") });
 const ouId = fc.stringMatching(/^ou-[0-9a-z]{4}-[a-z0-9]{8}$/);
 const rootId = fc.stringMatching(/^r-[0-9a-z]{4}$/);
 const osUser = fc.stringMatching(/^[a-z_][a-z0-9_-]{0,15}$/);
@@ -185,8 +188,9 @@ const validConfig: fc.Arbitrary<Raw> = fc
       maxTunnelDurationSeconds: fc.integer({ min: 1, max: 3600 }),
       osUsers: fc.uniqueArray(osUser, { minLength: 1, maxLength: 2 }),
     }),
-    allowedBuckets: fc.uniqueArray(bucketName, { maxLength: 2 }),
-    approvedBuckets: fc.uniqueArray(bucketName, { maxLength: 2 }),
+    allowedBuckets: fc.uniqueArray(ownedBucket, { maxLength: 2, selector: (b) => b.bucket }),
+    instanceS3Access: fc.option(fc.constantFrom(...INSTANCE_S3_ACCESS), { nil: undefined }),
+    approvedBuckets: fc.uniqueArray(ownedBucket, { maxLength: 3, selector: (b) => b.bucket }),
     scp: fc.record({
       variant: fc.constantFrom(...SCP_VARIANTS),
       targetIds: fc.uniqueArray(fc.oneof(ouId, rootId), { maxLength: 2 }),
@@ -242,7 +246,10 @@ const validConfig: fc.Arbitrary<Raw> = fc
         : {}),
     },
     eice: v.eice,
-    privateAccess: { allowedBuckets: v.allowedBuckets },
+    privateAccess: {
+      allowedBuckets: v.allowedBuckets,
+      ...(v.instanceS3Access === undefined ? {} : { instanceS3Access: v.instanceS3Access }),
+    },
     scp: { ...v.scp, ...(v.exemption ?? { exemptPrincipalArns: [], exemptionAdministratorArns: [] }) },
     orgPerimeter: v.orgPerimeter ?? { approvedAccountIds: [] },
     ssm: { userName: v.userName, ...v.ssmRules },
@@ -457,6 +464,8 @@ const KNOWN_KEYS = new Set([
   "maxTunnelDurationSeconds",
   "osUsers",
   "allowedBuckets",
+  "instanceS3Access",
+  "accountId",
   "variant",
   "targetIds",
   "attachedPolicyCounts",
@@ -543,6 +552,48 @@ const duplicate = (field: string, fallback: unknown): fc.Arbitrary<Mutation> =>
       const item = list.length > 0 ? list[n % list.length] : fallback;
       list.push(item, item);
       return field;
+    },
+  }));
+
+/**
+ * One entry of a `{ bucket, accountId }` list replaced (or appended): a bad bucket name, a bad owner
+ * account id, or not an object at all; the message names the entry's bad field, or the entry.
+ */
+const badOwnedBucket = (field: string): fc.Arbitrary<Mutation> =>
+  fc
+    .tuple(
+      fc.oneof(
+        badBucket.map((bucket) => ({ entry: { bucket, accountId: "444455556666" } as unknown, sub: ".bucket" })),
+        badAccountId.map((accountId) => ({
+          entry: { bucket: "bad-owner-bucket", accountId } as unknown,
+          sub: ".accountId",
+        })),
+        fc
+          .oneof(fc.constant(null), fc.string({ maxLength: 8 }), fc.integer(), fc.array(fc.integer(), { maxLength: 2 }))
+          .map((entry) => ({ entry, sub: "" })),
+      ),
+      fc.nat(),
+    )
+    .map(([{ entry, sub }, n]) => ({
+      group: field,
+      apply: (config) => {
+        const list = listAt(config, field);
+        const i = n % (list.length + 1);
+        list[i] = entry;
+        return `${field}[${i}]${sub}`;
+      },
+    }));
+
+/** A second entry for a bucket already listed (a bucket has one owner): named at the repeated entry. */
+const duplicateBucket = (field: string): fc.Arbitrary<Mutation> =>
+  fc.nat().map((n) => ({
+    group: field,
+    apply: (config) => {
+      const list = listAt(config, field) as Array<{ bucket: string; accountId: string }>;
+      const { bucket } = list.length > 0 ? list[n % list.length] : { bucket: "some-bucket" };
+      if (list.length === 0) list.push({ bucket, accountId: "444455556666" });
+      list.push({ bucket, accountId: "777788889999" });
+      return `${field}[${list.length - 1}].bucket`;
     },
   }));
 
@@ -754,10 +805,12 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setField("eice.maxTunnelDurationSeconds", badDuration),
   setElement("eice.osUsers", badOsUser),
   duplicate("eice.osUsers", "ec2-user"),
-  setElement("privateAccess.allowedBuckets", badBucket),
-  duplicate("privateAccess.allowedBuckets", "some-bucket"),
-  setElement("crossAccount.approvedBuckets", badBucket),
-  duplicate("crossAccount.approvedBuckets", "some-bucket"),
+  ...["privateAccess.allowedBuckets", "crossAccount.approvedBuckets"].flatMap((field) => [
+    badOwnedBucket(field),
+    duplicateBucket(field),
+    setField(field, fc.oneof(fc.constant(null), fc.string({ maxLength: 8 }), fc.integer(), fc.boolean())),
+  ]),
+  setField("privateAccess.instanceS3Access", notOneOf(INSTANCE_S3_ACCESS)),
   setField("crossAccount.vpcCidr", badCidr),
   setField("crossAccount.createAccessKey", wrongType("boolean")),
   setField("scp.variant", notOneOf(SCP_VARIANTS)),
@@ -796,6 +849,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     "accounts.workload",
     "crossAccount",
     "audit",
+    "privateAccess",
   ].map(unknownKeyIn),
   ...stateMutations,
   ...conflicts,

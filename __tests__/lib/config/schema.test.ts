@@ -50,8 +50,43 @@ describe("configuration schema", () => {
     ],
     [
       "a bucket name with capitals",
-      (c: Editable) => (c.privateAccess.allowedBuckets = ["Reports"]),
-      'Invalid privateAccess.allowedBuckets[0] "Reports": use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens).',
+      (c: Editable) => (c.privateAccess.allowedBuckets = [{ bucket: "Reports", accountId: "444455556666" }]),
+      'Invalid privateAccess.allowedBuckets[0].bucket "Reports": use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens).',
+    ],
+    [
+      "an allowed bucket by name alone (no owner account)",
+      (c: Editable) => (c.privateAccess.allowedBuckets = ["reports"]),
+      'Invalid privateAccess.allowedBuckets[0] "reports": use an object { "bucket": "<S3 bucket name>", "accountId": "<12-digit owner account id>" }.',
+    ],
+    [
+      "an approved bucket without its owner",
+      (c: Editable) => (c.crossAccount.approvedBuckets = [{ bucket: "reports" }]),
+      "Missing crossAccount.approvedBuckets[0].accountId: use the 12-digit id of the AWS account that owns the bucket.",
+    ],
+    [
+      "an approved bucket whose owner is not an account id",
+      (c: Editable) => (c.crossAccount.approvedBuckets = [{ bucket: "reports", accountId: "4444-5555-6666" }]),
+      'Invalid crossAccount.approvedBuckets[0].accountId "4444-5555-6666": use the 12-digit id of the AWS account that owns the bucket.',
+    ],
+    [
+      "an approved bucket with an unknown field",
+      (c: Editable) =>
+        (c.crossAccount.approvedBuckets = [{ bucket: "reports", accountId: "444455556666", owner: "x" }]),
+      "Unknown field crossAccount.approvedBuckets[0].owner: remove it or correct its spelling (unknown fields are rejected).",
+    ],
+    [
+      "one bucket listed twice with two owners",
+      (c: Editable) =>
+        (c.crossAccount.approvedBuckets = [
+          { bucket: "reports", accountId: "444455556666" },
+          { bucket: "reports", accountId: "777788889999" },
+        ]),
+      'Invalid crossAccount.approvedBuckets[1].bucket "reports": list each bucket once (a bucket has one owner account).',
+    ],
+    [
+      "an unknown instance S3 access",
+      (c: Editable) => (c.privateAccess.instanceS3Access = "everything"),
+      'Invalid privateAccess.instanceS3Access "everything": use one of scoped, article.',
     ],
     [
       "duplicate ports",
