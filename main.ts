@@ -1,6 +1,6 @@
 import { App, DISABLE_STACK_TRACE_IN_METADATA } from "cdktf";
 import { applyGuardrails } from "./lib/aspects/guardrails";
-import { ConfigError, loadSettings, type Settings } from "./lib/config";
+import { loadSettingsOrExit, type Settings } from "./lib/config";
 import { AuditStack } from "./stacks/audit";
 import { CrossAccountS3Stack } from "./stacks/cross-account-s3";
 import { OrgGuardrailsStack } from "./stacks/org-guardrails";
@@ -34,15 +34,8 @@ export function defineStacks(app: App, settings: Settings): void {
 
 /** The `cdktf synth` entry point: validate the configuration, then synthesize every stack. */
 export function main(): void {
-  let settings: Settings;
-  try {
-    // Validated before the App exists: on a bad configuration nothing is synthesized.
-    settings = loadSettings();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    process.exit(1);
-  }
+  // Validated before the App exists: on a bad configuration nothing is synthesized.
+  const settings = loadSettingsOrExit();
   const app = new App();
   defineStacks(app, settings);
   app.synth();

@@ -11,21 +11,30 @@ const path = require("node:path");
 const { buildSync } = require("esbuild");
 
 const root = path.join(__dirname, "..");
-const outfile = path.join(root, ".tmp", "app", "main.js");
-const [bundle] = buildSync({
-  entryPoints: [path.join(root, "main.ts")],
-  outfile,
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  packages: "external",
-  logLevel: "warning",
-  write: false,
-}).outputFiles;
-// Write then rename: concurrent synths (tests run several) never read a half-written bundle.
-mkdirSync(path.dirname(outfile), { recursive: true });
-const partial = `${outfile}.${process.pid}`;
-writeFileSync(partial, bundle.contents);
-renameSync(partial, outfile);
-require(outfile).main();
+
+/** Bundles `entry` (a .ts file of the project) to `.tmp/app/<name>.js` and requires it. */
+function load(entry, name) {
+  const outfile = path.join(root, ".tmp", "app", `${name}.js`);
+  const [bundle] = buildSync({
+    entryPoints: [path.join(root, entry)],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+    write: false,
+  }).outputFiles;
+  // Write then rename: concurrent synths (tests run several) never read a half-written bundle.
+  mkdirSync(path.dirname(outfile), { recursive: true });
+  const partial = `${outfile}.${process.pid}`;
+  writeFileSync(partial, bundle.contents);
+  renameSync(partial, outfile);
+  return require(outfile);
+}
+
+// The configuration first, with only lib/config loaded: a bad one exits 1 naming every problem before
+// cdktf and the provider's classes are loaded (most of a synth's time), and nothing is written.
+load("lib/config/load.ts", "config").loadSettingsOrExit();
+load("main.ts", "main").main();

@@ -1,4 +1,12 @@
 export { ConfigError, fieldPath, formatIssues } from "./errors";
-export { CONFIG_ENV, DEFAULT_CONFIG_PATH, OFFLINE_ENV, loadSettings, parseConfig, readConfigFile } from "./load";
+export {
+  CONFIG_ENV,
+  DEFAULT_CONFIG_PATH,
+  OFFLINE_ENV,
+  loadSettings,
+  loadSettingsOrExit,
+  parseConfig,
+  readConfigFile,
+} from "./load";
 export type { Settings } from "./load";
 export * from "./schema";

@@ -80,3 +80,18 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const offline = parseOffline(env[OFFLINE_ENV], source);
   return { config: readConfigFile(source), offline, source };
 }
+
+/**
+ * `loadSettings` for an entry point: on a bad configuration, prints every problem and exits 1 before
+ * anything is synthesized or written. The cdktf app command (scripts/run-app.js) calls it before it
+ * loads cdktf and the provider, so a bad configuration fails in a fraction of a synth; main() calls it too.
+ */
+export function loadSettingsOrExit(env: NodeJS.ProcessEnv = process.env): Settings {
+  try {
+    return loadSettings(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+}
