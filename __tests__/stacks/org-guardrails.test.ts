@@ -18,7 +18,7 @@ function scpOf(stack: ReturnType<typeof orgStack>) {
 const BREAK_GLASS = "arn:aws:iam::*:role/BreakGlass";
 const SECURITY_ADMIN = "arn:aws:iam::*:role/SecurityAdmin";
 
-// Expected lists written out by hand from SPEC §3, plus ModifyInstanceConnectEndpoint (see lib/policies/scp.ts).
+// Expected lists written out by hand from the article's three variants, plus ModifyInstanceConnectEndpoint (see lib/policies/scp.ts).
 const OPEN_TUNNEL = "ec2-instance-connect:OpenTunnel";
 const CREATE = "ec2:CreateInstanceConnectEndpoint";
 const DELETE = "ec2:DeleteInstanceConnectEndpoint";

@@ -23,8 +23,8 @@ const DESCRIBE_ENDPOINTS = "ec2:DescribeInstanceConnectEndpoints";
 const SEND_SSH_PUBLIC_KEY = "ec2-instance-connect:SendSSHPublicKey";
 
 /**
- * What each variant denies (SPEC §3). The order is the order of the statement's Action list, so a
- * reviewer reads the same list in the synthesized JSON.
+ * What each variant denies (the article's three variants; README "org-guardrails"). The order is the
+ * order of the statement's Action list, so a reviewer reads the same list in the synthesized JSON.
  */
 export const SCP_DENIED_ACTIONS: Readonly<Record<ScpVariant, readonly string[]>> = {
   // Denying Describe too: the console can no longer list endpoints and `aws ec2-instance-connect

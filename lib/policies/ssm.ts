@@ -2,7 +2,7 @@ import type { SsmOwnSessionRule, SsmUserAccess } from "../config/schema";
 import { policy, type Conditions, type PolicyDocument, type PolicyStatement } from "./document";
 
 /**
- * Session Manager end-user policies, one builder per restriction pattern (SPEC §3, stacks `ssm-*`).
+ * Session Manager end-user policies, one builder per restriction pattern (stacks `ssm-*`).
  * The three share every statement except the one that says which instances a session may start on.
  *
  * What the shared statements grant, and why, following the current AWS documentation:

@@ -1,6 +1,6 @@
 /**
  * Statements allowed to `Allow` write actions on `Resource: "*"`, by Sid, each with the reason a reviewer
- * accepted. Policy lint (__tests__/access/policy-lint.test.ts) fails on any such statement whose Sid is
+ * accepted. Policy lint (__tests__/proofs/policy-lint.test.ts) fails on any such statement whose Sid is
  * not listed here. Plain data: lib/ must not import the simulator the lint runs on.
  */
 export const WILDCARD_WRITE_EXCEPTIONS: Readonly<Record<string, string>> = {
