@@ -40,12 +40,6 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/**
- * Where AL2023 publishes its current x86_64 AMI id. `instance.amiSsmParameter` defaults to the parameter
- * of the instance type's architecture (see amiParameterFor in ./instance-types.ts).
- */
-export const AL2023_AMI_PARAMETER = AL2023_AMI_PARAMETERS.x86_64;
-
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION =
   /^(af|ap|ca|eu|il|me|mx|sa|us)-(central|north|south|east|west|northeast|northwest|southeast|southwest)-[1-9]$/;
