@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigError, formatIssues } from "./errors";
-import { configSchema, networkInputIssues, type Config } from "./schema";
+import { configSchema, networkInputIssues, sessionInputIssues, type Config } from "./schema";
 
 /** Env var naming the configuration file. */
 export const CONFIG_ENV = "ACCESS_GUARDRAILS_CONFIG";
@@ -37,7 +37,11 @@ export interface Settings {
 export function parseConfig(input: unknown, source = "<inline>"): Config {
   const result = configSchema.safeParse(input, { reportInput: true });
   // Checks of the raw input (fields written, not defaulted) are reported together with the schema's.
-  const issues = [...networkInputIssues(input), ...(result.success ? [] : result.error.issues)];
+  const issues = [
+    ...networkInputIssues(input),
+    ...sessionInputIssues(input),
+    ...(result.success ? [] : result.error.issues),
+  ];
   if (!result.success || issues.length > 0) throw new ConfigError(source, formatIssues(issues));
   return result.data;
 }

@@ -12,7 +12,12 @@ import { CONSTRAINED_ZONE_IDS, ZONE_ID, zoneIdInRegion, zoneIdPrefix } from "./z
  * Objects are strict: an unknown key is a typo until proven otherwise.
  */
 
-export const SCP_VARIANTS = ["deny-eice", "deny-eice-except-describe", "deny-eice-and-eic"] as const;
+export const SCP_VARIANTS = [
+  "deny-eice",
+  "deny-eice-except-describe",
+  "deny-eice-and-eic",
+  "deny-all-instance-connect",
+] as const;
 export type ScpVariant = (typeof SCP_VARIANTS)[number];
 
 /**
@@ -31,6 +36,24 @@ export type SsmUserAccess = (typeof SSM_USER_ACCESS)[number];
  */
 export const SSM_OWN_SESSION_RULES = ["session-id-tag", "name-prefix"] as const;
 export type SsmOwnSessionRule = (typeof SSM_OWN_SESSION_RULES)[number];
+
+/**
+ * Who owns Session Manager's preferences document `SSM-SessionManagerRunShell` in the workload account
+ * and region (`ssm.sessionPreferences`): `manage`, the session-preferences stack (logged, encrypted
+ * sessions); `existing`, somebody else (the console or another tool): this project leaves it alone.
+ */
+export const SSM_SESSION_PREFERENCES = ["manage", "existing"] as const;
+export type SsmSessionPreferences = (typeof SSM_SESSION_PREFERENCES)[number];
+
+/**
+ * Who the ssm-* stacks give Session Manager to (`ssm.principals`): the articles' IAM user, group and
+ * policy, or an IAM Identity Center permission set assigned to an Identity Store group.
+ */
+export const SSM_PRINCIPALS = ["iam-user", "identity-center"] as const;
+export type SsmPrincipals = (typeof SSM_PRINCIPALS)[number];
+
+/** The Identity Center user attribute ABAC reads `Project` from by default (`ssm.identityCenter.projectAttribute`). */
+export const DEFAULT_PROJECT_ATTRIBUTE = "enterprise.department";
 
 export const NAT_GATEWAY_MODES = ["none", "single", "per-az"] as const;
 export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
@@ -340,6 +363,71 @@ export function networkInputIssues(input: unknown): z.core.$ZodIssue[] {
 }
 
 /**
+ * The raw-input check of the Session Manager preferences (see networkInputIssues for why raw): with
+ * `ssm.sessionPreferences: "existing"` the document is someone else's, so `ssm.sessionLogs` written
+ * beside it would be silently ignored.
+ */
+export function sessionInputIssues(input: unknown): z.core.$ZodIssue[] {
+  if (!isObject(input) || !isObject(input.ssm)) return [];
+  const { ssm } = input;
+  if (ssm.sessionPreferences !== "existing" || ssm.sessionLogs === undefined) return [];
+  return [
+    {
+      code: "custom",
+      path: ["ssm", "sessionLogs"],
+      input: ssm.sessionLogs,
+      message:
+        'remove it, or set ssm.sessionPreferences to "manage": with "existing" this project leaves the preferences document alone, so ssm.sessionLogs would be ignored',
+    },
+  ];
+}
+
+/** `ssm.principals` and the settings only Identity Center principals use, which must come together. */
+function principalIssues(
+  config: { ssm: Record<string, unknown>; accounts: Record<string, unknown> },
+  ctx: z.RefinementCtx,
+): void {
+  const { ssm, accounts } = config;
+  const identityCenter = ssm.principals === "identity-center";
+  if (identityCenter && ssm.identityCenter === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["ssm", "identityCenter"],
+      input: ssm.identityCenter,
+      message:
+        'set it to { "groupName": "<Identity Store group>" } with ssm.principals "identity-center": the permission sets are assigned to that group',
+    });
+  }
+  if (!identityCenter && ssm.principals === "iam-user") {
+    if (ssm.identityCenter !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ssm", "identityCenter"],
+        input: ssm.identityCenter,
+        message: 'remove it, or set ssm.principals to "identity-center": IAM users ignore it',
+      });
+    }
+    if (accounts.identityCenter !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["accounts", "identityCenter"],
+        input: accounts.identityCenter,
+        message: 'remove it, or set ssm.principals to "identity-center": only the permission sets are created there',
+      });
+    }
+  }
+  if (identityCenter && ssm.ownSessions === "name-prefix") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["ssm", "ownSessions"],
+      input: ssm.ownSessions,
+      message:
+        "remove it: role sessions have no ${aws:username} to prefix, so Identity Center principals always own their sessions by the session-id tag",
+    });
+  }
+}
+
+/**
  * Whether the workload network gets Session Manager's interface endpoints: as configured, or by
  * default on exactly when there is no NAT gateway (the instance's only way to the service then). With
  * `existing`, off unless set: the VPC's owner provides the way out.
@@ -611,6 +699,76 @@ const orgPerimeterSchema = section({
   }),
 });
 
+// A Linux user name as useradd takes it portably: what Run As starts sessions with.
+const LINUX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+// An Identity Store group's display name: 1-1024 characters, no control characters (Identity Store
+// API, Group.DisplayName).
+const GROUP_DISPLAY_NAME = /^[^\p{Cc}]{1,1024}$/u;
+// An Identity Center user attribute path (`${path:<attribute>}`): dotted names such as
+// enterprise.department or name.familyName.
+const ATTRIBUTE_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*){0,3}$/;
+
+const sessionLogsSchema = section({
+  retentionDays: doc(retentionDays.default(365), {
+    description: "retention of the session transcripts' CloudWatch Logs group, in days",
+  }),
+  s3KeyPrefix: doc(
+    pattern(
+      /^([A-Za-z0-9!_.*'()-]+\/){1,8}$/,
+      'use path segments of letters, digits and ! _ . * \' ( ) - each ending in "/", such as session-logs/',
+    )
+      .refine((prefix) => prefix.split("/").every((segment) => segment !== "." && segment !== ".."), {
+        error: 'use path segments other than "." and ".."',
+      })
+      .optional(),
+    {
+      description:
+        "also upload each session's transcript to this prefix of a locked bucket the session-preferences stack creates (encrypted with the session key)",
+      unset: "transcripts go to CloudWatch Logs only",
+    },
+  ),
+  idleTimeoutMinutes: doc(intFrom(1, 60, "use a whole number of minutes from 1 to 60").default(20), {
+    description: "minutes without input after which Session Manager ends a session (`idleSessionTimeout`)",
+  }),
+  maxDurationMinutes: doc(intFrom(1, 1440, "use a whole number of minutes from 1 to 1440").default(60), {
+    description: "the longest a session may last, in minutes (`maxSessionDuration`)",
+  }),
+  runAsDefaultUser: doc(
+    pattern(
+      LINUX_USER,
+      "use a Linux user name: a lowercase letter or _, then up to 31 lowercase letters, digits, _ or -",
+    ).optional(),
+    {
+      description:
+        "turn Run As on: Linux sessions start as this OS user (it must exist on the instances) instead of `ssm-user`",
+      unset: "Run As off: sessions start as `ssm-user`",
+    },
+  ),
+});
+
+const identityCenterSchema = z.strictObject(
+  {
+    groupName: doc(pattern(GROUP_DISPLAY_NAME, "use the display name of an Identity Store group (1-1024 characters)"), {
+      description:
+        "the Identity Store group (display name) each pattern's permission set is assigned to on the workload account",
+    }),
+    projectAttribute: doc(
+      pattern(ATTRIBUTE_PATH, "use an Identity Center user attribute path such as enterprise.department").default(
+        DEFAULT_PROJECT_ATTRIBUTE,
+      ),
+      {
+        description:
+          "the user attribute ssm-abac reads `Project` from (`${path:<attribute>}` in Identity Center's attributes for access control)",
+      },
+    ),
+    manageAccessControlAttributes: doc(bool().default(false), {
+      description:
+        "let ssm-abac own the Identity Center instance's attributes for access control (one resource per instance: it replaces every attribute other teams set); off: an administrator maps `Project` by hand (see the README)",
+    }),
+  },
+  { error: 'use an object { "groupName", "projectAttribute"?, "manageAccessControlAttributes"? }' },
+);
+
 const appendedSuffixes = Object.values(SSM_USER_SUFFIXES).filter(Boolean);
 const ssmSchema = section({
   // The ssm-fixed-tag and ssm-abac users append SSM_USER_SUFFIXES to this name (IAM user names are
@@ -638,6 +796,22 @@ const ssmSchema = section({
   ownSessions: doc(oneOf(SSM_OWN_SESSION_RULES).default("session-id-tag"), {
     description:
       "which sessions a user may terminate and resume: `session-id-tag`, those named `<user>-…` AND tagged by AWS with the user's unique id; `name-prefix`, every session named `<user>-…`, also those of a user `<user>-admin` (the article's rule)",
+  }),
+  sessionPreferences: doc(oneOf(SSM_SESSION_PREFERENCES).default("manage"), {
+    description:
+      "`manage`: the session-preferences stack owns `SSM-SessionManagerRunShell` (sessions encrypted with its KMS key and logged); `existing`: the document is someone else's and is left alone (no key, log group or logging grants)",
+  }),
+  sessionLogs: doc(sessionLogsSchema.prefault({}), {
+    description: 'what the managed preferences set (not with `sessionPreferences: "existing"`)',
+  }),
+  principals: doc(oneOf(SSM_PRINCIPALS).default("iam-user"), {
+    description:
+      "who gets each pattern: `iam-user`, the articles' IAM user, group and policy; `identity-center`, a permission set carrying the same policy, assigned to `ssm.identityCenter.groupName`",
+  }),
+  identityCenter: doc(identityCenterSchema.optional(), {
+    description:
+      'the Identity Center group and attributes (required with `principals: "identity-center"`, refused otherwise)',
+    unset: "none",
   }),
 });
 
@@ -802,8 +976,17 @@ export const configSchema = z
         { description: "value of the `Project` tag; Session Manager's tag and ABAC patterns match on it" },
       ),
       accounts: z.strictObject(
-        { workload: accountSchema, management: accountSchema, data: accountSchema },
-        { error: "use an object with workload, management and data accounts" },
+        {
+          workload: accountSchema,
+          management: accountSchema,
+          data: accountSchema,
+          identityCenter: doc(accountSchema.optional(), {
+            description:
+              'the account that administers IAM Identity Center when it is a delegated administrator (only with `ssm.principals: "identity-center"`)',
+            unset: "`accounts.management`",
+          }),
+        },
+        { error: "use an object with workload, management and data accounts, and optionally identityCenter" },
       ),
       network: networkSchema.prefault({}),
       instance: instanceSchema.prefault({}),
@@ -903,6 +1086,9 @@ export const configSchema = z
     },
     { when: ({ value }) => crossFieldInputsReadable(value) },
   )
+  .superRefine((config, ctx) => principalIssues(config, ctx), {
+    when: ({ value }) => isObject(value) && isObject(value.ssm) && isObject(value.accounts),
+  })
   .superRefine((config, ctx) => zoneRegionIssues(config, ctx), {
     when: ({ value }) => isObject(value) && isObject(value.network),
   })
@@ -913,3 +1099,8 @@ export const configSchema = z
 /** The validated configuration, every default filled in. */
 export type Config = z.output<typeof configSchema>;
 export type AccountConfig = Config["accounts"]["workload"];
+
+/** The account that administers IAM Identity Center: `accounts.identityCenter`, else the management account. */
+export function identityCenterAccount(config: Config): AccountConfig {
+  return config.accounts.identityCenter ?? config.accounts.management;
+}

@@ -21,6 +21,13 @@ const ENDPOINT_MANAGEMENT = [
 const OPEN_TUNNEL = "ec2-instance-connect:OpenTunnel";
 const DESCRIBE_ENDPOINTS = "ec2:DescribeInstanceConnectEndpoints";
 const SEND_SSH_PUBLIC_KEY = "ec2-instance-connect:SendSSHPublicKey";
+/** The third Instance Connect door: a one-time key for the EC2 serial console (no network path needed). */
+const SEND_SERIAL_CONSOLE_SSH_PUBLIC_KEY = "ec2-instance-connect:SendSerialConsoleSSHPublicKey";
+/**
+ * The account-level switch the serial console needs (off by default). Only enabling is denied:
+ * `ec2:DisableSerialConsoleAccess` stays allowed, so anyone may close the door, nobody may open it.
+ */
+const ENABLE_SERIAL_CONSOLE_ACCESS = "ec2:EnableSerialConsoleAccess";
 
 /**
  * What each variant denies (the article's three variants; README "org-guardrails"). The order is the
@@ -37,6 +44,16 @@ export const SCP_DENIED_ACTIONS: Readonly<Record<ScpVariant, readonly string[]>>
   // Also closes EC2 Instance Connect key pushes. SSH with the instance's own key pair is not an IAM
   // action and stays possible wherever the network allows it.
   "deny-eice-and-eic": [OPEN_TUNNEL, ...ENDPOINT_MANAGEMENT, DESCRIBE_ENDPOINTS, SEND_SSH_PUBLIC_KEY],
+  // Every `ec2-instance-connect` action (the service has three: OpenTunnel, SendSSHPublicKey,
+  // SendSerialConsoleSSHPublicKey), and turning the account's serial console access on.
+  "deny-all-instance-connect": [
+    OPEN_TUNNEL,
+    ...ENDPOINT_MANAGEMENT,
+    DESCRIBE_ENDPOINTS,
+    SEND_SSH_PUBLIC_KEY,
+    SEND_SERIAL_CONSOLE_SSH_PUBLIC_KEY,
+    ENABLE_SERIAL_CONSOLE_ACCESS,
+  ],
 };
 
 /** One sentence per variant, used as the SCP's description (AWS allows 512 characters). */
@@ -46,6 +63,8 @@ export const SCP_DESCRIPTIONS: Readonly<Record<ScpVariant, string>> = {
     "Denies EC2 Instance Connect Endpoint tunnels and endpoint management; listing endpoints stays allowed",
   "deny-eice-and-eic":
     "Denies EC2 Instance Connect Endpoint tunnels, endpoint management and listing, and EC2 Instance Connect key pushes",
+  "deny-all-instance-connect":
+    "Denies every EC2 Instance Connect door: endpoint tunnels, management and listing, SSH and serial console key pushes, and enabling serial console access",
 };
 
 export interface EiceGuardrailScpProps {

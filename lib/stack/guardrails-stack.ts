@@ -1,12 +1,20 @@
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { AccountConfig, Config } from "../config";
+import { identityCenterAccount, type AccountConfig, type Config } from "../config";
 import { accountProvider } from "../constructs/account-provider";
 import { stateBackend } from "../constructs/backend";
 
-/** An account of the configuration's `accounts` section. */
-export type AccountName = keyof Config["accounts"];
+/**
+ * An account of the configuration's `accounts` section; `identityCenter` is the account that
+ * administers IAM Identity Center (`accounts.identityCenter`, else `accounts.management`).
+ */
+export type AccountName = "workload" | "management" | "data" | "identityCenter";
+
+/** The configured account a name stands for. */
+export function accountOf(config: Config, name: AccountName): AccountConfig {
+  return name === "identityCenter" ? identityCenterAccount(config) : config.accounts[name];
+}
 
 /** What every stack of the project receives from main.ts. */
 export interface GuardrailsStackProps {
@@ -44,7 +52,7 @@ export abstract class GuardrailsStack extends TerraformStack {
     super(scope, id);
     this.config = props.config;
     this.offline = props.offline;
-    this.account = props.config.accounts[home];
+    this.account = accountOf(props.config, home);
     this.provider = this.providerFor("Aws", home);
     stateBackend(this, props.config);
   }
@@ -57,7 +65,7 @@ export abstract class GuardrailsStack extends TerraformStack {
   protected providerFor(id: string, account: AccountName, alias?: string): AwsProvider {
     const { config, offline } = this;
     return accountProvider(this, id, {
-      account: config.accounts[account],
+      account: accountOf(config, account),
       region: config.region,
       offline,
       project: config.project,

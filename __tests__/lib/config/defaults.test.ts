@@ -28,7 +28,14 @@ const MINIMAL: Config = {
     deployerPrincipalArns: [],
   },
   orgPerimeter: { approvedAccountIds: [] },
-  ssm: { userName: "TestUserA", userAccess: "session-only", ownSessions: "session-id-tag" },
+  ssm: {
+    userName: "TestUserA",
+    userAccess: "session-only",
+    ownSessions: "session-id-tag",
+    sessionPreferences: "manage",
+    sessionLogs: { retentionDays: 365, idleTimeoutMinutes: 20, maxDurationMinutes: 60 },
+    principals: "iam-user",
+  },
   crossAccount: {
     createAccessKey: false,
     approvedBuckets: [],

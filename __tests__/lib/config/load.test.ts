@@ -70,7 +70,7 @@ describe("loadSettings", () => {
     expect((error as ConfigError).problems).toEqual([
       'Invalid accounts.workload.id "12345": use a 12-digit AWS account id.',
       'Invalid network.natGateways "two": use one of none, single, per-az.',
-      'Invalid scp.variant "deny-all": use one of deny-eice, deny-eice-except-describe, deny-eice-and-eic.',
+      'Invalid scp.variant "deny-all": use one of deny-eice, deny-eice-except-describe, deny-eice-and-eic, deny-all-instance-connect.',
     ]);
     expect((error as ConfigError).message).toContain(bad);
   });

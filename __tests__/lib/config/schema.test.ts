@@ -22,7 +22,7 @@ describe("configuration schema", () => {
       parseConfig({ ...testConfig(), scp: { ...testConfig().scp, variant: "deny-all" } }, "config/test.json"),
     ).toThrow(
       new ConfigError("config/test.json", [
-        'Invalid scp.variant "deny-all": use one of deny-eice, deny-eice-except-describe, deny-eice-and-eic.',
+        'Invalid scp.variant "deny-all": use one of deny-eice, deny-eice-except-describe, deny-eice-and-eic, deny-all-instance-connect.',
       ]).message,
     );
   });

@@ -104,9 +104,9 @@ describe("scp configuration", () => {
     ).toEqual([]);
   });
 
-  test("rejects an unknown variant and lists the three allowed ones", () => {
+  test("rejects an unknown variant and lists the four allowed ones", () => {
     expect(problemsWithScp({ variant: "deny-all", targetIds: [] })).toEqual([
-      'Invalid scp.variant "deny-all": use one of deny-eice, deny-eice-except-describe, deny-eice-and-eic.',
+      'Invalid scp.variant "deny-all": use one of deny-eice, deny-eice-except-describe, deny-eice-and-eic, deny-all-instance-connect.',
     ]);
   });
 
