@@ -1,3 +1,5 @@
+import type { PolicyStatement } from "./document";
+
 /**
  * Where Session Manager sessions are logged and what encrypts them, as the stacks that grant access to
  * them see it: the session-preferences stack creates these (ssm.sessionPreferences: "manage") and the
@@ -15,5 +17,19 @@ export interface SessionLogging {
     readonly bucketArn: string;
     /** The prefix of the transcripts' keys, ending in `/`. */
     readonly keyPrefix: string;
+  };
+}
+
+/**
+ * What a person starting sessions needs on the session key: with `kmsKeyId` set in the preferences,
+ * the client asks KMS for the data key that encrypts the session's stream ("Turn on KMS key encryption
+ * of session data", Session Manager user guide: users need kms:GenerateDataKey on the key).
+ */
+export function userSessionKeyStatement(keyArn: string): PolicyStatement {
+  return {
+    Sid: "EncryptSessionDataWithSessionKey",
+    Effect: "Allow",
+    Action: "kms:GenerateDataKey",
+    Resource: keyArn,
   };
 }
