@@ -7,8 +7,13 @@ import { LockedBucket } from "../lib/constructs/locked-bucket";
 import type { PrivateInstance } from "../lib/constructs/private-instance";
 import type { NetworkPlacement } from "../lib/constructs/network-placement";
 import { crossAccountBucketGrants } from "../lib/policies/cross-account";
-import { GuardrailsStack, type GuardrailsStackProps } from "../lib/stack/guardrails-stack";
-import { workloadInstance, workloadNetwork } from "../lib/stack/workload";
+import { GuardrailsStack } from "../lib/stack/guardrails-stack";
+import {
+  warnExistingSessionPreferences,
+  workloadInstance,
+  workloadNetwork,
+  type WorkloadStackProps,
+} from "../lib/stack/workload";
 import { crossAccountWalkthrough } from "../lib/walkthrough/cross-account-s3";
 
 /** Provider alias of the data account (A); the workload account (B) is the stack's default provider. */
@@ -35,7 +40,7 @@ export class CrossAccountS3Stack extends GuardrailsStack {
   readonly workload: PrivateInstance;
   readonly accessKey?: IamAccessKey;
 
-  constructor(scope: Construct, id: string, props: GuardrailsStackProps) {
+  constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id, props, "workload");
     const { config } = this;
     const { region } = config;
@@ -70,7 +75,11 @@ export class CrossAccountS3Stack extends GuardrailsStack {
       s3Access: { kind: "article" },
       // HTTPS only to the S3 gateway endpoint and the interface endpoints: no other path to S3.
       egress: "closed",
+      // Logged sessions: the log group and key through the logs/kms interface endpoints, transcripts
+      // to S3 through the gateway endpoint, whose policy lets the workload account's own bucket pass.
+      sessionLogging: props.sessionLogging,
     });
+    warnExistingSessionPreferences(this);
 
     // ---- Data account A --------------------------------------------------------------------------
     this.dataUser = new IamUser(this, "DataUser", {

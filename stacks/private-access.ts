@@ -9,8 +9,13 @@ import type { PrivateInstance } from "../lib/constructs/private-instance";
 import type { NetworkPlacement } from "../lib/constructs/network-placement";
 import { toPolicyJson } from "../lib/policies/document";
 import { eicOperatorPolicy, eiceOperatorPolicy } from "../lib/policies/eice";
-import { GuardrailsStack, type GuardrailsStackProps } from "../lib/stack/guardrails-stack";
-import { workloadInstance, workloadNetwork } from "../lib/stack/workload";
+import { GuardrailsStack } from "../lib/stack/guardrails-stack";
+import {
+  warnExistingSessionPreferences,
+  workloadInstance,
+  workloadNetwork,
+  type WorkloadStackProps,
+} from "../lib/stack/workload";
 
 /**
  * Stack `private-access` (workload account): a private instance reachable through an EC2 Instance
@@ -21,7 +26,7 @@ export class PrivateAccessStack extends GuardrailsStack {
   readonly target: PrivateInstance;
   readonly endpoint: Ec2InstanceConnectEndpoint;
 
-  constructor(scope: Construct, id: string, props: GuardrailsStackProps) {
+  constructor(scope: Construct, id: string, props: WorkloadStackProps) {
     super(scope, id, props, "workload");
     const { config } = this;
     const { region } = config;
@@ -45,7 +50,10 @@ export class PrivateAccessStack extends GuardrailsStack {
       // and orgPerimeter still apply there). `network.natGateways: "none"` closes it: no way out, and
       // HTTPS only to the S3 gateway endpoint and the interface endpoints.
       egress: config.network.existing === undefined && config.network.natGateways === "none" ? "closed" : "open",
+      // Session transcripts and the session key: what the managed preferences need from the agent.
+      sessionLogging: props.sessionLogging,
     });
+    warnExistingSessionPreferences(this);
 
     const endpointSecurityGroup = new SecurityGroup(this, "EndpointSecurityGroup", {
       namePrefix: "eice-",

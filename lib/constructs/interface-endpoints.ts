@@ -15,7 +15,8 @@ export type InterfaceEndpointService = keyof typeof ENDPOINT_IDS;
 
 /**
  * What the SSM agent needs to register the instance and carry Session Manager sessions without NAT.
- * Sessions that log to CloudWatch Logs or encrypt with KMS also need `logs` / `kms`; none does today.
+ * Sessions that log to CloudWatch Logs or encrypt with KMS also need `logs` / `kms`: workloadNetwork adds
+ * them when the session-preferences stack manages the preferences.
  * https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
  */
 export const SESSION_MANAGER_ENDPOINT_SERVICES: readonly InterfaceEndpointService[] = [

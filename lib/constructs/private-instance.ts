@@ -45,6 +45,12 @@ export interface PrivateInstanceProps {
    * @default { kind: "open" }
    */
   readonly egress?: InstanceEgress;
+  /**
+   * Inline policy for logging and encrypting Session Manager sessions (instanceSessionLoggingPolicy):
+   * only when this project manages the session preferences.
+   * @default - none
+   */
+  readonly sessionLoggingPolicy?: PolicyDocument;
 }
 
 /** See PrivateInstanceProps.egress. */
@@ -118,6 +124,13 @@ export class PrivateInstance extends Construct {
       role: this.role.id,
       policy: toPolicyJson(props.s3Policy),
     });
+    if (props.sessionLoggingPolicy) {
+      new IamRolePolicy(this, "SessionLogging", {
+        name: "session-logging",
+        role: this.role.id,
+        policy: toPolicyJson(props.sessionLoggingPolicy),
+      });
+    }
     const profile = new IamInstanceProfile(this, "InstanceProfile", {
       namePrefix: `${props.name}-`,
       role: this.role.name,

@@ -3,19 +3,56 @@ import { Annotations } from "cdktf";
 import { interfaceEndpointsOn, type NatGatewayMode, type OwnedBucket } from "../config";
 import { instanceAmi } from "../constructs/ami";
 import { ExistingNetwork } from "../constructs/existing-network";
-import { InterfaceEndpoints, SESSION_MANAGER_ENDPOINT_SERVICES } from "../constructs/interface-endpoints";
+import {
+  InterfaceEndpoints,
+  SESSION_MANAGER_ENDPOINT_SERVICES,
+  type InterfaceEndpointService,
+} from "../constructs/interface-endpoints";
 import type { NetworkPlacement } from "../constructs/network-placement";
 import { PrivateInstance, type InstanceEgress } from "../constructs/private-instance";
 import { PrivateNetwork } from "../constructs/private-network";
 import { articleInstanceS3Policy, scopedInstanceS3Policy } from "../policies/instance-role";
 import { s3EndpointPolicy } from "../policies/s3-endpoint";
-import type { GuardrailsStack } from "./guardrails-stack";
+import { instanceSessionLoggingPolicy, type SessionLogging } from "../policies/session-logging";
+import type { GuardrailsStack, GuardrailsStackProps } from "./guardrails-stack";
 
 /**
  * The two stacks with an instance (private-access, cross-account-s3) build their network and instance
  * from the same configuration sections; these functions are that shared part, so a new `network` or
  * `instance` setting reaches both stacks at once.
  */
+
+/** What main.ts gives the two stacks with an instance. */
+export interface WorkloadStackProps extends GuardrailsStackProps {
+  /**
+   * Where the managed session preferences log and what encrypts them (the session-preferences stack's
+   * `logging`: cross-stack references). The instance role gets exactly what that logging needs.
+   * @default - none: `ssm.sessionPreferences` is `existing`, and a synth warning says what the owner of
+   * the existing preferences must grant
+   */
+  readonly sessionLogging?: SessionLogging;
+}
+
+/**
+ * The interface endpoints an instance in a network without NAT needs: Session Manager's, plus `logs`
+ * and `kms` when the managed preferences stream transcripts to CloudWatch Logs and encrypt sessions
+ * with KMS (SPEC §6, "Session Manager without NAT"). S3 uploads take the gateway endpoint.
+ */
+function interfaceEndpointServices(stack: GuardrailsStack): readonly InterfaceEndpointService[] {
+  const managed = stack.config.ssm.sessionPreferences === "manage";
+  return managed ? [...SESSION_MANAGER_ENDPOINT_SERVICES, "logs", "kms"] : SESSION_MANAGER_ENDPOINT_SERVICES;
+}
+
+/**
+ * With `ssm.sessionPreferences: "existing"`, nothing says where sessions are logged: say what the
+ * owner of that document must grant, instead of letting logging fail on the instance unnoticed.
+ */
+export function warnExistingSessionPreferences(stack: GuardrailsStack): void {
+  if (stack.config.ssm.sessionPreferences !== "existing") return;
+  Annotations.of(stack).addWarning(
+    'ssm.sessionPreferences is "existing": this stack grants the instance role nothing for session logging. If the existing SSM-SessionManagerRunShell encrypts or logs sessions, its owner must grant the instance role kms:Decrypt on its kmsKeyId; logs:CreateLogStream, logs:PutLogEvents and logs:DescribeLogStreams on its cloudWatchLogGroupName and logs:DescribeLogGroups; with an S3 destination s3:PutObject on <s3BucketName>/<s3KeyPrefix>*, s3:GetEncryptionConfiguration on the bucket and kms:GenerateDataKey on the key; and, without NAT, interface endpoints for logs and kms in this VPC.',
+  );
+}
 
 export interface WorkloadNetworkProps {
   /** Name tag of the VPC and prefix of its parts' names. */
@@ -121,7 +158,7 @@ export function workloadNetwork(stack: GuardrailsStack, id: string, props: Workl
       vpcCidr: placement.vpcCidr,
       subnetIds: placement.privateSubnetIds,
       region: config.region,
-      services: SESSION_MANAGER_ENDPOINT_SERVICES,
+      services: interfaceEndpointServices(stack),
     });
   }
   return placement;
@@ -143,6 +180,8 @@ export interface WorkloadInstanceProps {
    * PrivateInstanceProps.egress); `open`: HTTPS anywhere (the article).
    */
   readonly egress: "open" | "closed";
+  /** See WorkloadStackProps.sessionLogging. @default - none */
+  readonly sessionLogging?: SessionLogging;
 }
 
 /**
@@ -204,5 +243,6 @@ export function workloadInstance(
             allowedBuckets: props.s3Access.allowedBuckets,
           }),
     egress: props.egress === "closed" ? closedEgress(stack, network) : { kind: "open" },
+    sessionLoggingPolicy: props.sessionLogging ? instanceSessionLoggingPolicy(props.sessionLogging) : undefined,
   });
 }
