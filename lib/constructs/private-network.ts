@@ -13,6 +13,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
+import { suppressGuardrail } from "../aspects/suppressions";
 import type { NatGatewayMode } from "../config";
 import { toPolicyJson, type PolicyDocument } from "../policies/document";
 import { flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "../policies/flow-logs";
@@ -196,6 +197,11 @@ export class PrivateNetwork extends Construct implements NetworkPlacement {
       namePrefix: `/ec2-access-guardrails/vpc-flow-logs/${props.name}-`,
       retentionInDays: retention,
     });
+    suppressGuardrail(
+      flowLogGroup,
+      "LOGS_GROUP_KMS_ENCRYPTED",
+      "VPC flow logs record addresses, ports and byte counts, never content, and CloudWatch Logs encrypts them at rest with an AWS owned key; a customer managed key per VPC would add a key and its policy to every network for metadata.",
+    );
     const flowLogRole = new IamRole(this, "FlowLogRole", {
       namePrefix: "vpc-flow-logs-",
       assumeRolePolicy: toPolicyJson(flowLogsTrustPolicy({ accountId: props.accountId, region: props.region })),

@@ -12,10 +12,13 @@ import { EC2_SUBNET_NO_AUTO_PUBLIC_IP } from "./ec2-subnet-no-auto-public-ip";
 import { EICE_PRESERVE_CLIENT_IP_SET } from "./eice-preserve-client-ip-set";
 import { IAM_NO_ADMIN_STAR } from "./iam-no-admin-star";
 import { IAM_NO_USER_POLICIES } from "./iam-no-user-policies";
+import { KMS_KEY_ROTATION_ENABLED } from "./kms-key-rotation-enabled";
+import { LOGS_GROUP_KMS_ENCRYPTED } from "./logs-group-kms-encrypted";
 import { S3_DEFAULT_ENCRYPTION } from "./s3-default-encryption";
 import { S3_PUBLIC_ACCESS_BLOCKED } from "./s3-public-access-blocked";
 import { S3_TLS_ONLY } from "./s3-tls-only";
 import { S3_VERSIONING_ENABLED } from "./s3-versioning-enabled";
+import { SSM_SESSION_DOCUMENT_ENCRYPTED } from "./ssm-session-document-encrypted";
 import { TAGS_VALID } from "./tags-valid";
 import { VPC_FLOW_LOGS_ENABLED } from "./vpc-flow-logs-enabled";
 
@@ -39,5 +42,8 @@ export const GUARDRAIL_RULES: readonly Rule[] = [
   IAM_NO_USER_POLICIES,
   IAM_NO_ADMIN_STAR,
   VPC_FLOW_LOGS_ENABLED,
+  SSM_SESSION_DOCUMENT_ENCRYPTED,
+  LOGS_GROUP_KMS_ENCRYPTED,
+  KMS_KEY_ROTATION_ENABLED,
   TAGS_VALID,
 ];
