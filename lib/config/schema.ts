@@ -102,11 +102,11 @@ const SCP_TARGET = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$
 const PGP_KEY = /^(keybase:[A-Za-z0-9_]{1,64}|[A-Za-z0-9+/=\s]{64,})$/;
 
 /**
- * Stack ids are at most this long (`cross-account-s3`); a test holds every stack id to it. State keys
+ * Stack ids are at most this long (`session-preferences`); a test holds every stack id to it. State keys
  * and HCP Terraform workspace names append the stack id to a configured prefix, so the prefixes'
  * limits leave this much room.
  */
-export const STACK_ID_MAX_LENGTH = 16;
+export const STACK_ID_MAX_LENGTH = 19;
 export const STATE_BACKENDS = ["local", "s3", "cloud"] as const;
 export type StateBackend = (typeof STATE_BACKENDS)[number];
 /** Where `state.keyPrefix` puts the stacks' state objects unless told otherwise. */

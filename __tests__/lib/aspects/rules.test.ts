@@ -25,6 +25,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
+import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -178,6 +179,33 @@ const trailWithEvidence =
       enableLogFileValidation: true,
     });
   };
+
+/** A Session document whose `inputs` are the managed preferences' with `overrides` applied. */
+function sessionDocument(
+  stack: TerraformStack,
+  overrides: Record<string, unknown> = {},
+  extra: { content?: string; documentFormat?: string; sessionType?: string } = {},
+): SsmDocument {
+  const inputs = {
+    s3BucketName: "",
+    s3KeyPrefix: "",
+    s3EncryptionEnabled: true,
+    cloudWatchLogGroupName: "/sessions",
+    cloudWatchEncryptionEnabled: true,
+    cloudWatchStreamingEnabled: true,
+    kmsKeyId: "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    runAsEnabled: false,
+    ...overrides,
+  };
+  return new SsmDocument(stack, "Document", {
+    name: "SSM-SessionManagerRunShell",
+    documentType: "Session",
+    documentFormat: extra.documentFormat ?? "JSON",
+    content:
+      extra.content ??
+      JSON.stringify({ schemaVersion: "1.0", sessionType: extra.sessionType ?? "Standard_Stream", inputs }),
+  });
+}
 
 /** [rule id, what the fixture holds, fixture] */
 const compliant: Array<[string, string, Build]> = [
@@ -381,6 +409,42 @@ const compliant: Array<[string, string, Build]> = [
         logDestinationType: "s3",
       });
     },
+  ],
+  [
+    "SSM_SESSION_DOCUMENT_ENCRYPTED",
+    "a Session document with a key and an encrypted log group",
+    (s) => sessionDocument(s),
+  ],
+  [
+    "SSM_SESSION_DOCUMENT_ENCRYPTED",
+    "a Session document logging to an encrypted bucket only",
+    (s) => sessionDocument(s, { cloudWatchLogGroupName: "", cloudWatchEncryptionEnabled: false, s3BucketName: "b" }),
+  ],
+  [
+    "SSM_SESSION_DOCUMENT_ENCRYPTED",
+    "a port-forwarding Session document (not preferences: no log inputs)",
+    (s) => sessionDocument(s, { kmsKeyId: "", cloudWatchLogGroupName: "" }, { sessionType: "Port" }),
+  ],
+  [
+    "SSM_SESSION_DOCUMENT_ENCRYPTED",
+    "a Command document (not a Session document)",
+    (s) =>
+      new SsmDocument(s, "Document", {
+        name: "RunSomething",
+        documentType: "Command",
+        content: JSON.stringify({ schemaVersion: "2.2", mainSteps: [] }),
+      }),
+  ],
+  [
+    "LOGS_GROUP_KMS_ENCRYPTED",
+    "a log group encrypted with a customer managed key",
+    (s) => new CloudwatchLogGroup(s, "LogGroup", { name: "/sessions", kmsKeyId: new KmsKey(s, "Key", {}).arn }),
+  ],
+  ["KMS_KEY_ROTATION_ENABLED", "a key with rotation on", (s) => new KmsKey(s, "Key", { enableKeyRotation: true })],
+  [
+    "KMS_KEY_ROTATION_ENABLED",
+    "an asymmetric signing key (cannot rotate)",
+    (s) => new KmsKey(s, "Key", { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" }),
   ],
 ];
 
@@ -686,6 +750,54 @@ const nonCompliant: Array<[string, string, Build, string]> = [
       });
     },
     "Vpc",
+  ],
+  [
+    "SSM_SESSION_DOCUMENT_ENCRYPTED",
+    "a Session document without kmsKeyId",
+    (s) => sessionDocument(s, { kmsKeyId: "" }),
+    "Document",
+  ],
+  [
+    "SSM_SESSION_DOCUMENT_ENCRYPTED",
+    "a Session document logging to a log group with cloudWatchEncryptionEnabled false",
+    (s) => sessionDocument(s, { cloudWatchEncryptionEnabled: false }),
+    "Document",
+  ],
+  [
+    "SSM_SESSION_DOCUMENT_ENCRYPTED",
+    "a Session document logging to a bucket with s3EncryptionEnabled false",
+    (s) => sessionDocument(s, { s3BucketName: "b", s3EncryptionEnabled: false }),
+    "Document",
+  ],
+  [
+    "SSM_SESSION_DOCUMENT_ENCRYPTED",
+    "a Session document with no log destination at all",
+    (s) => sessionDocument(s, { cloudWatchLogGroupName: "", s3BucketName: "" }),
+    "Document",
+  ],
+  [
+    "SSM_SESSION_DOCUMENT_ENCRYPTED",
+    "a Session document in YAML, which the pack cannot read",
+    (s) =>
+      sessionDocument(
+        s,
+        {},
+        { documentFormat: "YAML", content: "schemaVersion: '1.0'\nsessionType: Standard_Stream\n" },
+      ),
+    "Document",
+  ],
+  [
+    "LOGS_GROUP_KMS_ENCRYPTED",
+    "a log group without kms_key_id",
+    (s) => new CloudwatchLogGroup(s, "LogGroup", { name: "/sessions" }),
+    "LogGroup",
+  ],
+  ["KMS_KEY_ROTATION_ENABLED", "a key without rotation", (s) => new KmsKey(s, "Key", {}), "Key"],
+  [
+    "KMS_KEY_ROTATION_ENABLED",
+    "a key with rotation explicitly off",
+    (s) => new KmsKey(s, "Key", { enableKeyRotation: false }),
+    "Key",
   ],
 ];
 

@@ -159,7 +159,7 @@ const validState: fc.Arbitrary<Raw> = fc.oneof(
     {
       backend: fc.constant("cloud"),
       organization: fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/),
-      workspacePrefix: fc.stringMatching(/^[A-Za-z0-9_-]{1,74}$/),
+      workspacePrefix: fc.stringMatching(/^[A-Za-z0-9_-]{1,71}$/),
       hostname: fc.constantFrom("app.terraform.io", "tfe.example.com", "tfe.internal.example:8443"),
     },
     { requiredKeys: ["backend", "organization", "workspacePrefix"] },

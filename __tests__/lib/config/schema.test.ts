@@ -347,7 +347,7 @@ describe("configuration schema: state", () => {
     ],
     ["cloud", CLOUD],
     ["cloud on Terraform Enterprise", { ...CLOUD, hostname: "tfe.example.com:8443" }],
-    ["cloud with the longest prefix", { ...CLOUD, workspacePrefix: "p".repeat(74) }],
+    ["cloud with the longest prefix", { ...CLOUD, workspacePrefix: "p".repeat(71) }],
   ])("accepts %s", (_what, state) => {
     expect(problems(withState(state))).toEqual([]);
   });
@@ -439,8 +439,8 @@ describe("configuration schema: state", () => {
     ],
     [
       "a workspace prefix that leaves no room for the stack id",
-      { ...CLOUD, workspacePrefix: "p".repeat(75) },
-      `Invalid state.workspacePrefix "${"p".repeat(75)}": use a workspace name prefix of at most 74 characters.`,
+      { ...CLOUD, workspacePrefix: "p".repeat(72) },
+      `Invalid state.workspacePrefix "${"p".repeat(72)}": use a workspace name prefix of at most 71 characters.`,
     ],
     [
       "an empty workspace prefix",

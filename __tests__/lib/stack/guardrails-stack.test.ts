@@ -12,6 +12,7 @@ const HOME_ACCOUNTS: Record<string, string> = {
   "ssm-abac": "111111111111",
   "cross-account-s3": "111111111111",
   audit: "111111111111",
+  "session-preferences": "111111111111",
 };
 
 const defaultProvider = (stack: TfJson) => (stack.provider?.aws ?? []).filter((p) => p.alias === undefined);
