@@ -16,7 +16,14 @@ import {
 } from "../helpers/network-modes";
 import { stackUnderTest, viewOf, type StackUnderTest } from "../helpers/stack-test";
 
-const SESSION_MANAGER_SERVICES = ["ssm", "ssmmessages", "ec2messages"].map((s) => `com.amazonaws.eu-west-1.${s}`);
+/**
+ * Session Manager's endpoints, plus `logs` and `kms` for the managed preferences (the default): the
+ * agent streams transcripts to CloudWatch Logs and decrypts session data with the session key. Every
+ * endpoint shares one security group, so the instance's closed egress (HTTPS to that group) reaches all.
+ */
+const SESSION_MANAGER_SERVICES = ["ssm", "ssmmessages", "ec2messages", "logs", "kms"].map(
+  (s) => `com.amazonaws.eu-west-1.${s}`,
+);
 /** Each stack's VPC range with the shipped configuration. */
 const VPC_CIDRS = { "private-access": "10.0.0.0/16", "cross-account-s3": "10.1.0.0/16" } as const;
 /** What a built network has and an existing one must not. */
@@ -160,6 +167,15 @@ describe("cross-account-s3 is fully private whatever network.natGateways says (i
       config: testConfig({ network: { interfaceEndpoints: false } }),
     });
     expect(interfaceEndpoints(refused).map(serviceOf).sort()).toEqual([...SESSION_MANAGER_SERVICES].sort());
+  });
+
+  test("with ssm.sessionPreferences existing it reaches Session Manager only: no logs or kms endpoint", () => {
+    const existing = stackUnderTest("cross-account-s3", {
+      config: testConfig({ ssm: { sessionPreferences: "existing" } }),
+    });
+    expect(interfaceEndpoints(existing).map(serviceOf).sort()).toEqual(
+      ["ec2messages", "ssm", "ssmmessages"].map((s) => `com.amazonaws.eu-west-1.${s}`),
+    );
   });
 
   test("the instance's only egress is HTTPS to the S3 gateway endpoint's prefix list and the endpoints' security group: no 0.0.0.0/0", () => {
