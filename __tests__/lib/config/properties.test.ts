@@ -9,7 +9,8 @@
  *   names, valid S3 bucket names, SCP targets that are roots or OUs (never the management account) and
  *   deployer principal ARNs, exempt role ARNs with their administrator roles (or neither), an S3 resource
  *   perimeter (an organization id and approved accounts) or none, an IAM user name, either value of
- *   audit.allowDestroy.
+ *   audit.allowDestroy, session preferences existing (no sessionLogs) or managed with any allowed
+ *   sessionLogs (retention, S3 prefix, idle and maximum minutes, Run As user).
  * - `mutation`: one bad field of a valid configuration, with the field path the error must name:
  *   - wrong types for every kind of field (numbers, booleans, null, lists, objects where a string, a number,
  *     a boolean or a list belongs);
@@ -21,6 +22,10 @@
  *     outside 1-3600; retention days CloudWatch does not offer; unknown SCP variants and target ids;
  *     exempt or administrator ARNs that are not role ARNs (users, sts sessions, bare names); malformed
  *     organization ids;
+ *   - session preferences: an unknown mode; sessionLogs with a retention CloudWatch does not offer, S3
+ *     prefixes without their slash, with a leading slash, "//", "..", spaces or non-ASCII, minutes
+ *     outside 1-60 / 1-1440 or written as strings, Run As users that are no Linux name; sessionLogs
+ *     written beside existing preferences;
  *   - booleans written as strings or numbers ("true", "yes", 0, 1), e.g. for audit.allowDestroy;
  *   - zone IDs: zone names, malformed IDs, wrong counts of pinned zones; malformed instance types, Mac types;
  *   - duplicates in lists that must be unique (ports, OS users, bucket lists, target ids, zone IDs,
@@ -169,6 +174,30 @@ function withKmsKey({ kms, ...state }: Raw, home: string): Raw {
   return kms ? { ...state, kmsKeyId: `arn:aws:kms:${state.region ?? home}:444444444444:${kms}` } : state;
 }
 
+/**
+ * Session preferences: someone else's (no sessionLogs may be written then), or managed (written or
+ * the default) with any allowed sessionLogs.
+ */
+const validSession: fc.Arbitrary<Raw> = fc.oneof(
+  fc.constant({ sessionPreferences: "existing" }),
+  fc.record(
+    {
+      sessionPreferences: fc.constant("manage"),
+      sessionLogs: fc.record(
+        {
+          retentionDays: fc.constantFrom(...LOG_RETENTION_DAYS),
+          s3KeyPrefix: fc.stringMatching(/^([a-z0-9_.-]{1,8}\/){1,3}$/).filter((p) => !/(^|\/)\.{1,2}\//.test(p)),
+          idleTimeoutMinutes: fc.integer({ min: 1, max: 60 }),
+          maxDurationMinutes: fc.integer({ min: 1, max: 1440 }),
+          runAsDefaultUser: osUser,
+        },
+        { requiredKeys: [] },
+      ),
+    },
+    { requiredKeys: [] },
+  ),
+);
+
 const validConfig: fc.Arbitrary<Raw> = fc
   .record({
     region,
@@ -211,6 +240,7 @@ const validConfig: fc.Arbitrary<Raw> = fc
       userAccess: fc.constantFrom(...SSM_USER_ACCESS),
       ownSessions: fc.constantFrom(...SSM_OWN_SESSION_RULES),
     }),
+    session: validSession,
     logRetentionDays: fc.constantFrom(...LOG_RETENTION_DAYS),
     allowDestroy: fc.boolean(),
     logReaderArns: fc.uniqueArray(userOrRoleArn, { maxLength: 2 }),
@@ -252,7 +282,7 @@ const validConfig: fc.Arbitrary<Raw> = fc
     },
     scp: { ...v.scp, ...(v.exemption ?? { exemptPrincipalArns: [], exemptionAdministratorArns: [] }) },
     orgPerimeter: v.orgPerimeter ?? { approvedAccountIds: [] },
-    ssm: { userName: v.userName, ...v.ssmRules },
+    ssm: { userName: v.userName, ...v.ssmRules, ...v.session },
     crossAccount: { createAccessKey: false, approvedBuckets: v.approvedBuckets },
     audit: {
       logRetentionDays: v.logRetentionDays,
@@ -773,6 +803,53 @@ const setExisting = (field: string, bad: fc.Arbitrary<unknown>, element = false)
     },
   }));
 
+/**
+ * A field of `ssm.sessionLogs` set to a bad value, the preferences managed (so the value is judged,
+ * not the section refused). One group for every session-preferences mutation.
+ */
+const setSessionLog = (field: string, bad: fc.Arbitrary<unknown>): fc.Arbitrary<Mutation> =>
+  bad.map((value) => ({
+    group: "ssm.session",
+    apply: (config) => {
+      config.ssm.sessionPreferences = "manage";
+      config.ssm.sessionLogs = { ...(config.ssm.sessionLogs ?? {}), [field]: value };
+      return `ssm.sessionLogs.${field}`;
+    },
+  }));
+const badMinutes = (max: number) =>
+  fc.oneof(
+    fc.integer({ min: -60, max: 0 }),
+    fc.integer({ min: max + 1, max: max * 10 }),
+    fc.constant(String(Math.min(20, max))),
+    wrongType("number"),
+  );
+const sessionMutations: Array<fc.Arbitrary<Mutation>> = [
+  setField("ssm.sessionPreferences", notOneOf(["manage", "existing"])).map((m) => ({ ...m, group: "ssm.session" })),
+  setSessionLog("retentionDays", badRetention),
+  setSessionLog(
+    "s3KeyPrefix",
+    fc.oneof(
+      wrongType("string"),
+      fc.constantFrom("", "session-logs", "/session-logs/", "a//b/", "../", "./x/", "a b/", "logs/x", "ü/"),
+    ),
+  ),
+  setSessionLog("idleTimeoutMinutes", badMinutes(60)),
+  setSessionLog("maxDurationMinutes", badMinutes(1440)),
+  setSessionLog(
+    "runAsDefaultUser",
+    fc.oneof(wrongType("string"), fc.constantFrom("", "Root", "1admin", "ssm user", "x".repeat(33), "-x")),
+  ),
+  // Logs written beside a document that is someone else's would be silently ignored: refused raw.
+  fc.constant<Mutation>({
+    group: "ssm.session",
+    apply: (config) => {
+      config.ssm.sessionPreferences = "existing";
+      config.ssm.sessionLogs = { retentionDays: 30 };
+      return "ssm.sessionLogs";
+    },
+  }),
+];
+
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setField("region", badRegion),
   setField("project", badTagValue),
@@ -852,6 +929,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     "privateAccess",
   ].map(unknownKeyIn),
   ...stateMutations,
+  ...sessionMutations,
   ...conflicts,
 );
 
@@ -897,7 +975,8 @@ describe("generated valid configurations", () => {
   test("always synthesize every stack, guardrails included", () => {
     for (const config of fc.sample(validConfig, { numRuns: 12, seed: SEED })) {
       const { stacks } = synthApp({ config: parseConfig(config, "generated.json") });
-      expect(Object.keys(stacks)).toHaveLength(7);
+      // session-preferences exists only when the preferences are managed.
+      expect(Object.keys(stacks)).toHaveLength(config.ssm.sessionPreferences === "existing" ? 7 : 8);
     }
   });
 });

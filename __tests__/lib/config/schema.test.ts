@@ -259,6 +259,79 @@ describe("configuration schema", () => {
       (c: Editable) => (c.instance.type = "T3 micro"),
       'Invalid instance.type "T3 micro": use an EC2 instance type such as t3.micro or t4g.micro.',
     ],
+    [
+      "an ssm.sessionPreferences that is neither mode",
+      (c: Editable) => (c.ssm.sessionPreferences = "managed"),
+      'Invalid ssm.sessionPreferences "managed": use one of manage, existing.',
+    ],
+    [
+      "an ssm.sessionPreferences as a boolean",
+      (c: Editable) => (c.ssm.sessionPreferences = true),
+      "Invalid ssm.sessionPreferences true: use one of manage, existing.",
+    ],
+    [
+      "ssm.sessionLogs written beside existing preferences (would be ignored), even empty",
+      (c: Editable) => {
+        c.ssm.sessionPreferences = "existing";
+        c.ssm.sessionLogs = {};
+      },
+      'Invalid ssm.sessionLogs {}: remove it, or set ssm.sessionPreferences to "manage": with "existing" this project leaves the preferences document alone, so ssm.sessionLogs would be ignored.',
+    ],
+    [
+      "an ssm.sessionLogs.retentionDays CloudWatch Logs does not offer",
+      (c: Editable) => (c.ssm.sessionLogs.retentionDays = 10),
+      "Invalid ssm.sessionLogs.retentionDays 10: use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (CloudWatch Logs retention periods).",
+    ],
+    [
+      "an ssm.sessionLogs.s3KeyPrefix without its closing slash",
+      (c: Editable) => (c.ssm.sessionLogs.s3KeyPrefix = "session-logs"),
+      'Invalid ssm.sessionLogs.s3KeyPrefix "session-logs": use path segments of letters, digits and ! _ . * \' ( ) - each ending in "/", such as session-logs/.',
+    ],
+    [
+      "an ssm.sessionLogs.s3KeyPrefix with a leading slash",
+      (c: Editable) => (c.ssm.sessionLogs.s3KeyPrefix = "/session-logs/"),
+      'Invalid ssm.sessionLogs.s3KeyPrefix "/session-logs/": use path segments of letters, digits and ! _ . * \' ( ) - each ending in "/", such as session-logs/.',
+    ],
+    [
+      "an ssm.sessionLogs.s3KeyPrefix climbing out with ..",
+      (c: Editable) => (c.ssm.sessionLogs.s3KeyPrefix = "../"),
+      'Invalid ssm.sessionLogs.s3KeyPrefix "../": use path segments other than "." and "..".',
+    ],
+    [
+      "an ssm.sessionLogs.idleTimeoutMinutes of 0",
+      (c: Editable) => (c.ssm.sessionLogs.idleTimeoutMinutes = 0),
+      "Invalid ssm.sessionLogs.idleTimeoutMinutes 0: use a whole number of minutes from 1 to 60.",
+    ],
+    [
+      "an ssm.sessionLogs.idleTimeoutMinutes over AWS's 60",
+      (c: Editable) => (c.ssm.sessionLogs.idleTimeoutMinutes = 61),
+      "Invalid ssm.sessionLogs.idleTimeoutMinutes 61: use a whole number of minutes from 1 to 60.",
+    ],
+    [
+      "an ssm.sessionLogs.idleTimeoutMinutes written as the document's string",
+      (c: Editable) => (c.ssm.sessionLogs.idleTimeoutMinutes = "20"),
+      'Invalid ssm.sessionLogs.idleTimeoutMinutes "20": use a whole number of minutes from 1 to 60.',
+    ],
+    [
+      "an ssm.sessionLogs.maxDurationMinutes over AWS's 1440",
+      (c: Editable) => (c.ssm.sessionLogs.maxDurationMinutes = 1441),
+      "Invalid ssm.sessionLogs.maxDurationMinutes 1441: use a whole number of minutes from 1 to 1440.",
+    ],
+    [
+      "an ssm.sessionLogs.runAsDefaultUser with a capital",
+      (c: Editable) => (c.ssm.sessionLogs.runAsDefaultUser = "Root"),
+      'Invalid ssm.sessionLogs.runAsDefaultUser "Root": use a Linux user name: a lowercase letter or _, then up to 31 lowercase letters, digits, _ or -.',
+    ],
+    [
+      "an empty ssm.sessionLogs.runAsDefaultUser (Run As off is the field left out)",
+      (c: Editable) => (c.ssm.sessionLogs.runAsDefaultUser = ""),
+      'Invalid ssm.sessionLogs.runAsDefaultUser "": use a Linux user name: a lowercase letter or _, then up to 31 lowercase letters, digits, _ or -.',
+    ],
+    [
+      "a document input written into ssm.sessionLogs",
+      (c: Editable) => (c.ssm.sessionLogs.cloudWatchStreamingEnabled = false),
+      "Unknown field ssm.sessionLogs.cloudWatchStreamingEnabled: remove it or correct its spelling (unknown fields are rejected).",
+    ],
   ])("rejects %s", (_what, edit, expected) => {
     expect(problems(edit)).toEqual([expected]);
   });
@@ -273,6 +346,15 @@ describe("configuration schema", () => {
     ["a fixed AMI id (checked at plan time)", { type: "c7gn.large", amiId: "ami-0123456789abcdef0" }],
   ])("accepts %s", (_what, instance) => {
     expect(problems((c) => (c.instance = instance))).toEqual([]);
+  });
+
+  test("accepts existing session preferences with no ssm.sessionLogs", () => {
+    expect(
+      problems((c) => {
+        c.ssm.sessionPreferences = "existing";
+        delete c.ssm.sessionLogs;
+      }),
+    ).toEqual([]);
   });
 
   test("accepts two pinned zone IDs of the region and exclusions besides them", () => {
