@@ -1,9 +1,11 @@
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { Testing } from "cdktf";
 import { PrivateNetwork } from "../../lib/constructs/private-network";
 import { CrossAccountS3Stack } from "../../stacks/cross-account-s3";
 import { asList, parsePolicy, statement, synthCached, testConfig } from "../helpers";
-import { stackUnderTest, type StackUnderTest } from "../helpers/stack-test";
+import { expectedSessionLoggingPolicy, sessionLoggingRefs } from "../helpers/session-logging";
+import { stackUnderTest, viewOf, type StackUnderTest } from "../helpers/stack-test";
 
 const ID = "cross-account-s3";
 const WORKLOAD = "111111111111";
@@ -442,5 +444,99 @@ describe("cross-account-s3 CLI steps", () => {
       for (const m of text.matchAll(/\$\{([^}]*)\}/g)) expect(m[1]).toMatch(/^aws_[a-z0-9_]+\.[A-Za-z0-9_]+\.[a-z_]+$/);
       expect(text).not.toContain("%{");
     }
+  });
+});
+
+describe("cross-account-s3 with managed session preferences (the default)", () => {
+  const S3_LOGS = testConfig({ ssm: { sessionLogs: { s3KeyPrefix: "session-logs/" } } });
+  const loggingPolicy = (tf: StackUnderTest) => tf.policyOf("aws_iam_role_policy", "Workload_SessionLogging");
+
+  test("the workload role may write its session log and use the session key, and nothing else for it", () => {
+    expect(loggingPolicy(stack)).toEqual(expectedSessionLoggingPolicy(sessionLoggingRefs(synthCached())));
+    expect(stack.named("aws_iam_role_policy", "Workload_SessionLogging").role).toBe(
+      stack.ref("aws_iam_role", "Workload_Role", "id"),
+    );
+  });
+
+  test("with an S3 prefix it may also upload under that prefix of the session bucket, encrypted with the key", () => {
+    const result = synthCached({ config: S3_LOGS });
+    const tf = viewOf(result.stacks[ID]);
+    expect(loggingPolicy(tf)).toEqual(expectedSessionLoggingPolicy(sessionLoggingRefs(result, "session-logs/")));
+  });
+
+  test("the S3 endpoint policy lets the role upload its transcript to the session bucket (same account)", async () => {
+    const result = synthCached({ config: S3_LOGS });
+    const tf = viewOf(result.stacks[ID]);
+    const bucket = "ec2-access-guardrails-sessions-20260101000000000000000001";
+    const refs = sessionLoggingRefs(result, "session-logs/");
+    const concrete = JSON.stringify(loggingPolicy(tf))
+      .split(refs.s3!.bucketArn)
+      .join(`arn:aws:s3:::${bucket}`)
+      .split(refs.keyArn)
+      .join(`arn:aws:kms:eu-west-1:${WORKLOAD}:key/1234abcd-12ab-34cd-56ef-1234567890ab`)
+      .split(refs.logGroupArn)
+      .join(`arn:aws:logs:eu-west-1:${WORKLOAD}:log-group:/ec2-access-guardrails/session-manager/sessions`);
+    const upload = (key: string, resourceAccount: string) =>
+      runSimulation(
+        {
+          request: {
+            principal: `arn:aws:sts::${WORKLOAD}:assumed-role/cross-account-workload-role/i-0123456789abcdef0`,
+            action: "s3:PutObject",
+            resource: { resource: `arn:aws:s3:::${bucket}/${key}`, accountId: resourceAccount },
+            // The simulator derives no context key: the endpoint policy's two are passed as AWS sets them.
+            contextVariables: { "aws:PrincipalAccount": WORKLOAD, "aws:ResourceAccount": resourceAccount },
+          },
+          identityPolicies: [{ name: "session-logging", policy: JSON.parse(concrete) }],
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+          vpcEndpointPolicies: [
+            { name: "s3-endpoint", policy: tf.policyOf("aws_vpc_endpoint", "Network_S3GatewayEndpoint") },
+          ],
+        },
+        {},
+      );
+    const allowed = await upload("session-logs/alice-0123456789abcdef0.log", WORKLOAD);
+    expect(allowed).toMatchObject({
+      resultType: "single",
+      overallResult: "Allowed",
+      result: { ignoredContextKeys: [] },
+    });
+    // The same bucket name owned by another account is outside the perimeter.
+    const foreign = await upload("session-logs/alice-0123456789abcdef0.log", DATA);
+    expect(foreign).toMatchObject({ resultType: "single", overallResult: "ImplicitlyDenied" });
+  });
+
+  test("its fully private network reaches logs and kms through endpoints its closed egress admits", () => {
+    const group = stack.ref("aws_security_group", "SessionManagerEndpoints_SecurityGroup", "id");
+    for (const service of ["logs", "kms"]) {
+      expect(
+        stack.named(
+          "aws_vpc_endpoint",
+          `SessionManagerEndpoints_${service[0].toUpperCase()}${service.slice(1)}Endpoint`,
+        ),
+      ).toMatchObject({
+        service_name: `com.amazonaws.eu-west-1.${service}`,
+        security_group_ids: [group],
+        private_dns_enabled: true,
+      });
+    }
+    expect(stack.named("aws_vpc_security_group_egress_rule", "Workload_HttpsEgressInterfaceEndpoints")).toMatchObject({
+      referenced_security_group_id: group,
+      from_port: 443,
+      to_port: 443,
+    });
+  });
+
+  test('with ssm.sessionPreferences "existing" the role gets no logging grant and synth says what the owner must grant', () => {
+    const config = testConfig({ ssm: { sessionPreferences: "existing" } });
+    const result = synthCached({ config });
+    expect(
+      Object.keys(viewOf(result.stacks[ID]).all("aws_iam_role_policy")).filter((n) => n.includes("SessionLogging")),
+    ).toEqual([]);
+    expect(result.annotations[ID].map((a) => a.message)).toContainEqual(
+      expect.stringMatching(
+        /^ssm\.sessionPreferences is "existing": .*kms:Decrypt.*logs:PutLogEvents.*s3:PutObject.*interface endpoints for logs and kms/,
+      ),
+    );
   });
 });

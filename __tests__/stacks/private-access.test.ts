@@ -5,11 +5,13 @@ import {
   resourcesOf,
   statement,
   synthApp,
+  synthCached,
   testConfig,
   type Block,
   type TfJson,
 } from "../helpers";
-import { stackUnderTest } from "../helpers/stack-test";
+import { expectedSessionLoggingPolicy, sessionLoggingRefs } from "../helpers/session-logging";
+import { stackUnderTest, viewOf } from "../helpers/stack-test";
 import { articleInstanceS3Policy } from "../../lib/policies/instance-role";
 
 const stack = stackUnderTest("private-access");
@@ -418,5 +420,41 @@ describe("private-access providers", () => {
     ]);
     const viaProfile = testConfig({ accounts: { workload: { id: "111111111111", profile: "workload-admin" } } });
     expect(stackUnderTest("private-access", { config: viaProfile }).provider?.aws[0].profile).toBe("workload-admin");
+  });
+});
+
+describe("private-access with managed session preferences (the default)", () => {
+  const loggingPolicyOf = (result: ReturnType<typeof synthCached>) =>
+    viewOf(result.stacks["private-access"]).policyOf("aws_iam_role_policy", "Target_SessionLogging");
+
+  test("the target's role may write its session log and use the session key, and nothing else for it", () => {
+    expect(loggingPolicyOf(synthCached())).toEqual(expectedSessionLoggingPolicy(sessionLoggingRefs(synthCached())));
+    expect(stack.named("aws_iam_role_policy", "Target_SessionLogging").role).toBe(
+      stack.ref("aws_iam_role", "Target_Role", "id"),
+    );
+  });
+
+  test("with an S3 prefix it may also upload under that prefix of the session bucket, encrypted with the key", () => {
+    const result = synthCached({ config: testConfig({ ssm: { sessionLogs: { s3KeyPrefix: "session-logs/" } } }) });
+    expect(loggingPolicyOf(result)).toEqual(expectedSessionLoggingPolicy(sessionLoggingRefs(result, "session-logs/")));
+  });
+
+  test("depends on session-preferences, whose outputs it reads", () => {
+    expect(synthCached().manifest.stacks["private-access"].dependencies).toEqual(["session-preferences"]);
+  });
+
+  test('with ssm.sessionPreferences "existing" the role gets no logging grant and synth says what the owner must grant', () => {
+    const result = synthCached({ config: testConfig({ ssm: { sessionPreferences: "existing" } }) });
+    const tf = viewOf(result.stacks["private-access"]);
+    expect(Object.keys(tf.all("aws_iam_role_policy")).filter((n) => n.includes("SessionLogging"))).toEqual([]);
+    expect(result.manifest.stacks["private-access"].dependencies).toEqual([]);
+    expect(result.annotations["private-access"]).toContainEqual(
+      expect.objectContaining({
+        level: "@cdktf/warn",
+        message: expect.stringMatching(
+          /^ssm\.sessionPreferences is "existing": this stack grants the instance role nothing/,
+        ),
+      }),
+    );
   });
 });
