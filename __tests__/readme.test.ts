@@ -69,15 +69,19 @@ describe("README generated tables", () => {
       s3: { backend: "s3", bucket: "team-state" },
       cloud: { backend: "cloud", organization: "acme", workspacePrefix: "guardrails-" },
     };
+    // Rows of an optional section (absent by default) read a file that has it, with its required fields.
+    const SECTIONS: Record<string, object> = {
+      "ssm.identityCenter.": { ssm: { principals: "identity-center", identityCenter: { groupName: "Operators" } } },
+    };
     const shown = tableRows(configTable()).filter(([, def]) => /^`.*`$/.test(def));
     expect(shown.length).toBeGreaterThan(20);
     for (const [row, def] of shown) {
       const [, field, variant] = /^`([^`]+)`(?: \(`backend: (\w+)`\))?$/.exec(row) ?? [];
       expect({ row, variant: variant === undefined || variant in VARIANTS }).toEqual({ row, variant: true });
-      const parsed = parseConfig(variant ? { ...minimal, state: VARIANTS[variant] } : minimal) as unknown as Record<
-        string,
-        unknown
-      >;
+      const section = Object.entries(SECTIONS).find(([prefix]) => field.startsWith(prefix))?.[1] ?? {};
+      const parsed = parseConfig(
+        variant ? { ...minimal, ...section, state: VARIANTS[variant] } : { ...minimal, ...section },
+      ) as unknown as Record<string, unknown>;
       const keys = field.split(".");
       const value = keys.reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], parsed);
       expect({ field: row, default: def.slice(1, -1) }).toEqual({
