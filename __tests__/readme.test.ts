@@ -69,15 +69,17 @@ describe("README generated tables", () => {
       s3: { backend: "s3", bucket: "team-state" },
       cloud: { backend: "cloud", organization: "acme", workspacePrefix: "guardrails-" },
     };
+    const IDENTITY_CENTER = { principals: "identity-center", identityCenter: { groupName: "Platform" } };
     const shown = tableRows(configTable()).filter(([, def]) => /^`.*`$/.test(def));
     expect(shown.length).toBeGreaterThan(20);
     for (const [row, def] of shown) {
       const [, field, variant] = /^`([^`]+)`(?: \(`backend: (\w+)`\))?$/.exec(row) ?? [];
       expect({ row, variant: variant === undefined || variant in VARIANTS }).toEqual({ row, variant: true });
-      const parsed = parseConfig(variant ? { ...minimal, state: VARIANTS[variant] } : minimal) as unknown as Record<
-        string,
-        unknown
-      >;
+      // Rows of an optional section (`ssm.identityCenter.*`) read a file that has the section.
+      const withSection = field.startsWith("ssm.identityCenter.") ? { ...minimal, ssm: IDENTITY_CENTER } : minimal;
+      const parsed = parseConfig(
+        variant ? { ...withSection, state: VARIANTS[variant] } : withSection,
+      ) as unknown as Record<string, unknown>;
       const keys = field.split(".");
       const value = keys.reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], parsed);
       expect({ field: row, default: def.slice(1, -1) }).toEqual({
