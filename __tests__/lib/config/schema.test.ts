@@ -9,6 +9,10 @@ import { problemsOf } from "./problems";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- hostile edits reach any depth with any value
 type Editable = Record<string, any>;
 
+/** Identity Center principals with `identityCenter` as their section. */
+const withIdentityCenter = (c: Editable, identityCenter: unknown) =>
+  Object.assign(c.ssm, { principals: "identity-center", identityCenter });
+
 /** The shipped configuration changed by `edit`; returns the problems ([] when valid). */
 function problems(edit: (config: Editable) => void): readonly string[] {
   const config = structuredClone(testConfig()) as Editable;
@@ -150,17 +154,17 @@ describe("configuration schema", () => {
     ],
     [
       "an ssm.identityCenter written as the group name alone",
-      (c: Editable) => Object.assign(c.ssm, { principals: "identity-center", identityCenter: "Platform" }),
+      (c: Editable) => withIdentityCenter(c, "Platform"),
       'Invalid ssm.identityCenter "Platform": use an object { "groupName", "projectAttribute"?, "manageAccessControlAttributes"? }.',
     ],
     [
       "an empty Identity Store group name",
-      (c: Editable) => Object.assign(c.ssm, { principals: "identity-center", identityCenter: { groupName: "" } }),
+      (c: Editable) => withIdentityCenter(c, { groupName: "" }),
       'Invalid ssm.identityCenter.groupName "": use the display name of an Identity Store group (1-1024 characters, no control characters).',
     ],
     [
       "a group name with a line break",
-      (c: Editable) => Object.assign(c.ssm, { principals: "identity-center", identityCenter: { groupName: "a\nb" } }),
+      (c: Editable) => withIdentityCenter(c, { groupName: "a\nb" }),
       'Invalid ssm.identityCenter.groupName "a\\nb": use the display name of an Identity Store group (1-1024 characters, no control characters).',
     ],
     [
@@ -174,23 +178,18 @@ describe("configuration schema", () => {
     ],
     [
       "manageAccessControlAttributes as a word",
-      (c: Editable) =>
-        Object.assign(c.ssm, {
-          principals: "identity-center",
-          identityCenter: { groupName: "G", manageAccessControlAttributes: "yes" },
-        }),
+      (c: Editable) => withIdentityCenter(c, { groupName: "G", manageAccessControlAttributes: "yes" }),
       'Invalid ssm.identityCenter.manageAccessControlAttributes "yes": use true or false.',
     ],
     [
       "a misspelt ssm.identityCenter field",
-      (c: Editable) =>
-        Object.assign(c.ssm, { principals: "identity-center", identityCenter: { groupName: "G", group: "x" } }),
+      (c: Editable) => withIdentityCenter(c, { groupName: "G", group: "x" }),
       "Unknown field ssm.identityCenter.group: remove it or correct its spelling (unknown fields are rejected).",
     ],
     [
       "a short accounts.identityCenter id",
       (c: Editable) => {
-        Object.assign(c.ssm, { principals: "identity-center", identityCenter: { groupName: "G" } });
+        withIdentityCenter(c, { groupName: "G" });
         c.accounts.identityCenter = { id: "12" };
       },
       'Invalid accounts.identityCenter.id "12": use a 12-digit AWS account id.',
