@@ -30,10 +30,11 @@ export function defineStacks(app: App, settings: Settings): void {
   new SsmInstanceArnStack(app, "ssm-instance-arn", {
     config,
     offline,
+    sessionLogging,
     defaultTargetInstanceId: privateAccess.target.instance.id,
   });
-  new SsmFixedTagStack(app, "ssm-fixed-tag", { config, offline });
-  new SsmAbacStack(app, "ssm-abac", { config, offline });
+  new SsmFixedTagStack(app, "ssm-fixed-tag", { config, offline, sessionLogging });
+  new SsmAbacStack(app, "ssm-abac", { config, offline, sessionLogging });
   new CrossAccountS3Stack(app, "cross-account-s3", { config, offline, sessionLogging });
   new AuditStack(app, "audit", { config, offline });
   // Keep last: the guardrail pack is added to each stack that exists now (cdktf never runs App aspects).

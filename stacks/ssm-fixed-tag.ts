@@ -1,7 +1,10 @@
 import type { Construct } from "constructs";
 import { fixedTagSessionPolicy, PROJECT_TAG } from "../lib/policies/ssm";
-import type { GuardrailsStackProps } from "../lib/stack/guardrails-stack";
-import { findTaggedInstancesCommand, SessionManagerStack } from "../lib/stack/session-manager-stack";
+import {
+  SessionManagerStack,
+  taggedTargetsOutputs,
+  type SessionManagerStackProps,
+} from "../lib/stack/session-manager-stack";
 
 /**
  * Stack `ssm-fixed-tag` (workload account): Session Manager restricted to instances tagged
@@ -11,17 +14,17 @@ import { findTaggedInstancesCommand, SessionManagerStack } from "../lib/stack/se
  * Its user is `ssm.userName` + `_fixed-tag` (see SSM_USER_SUFFIXES), so it deploys beside the other `ssm-*` stacks.
  */
 export class SsmFixedTagStack extends SessionManagerStack {
-  constructor(scope: Construct, id: string, props: GuardrailsStackProps) {
+  constructor(scope: Construct, id: string, props: SessionManagerStackProps) {
     super(scope, id, props, (context) => ({
       pattern: "ssm-fixed-tag",
       groupName: "ec2-access-guardrails-ssm-fixed-tag",
       description: `Session Manager on instances tagged ${PROJECT_TAG}=${context.project} only; end and resume only one's own sessions`,
       sessionPolicy: fixedTagSessionPolicy(context),
-      targetsOutput: {
-        name: "FindTargetsCommand",
-        description: "Instances the restricted user may start a session on",
-        value: findTaggedInstancesCommand(context.region, context.project),
-      },
+      targetsOutputs: taggedTargetsOutputs(
+        context.region,
+        context.project,
+        "Instances the restricted user may start a session on",
+      ),
     }));
   }
 }

@@ -1,9 +1,12 @@
 import type { Construct } from "constructs";
 import { instanceArnSessionPolicy } from "../lib/policies/ssm";
-import type { GuardrailsStackProps } from "../lib/stack/guardrails-stack";
-import { SessionManagerStack } from "../lib/stack/session-manager-stack";
+import {
+  SessionManagerStack,
+  startSessionCommand,
+  type SessionManagerStackProps,
+} from "../lib/stack/session-manager-stack";
 
-export interface SsmInstanceArnStackProps extends GuardrailsStackProps {
+export interface SsmInstanceArnStackProps extends SessionManagerStackProps {
   /**
    * The instance to allow when `ssm.targetInstanceIds` is not set: the private-access stack's target.
    * Passing another stack's attribute makes cdktf read it through `terraform_remote_state`, so that
@@ -30,11 +33,13 @@ export class SsmInstanceArnStack extends SessionManagerStack {
         groupName: "ec2-access-guardrails-ssm-instance-arn",
         description: "Session Manager on the named instances only; end and resume only one's own sessions",
         sessionPolicy: instanceArnSessionPolicy({ ...context, instanceIds }),
-        targetsOutput: {
-          name: "StartSessionCommands",
-          description: "Run as the restricted user: allowed on these targets, AccessDenied on any other instance",
-          value: instanceIds.map((target) => `aws ssm start-session --region ${context.region} --target ${target}`),
-        },
+        targetsOutputs: [
+          {
+            name: "StartSessionCommands",
+            description: "Run as the restricted user: allowed on these targets, AccessDenied on any other instance",
+            value: instanceIds.map((target) => startSessionCommand(context.region, target)),
+          },
+        ],
       };
     });
   }

@@ -22,6 +22,18 @@ if (Object.values(defaults).some((s) => s.resource?.aws_organizations_policy)) {
   }
 }
 
+// Identity Center principals carry the Session Manager policies inline in permission sets, with their
+// own role-session statements: lint those too (policies equal to the default ones are skipped below).
+syntheses.push({
+  label: "ssm.principals identity-center",
+  stacks: synthCached({
+    config: testConfig({
+      ssm: { principals: "identity-center", identityCenter: { groupName: "Platform Engineers" } },
+    } as unknown as Parameters<typeof testConfig>[0]),
+    offline: false,
+  }).stacks,
+});
+
 const seen = new Set<string>();
 const cases: Array<[string, SynthesizedPolicy, Stacks]> = [];
 for (const { label, stacks } of syntheses) {

@@ -42,22 +42,22 @@ const EXPECTED_USERS: Record<SsmStackId, string> = {
   "ssm-abac": "TestUserA_abac",
 };
 
-/** The fourth output of each stack, written out by hand. */
+/** The outputs after UserName, GroupName and SessionPolicyArn, written out by hand. */
 const FIND_TAGGED = `aws ec2 describe-instances --region ${REGION} --filters Name=tag:Project,Values=test --query 'Reservations[].Instances[].InstanceId' --output text`;
-const EXPECTED_TARGETS_OUTPUT: Record<SsmStackId, { name: string; value: unknown }> = {
+const START_ON_TAGGED = `aws ssm start-session --region ${REGION} --target <instance-id> --document-name SSM-SessionManagerRunShell`;
+const EXPECTED_TARGETS_OUTPUTS: Record<SsmStackId, Record<string, unknown>> = {
   "ssm-instance-arn": {
-    name: "StartSessionCommands",
-    // The private-access instance, read from that stack's state.
-    value: [
+    // The private-access instance, read from that stack's state; the logged shell document named.
+    StartSessionCommands: [
       expect.stringMatching(
         new RegExp(
-          `^aws ssm start-session --region ${REGION} --target \\$\\{data\\.terraform_remote_state\\.[^}]+Target_Instance[^}]+\\}$`,
+          `^aws ssm start-session --region ${REGION} --target \\$\\{data\\.terraform_remote_state\\.[^}]+Target_Instance[^}]+\\} --document-name SSM-SessionManagerRunShell$`,
         ),
       ),
     ],
   },
-  "ssm-fixed-tag": { name: "FindTargetsCommand", value: FIND_TAGGED },
-  "ssm-abac": { name: "FindTargetsCommand", value: FIND_TAGGED },
+  "ssm-fixed-tag": { FindTargetsCommand: FIND_TAGGED, StartSessionCommand: START_ON_TAGGED },
+  "ssm-abac": { FindTargetsCommand: FIND_TAGGED, StartSessionCommand: START_ON_TAGGED },
 };
 
 const rawPolicy = (stack: StackUnderTest): string =>
@@ -74,19 +74,19 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
     expect(users.map((u) => u.name)).toEqual([EXPECTED_USERS[id]]);
   });
 
-  test("outputs its user, group and policy, and the command showing where the user may start a session", () => {
+  test("outputs its user, group and policy, and the commands showing where and how the user may start a session", () => {
     const tf = stack();
     expect(tf.output?.UserName).toEqual({ value: tf.ref("aws_iam_user", "SessionUser", "name") });
     expect(tf.output?.GroupName).toEqual({ value: tf.ref("aws_iam_group", "SessionUser_Group", "name") });
     expect(tf.output?.SessionPolicyArn).toEqual({
       value: tf.ref("aws_iam_policy", "SessionUser_SessionPolicy", "arn"),
     });
-    const [name, targets] = Object.entries(tf.output ?? {}).filter(
-      ([key]) => !["UserName", "GroupName", "SessionPolicyArn"].includes(key),
-    )[0];
-    expect(name).toBe(EXPECTED_TARGETS_OUTPUT[id].name);
-    expect(targets.value).toEqual(EXPECTED_TARGETS_OUTPUT[id].value);
-    expect(Object.keys(tf.output ?? {})).toHaveLength(4);
+    const targets = Object.fromEntries(
+      Object.entries(tf.output ?? {})
+        .filter(([key]) => !["UserName", "GroupName", "SessionPolicyArn"].includes(key))
+        .map(([key, o]) => [key, o.value]),
+    );
+    expect(targets).toEqual(EXPECTED_TARGETS_OUTPUTS[id]);
   });
 
   test("puts the user in a group of its own pattern", () => {

@@ -748,10 +748,16 @@ const sessionLogsSchema = section({
 
 const identityCenterSchema = z.strictObject(
   {
-    groupName: doc(pattern(GROUP_DISPLAY_NAME, "use the display name of an Identity Store group (1-1024 characters)"), {
-      description:
-        "the Identity Store group (display name) each pattern's permission set is assigned to on the workload account",
-    }),
+    groupName: doc(
+      pattern(
+        GROUP_DISPLAY_NAME,
+        "use the display name of an Identity Store group (1-1024 characters, no control characters)",
+      ),
+      {
+        description:
+          "the Identity Store group (display name) each pattern's permission set is assigned to on the workload account",
+      },
+    ),
     projectAttribute: doc(
       pattern(ATTRIBUTE_PATH, "use an Identity Center user attribute path such as enterprise.department").default(
         DEFAULT_PROJECT_ATTRIBUTE,

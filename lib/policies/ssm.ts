@@ -1,5 +1,6 @@
-import type { SsmOwnSessionRule, SsmUserAccess } from "../config/schema";
+import type { SsmOwnSessionRule, SsmPrincipals, SsmUserAccess } from "../config/schema";
 import { policy, type Conditions, type PolicyDocument, type PolicyStatement } from "./document";
+import { userSessionKeyStatement } from "./session-logging";
 
 /**
  * Session Manager end-user policies, one builder per restriction pattern (stacks `ssm-*`).
@@ -45,7 +46,22 @@ import { policy, type Conditions, type PolicyDocument, type PolicyStatement } fr
  * channel of a session needs that session's token, which only StartSession or ResumeSession returns.
  * The newest samples write `${aws:userid}-*` in the ARN to cover roles too, but for an IAM user that
  * variable is the unique id (`AIDA…`), which a session id never starts with; `${aws:username}` exists
- * only for IAM users, which is what these stacks create.
+ * only for IAM users.
+ *
+ * Role sessions (`ssm.principals: "identity-center"`: a permission set's `AWSReservedSSO_<set>_<suffix>`
+ * role). `${aws:username}` does not exist for them ("IAM policy elements: variables", Principal key
+ * values: only IAM users carry it), and their session ids start with the *role session name*, not with
+ * anything a policy variable holds: "About session ID ARN formats" says the id starts with the caller's
+ * name, which for an assumed role is its session name (Identity Center sets it to the user's name; a
+ * CLI AssumeRole without a name shows `botocore-session-<n>-…`, aws/amazon-ssm-agent issue #534), while
+ * `${aws:userid}` is `<role id>:<session name>` (`AROA…:alice`), which no session id starts with. So:
+ * - Terminate/Resume: Example 4, Method 2 above, as AWS writes it for federated users: any session of
+ *   the account and region (`session/*`) whose `aws:ssmmessages:session-id` tag is LIKE `${aws:userid}`.
+ *   The tag is applied by Session Manager, never by the caller, so only the caller's own sessions match.
+ * - OpenDataChannel takes no condition key (Service Authorization Reference, ssmmessages), and no ARN
+ *   prefix names one role session's sessions: it names `session/*` of the workload account and region.
+ *   That opens no one else's session: the channel needs the session's token, which only StartSession
+ *   (on the granted instances, with the logged document) or ResumeSession (own sessions only) returns.
  */
 
 /** Session document every StartSession needs once the document access check is on. */
@@ -78,6 +94,17 @@ export interface SessionScope {
 
 /** The configured choices every pattern's policy follows (no defaults here: lib/config holds them). */
 export interface SessionUserRules {
+  /**
+   * Who holds the policy (`ssm.principals`): an IAM user (`iam-user`), or the role sessions of an IAM
+   * Identity Center permission set (`identity-center`), which own their sessions differently (file comment).
+   */
+  readonly principals: SsmPrincipals;
+  /**
+   * The customer managed key that encrypts session data (the session-preferences stack's), when sessions
+   * are encrypted: every principal then needs kms:GenerateDataKey on it to start a session.
+   * @default - none: the principals get no KMS permission
+   */
+  readonly sessionKeyArn?: string;
   /** Which sessions are the user's own for Terminate/Resume (`ssm.ownSessions`, see the file comment). */
   readonly ownSessions: SsmOwnSessionRule;
   /**
@@ -98,6 +125,19 @@ export function instanceArn(scope: SessionScope, instanceId: string): string {
 /** `arn:aws:ssm:<region>:<account>:session/${aws:username}-*`: the sessions this user started. */
 export function ownSessionsArn(scope: SessionScope): string {
   return `arn:aws:ssm:${scope.region}:${scope.accountId}:session/${USERNAME}-*`;
+}
+
+/**
+ * `arn:aws:ssm:<region>:<account>:session/*`: every session of the account and region. Role sessions
+ * cannot be narrowed by ARN (file comment); a condition or a token does the narrowing.
+ */
+export function allSessionsArn(scope: SessionScope): string {
+  return `arn:aws:ssm:${scope.region}:${scope.accountId}:session/*`;
+}
+
+/** The sessions whose data channel the principal may open (file comment: role sessions name no prefix). */
+function dataChannelSessionsArn(scope: SessionPolicyScope): string {
+  return scope.principals === "identity-center" ? allSessionsArn(scope) : ownSessionsArn(scope);
 }
 
 /** `arn:aws:ssm:<region>:<account>:document/SSM-SessionManagerRunShell` */
@@ -121,6 +161,17 @@ function startSessionOn(resource: string | readonly string[], conditions: Condit
 
 /** Terminate/Resume on the user's own sessions, by the rule `ssm.ownSessions` chooses. */
 function ownSessionsStatement(scope: SessionPolicyScope): PolicyStatement {
+  if (scope.principals === "identity-center") {
+    // AWS's documented form for federated users (Example 4, Method 2), StringLike as AWS writes it: the
+    // session-id tag holds `<role id>:<session name>`, exactly `${aws:userid}` of the role session.
+    return {
+      Sid: "TerminateAndResumeOwnSessions",
+      Effect: "Allow",
+      Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
+      Resource: allSessionsArn(scope),
+      Condition: { StringLike: { [SESSION_OWNER_TAG_KEY]: USER_ID } },
+    };
+  }
   return {
     Sid: "TerminateAndResumeOwnSessions",
     Effect: "Allow",
@@ -162,11 +213,13 @@ function commonStatements(scope: SessionPolicyScope): PolicyStatement[] {
       Sid: "OpenDataChannelOfOwnSessions",
       Effect: "Allow",
       Action: "ssmmessages:OpenDataChannel",
-      Resource: ownSessionsArn(scope),
+      Resource: dataChannelSessionsArn(scope),
     },
     ownSessionsStatement(scope),
     // With `read-only` the managed ReadOnlyAccess grants these; the policy then stays the article's.
     ...(scope.userAccess === "session-only" ? [consoleStatement()] : []),
+    // Encrypted sessions: without a data key from the session key, StartSession's stream cannot open.
+    ...(scope.sessionKeyArn === undefined ? [] : [userSessionKeyStatement(scope.sessionKeyArn)]),
   ];
 }
 

@@ -1,13 +1,44 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { SSM_USER_SUFFIXES } from "../config";
+import { IdentityCenterGroup } from "../constructs/identity-center";
+import { SessionManagerPermissionSet } from "../constructs/session-manager-permission-set";
 import { SessionManagerUser } from "../constructs/session-manager-user";
 import type { PolicyDocument } from "../policies/document";
-import { PROJECT_TAG, type SessionPolicyScope } from "../policies/ssm";
+import type { SessionLogging } from "../policies/session-logging";
+import { DEFAULT_SESSION_DOCUMENT, PROJECT_TAG, type SessionPolicyScope } from "../policies/ssm";
 import { GuardrailsStack, type GuardrailsStackProps } from "./guardrails-stack";
+
+/** What main.ts passes to each `ssm-*` stack. */
+export interface SessionManagerStackProps extends GuardrailsStackProps {
+  /**
+   * Where sessions are logged and which key encrypts them (the session-preferences stack's
+   * `logging`, with `ssm.sessionPreferences: "manage"`). Every principal then gets kms:GenerateDataKey
+   * on the key: the client needs a data key of it to open an encrypted session.
+   * @default - sessions are not encrypted by this project: the principals get no KMS permission
+   */
+  readonly sessionLogging?: SessionLogging;
+}
+
+/**
+ * Permission set names of the three patterns (`ssm.principals: "identity-center"`), written out: at
+ * most 32 characters (CreatePermissionSet), and what people pick in the access portal.
+ */
+export const PERMISSION_SET_NAMES: Record<SessionManagerStackId, string> = {
+  "ssm-instance-arn": "guardrails-ssm-instance-arn",
+  "ssm-fixed-tag": "guardrails-ssm-fixed-tag",
+  "ssm-abac": "guardrails-ssm-abac",
+};
 
 /** The stack ids of the three Session Manager patterns; each names its user's suffix. */
 export type SessionManagerStackId = keyof typeof SSM_USER_SUFFIXES;
+
+/** One output of a pattern: a command, or a list of them, for the person who starts sessions. */
+export interface SessionOutput {
+  readonly name: string;
+  readonly description: string;
+  readonly value: string | string[];
+}
 
 /** What one Session Manager pattern declares; everything else the three stacks share. */
 export interface SessionManagerPattern {
@@ -22,10 +53,10 @@ export interface SessionManagerPattern {
   /** Tags of the user itself. @default - only the provider's default tags */
   readonly userTags?: Record<string, string>;
   /**
-   * The output that tells the restricted user where to start a session, by output name: its value is
-   * a command, or a list of them.
+   * The outputs that tell the restricted user where and how to start a session, by output name: each
+   * value is a command, or a list of them.
    */
-  readonly targetsOutput: { readonly name: string; readonly description: string; readonly value: string | string[] };
+  readonly targetsOutputs: readonly SessionOutput[];
 }
 
 /**
@@ -37,23 +68,77 @@ export interface SessionManagerContext extends SessionPolicyScope {
 }
 
 /**
- * The base of the three `ssm-*` stacks (workload account): one restricted Session Manager user of the
- * declared pattern (SessionManagerUser), with the outputs `UserName`, `GroupName`, `SessionPolicyArn`
- * and the pattern's targets output. A stack is only its declaration, so the three cannot drift apart.
+ * The base of the three `ssm-*` stacks: the principal of the declared pattern, by `ssm.principals`.
+ *
+ * - `iam-user` (default; stack in the workload account): one restricted IAM user (SessionManagerUser),
+ *   with the outputs `UserName`, `GroupName`, `SessionPolicyArn` and the pattern's targets output.
+ * - `identity-center`: a permission set carrying the same policy (SessionManagerPermissionSet), assigned
+ *   to `ssm.identityCenter.groupName` on the workload account, with the outputs `PermissionSetArn`,
+ *   `PermissionSetName` and the targets output. The stack's default provider is then the account that
+ *   administers Identity Center, and the stack has no other: permission sets, their policies and
+ *   assignments can only be created there, and with no provider for the workload account nothing can
+ *   land in it by mistake. One account also means one set of credentials, with no role to assume out of
+ *   the management account (which has no OrganizationAccountAccessRole). The policy still names the
+ *   workload account's instances, documents and sessions: it is evaluated there, in the set's role.
+ *
+ * A stack is only its declaration, so the three cannot drift apart.
  */
 export abstract class SessionManagerStack extends GuardrailsStack {
-  readonly sessionUser: SessionManagerUser;
+  /** The IAM user (`ssm.principals: "iam-user"`). */
+  readonly sessionUser?: SessionManagerUser;
+  /** The permission set (`ssm.principals: "identity-center"`). */
+  readonly permissionSet?: SessionManagerPermissionSet;
+  /** The Identity Center instance and group (`ssm.principals: "identity-center"`). */
+  readonly identityCenter?: IdentityCenterGroup;
 
   protected constructor(
     scope: Construct,
     id: string,
-    props: GuardrailsStackProps,
+    props: SessionManagerStackProps,
     declare: (context: SessionManagerContext) => SessionManagerPattern,
   ) {
-    super(scope, id, props, "workload");
-    const { region, project, ssm } = this.config;
+    const { principals } = props.config.ssm;
+    super(scope, id, props, principals === "identity-center" ? "identityCenter" : "workload");
+    const { region, project, ssm, accounts } = this.config;
     const { ownSessions, userAccess } = ssm;
-    const pattern = declare({ region, accountId: this.account.id, project, ownSessions, userAccess });
+    const pattern = declare({
+      region,
+      // Not this.account: with Identity Center principals the stack deploys elsewhere, while the
+      // sessions and instances the policy names are the workload account's.
+      accountId: accounts.workload.id,
+      project,
+      ownSessions,
+      userAccess,
+      principals,
+      sessionKeyArn: props.sessionLogging?.keyArn,
+    });
+    const targetsOutputs = () => {
+      for (const { name, description, value } of pattern.targetsOutputs) {
+        new TerraformOutput(this, name, { description, value });
+      }
+    };
+
+    if (ssm.identityCenter !== undefined && principals === "identity-center") {
+      this.identityCenter = new IdentityCenterGroup(this, "IdentityCenter", {
+        groupName: ssm.identityCenter.groupName,
+        offline: this.offline,
+      });
+      this.permissionSet = new SessionManagerPermissionSet(this, "SessionPermissionSet", {
+        name: PERMISSION_SET_NAMES[pattern.pattern],
+        description: pattern.description,
+        sessionPolicy: pattern.sessionPolicy,
+        readOnlyAccess: userAccess === "read-only",
+        identityCenter: this.identityCenter,
+        targetAccountId: accounts.workload.id,
+      });
+      new TerraformOutput(this, "PermissionSetArn", { value: this.permissionSet.permissionSet.arn });
+      new TerraformOutput(this, "PermissionSetName", {
+        description: `Sign in with aws sso login (or the access portal), pick this permission set on account ${accounts.workload.id}, then run the start command`,
+        value: this.permissionSet.permissionSet.name,
+      });
+      targetsOutputs();
+      return;
+    }
 
     this.sessionUser = new SessionManagerUser(this, "SessionUser", {
       userName: ssm.userName + SSM_USER_SUFFIXES[pattern.pattern],
@@ -67,9 +152,32 @@ export abstract class SessionManagerStack extends GuardrailsStack {
     new TerraformOutput(this, "UserName", { value: this.sessionUser.user.name });
     new TerraformOutput(this, "GroupName", { value: this.sessionUser.group.name });
     new TerraformOutput(this, "SessionPolicyArn", { value: this.sessionUser.policy.arn });
-    const { name, description, value } = pattern.targetsOutput;
-    new TerraformOutput(this, name, { description, value });
+    targetsOutputs();
   }
+}
+
+/**
+ * The command that starts a session on `target` with the default shell document named: the policies
+ * require the document access check, so the document the session logs through is always explicit.
+ */
+export function startSessionCommand(region: string, target: string): string {
+  return `aws ssm start-session --region ${region} --target ${target} --document-name ${DEFAULT_SESSION_DOCUMENT}`;
+}
+
+/**
+ * The tag patterns' outputs: the command listing the instances tagged `Project=<project>`, and the
+ * command starting a session on one of them.
+ */
+export function taggedTargetsOutputs(region: string, project: string, description: string): SessionOutput[] {
+  return [
+    { name: "FindTargetsCommand", description, value: findTaggedInstancesCommand(region, project) },
+    {
+      name: "StartSessionCommand",
+      description:
+        "Start a session on one of those instances (replace <instance-id>); the shell document must be named",
+      value: startSessionCommand(region, "<instance-id>"),
+    },
+  ];
 }
 
 /** The command listing the instances tagged `Project=<project>` in `region`: the tag patterns' targets. */

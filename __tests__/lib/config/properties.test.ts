@@ -59,6 +59,7 @@ import {
   SCP_VARIANTS,
   INSTANCE_S3_ACCESS,
   SSM_OWN_SESSION_RULES,
+  SSM_PRINCIPALS,
   SSM_USER_ACCESS,
   STATE_BACKENDS,
 } from "../../../lib/config";
@@ -241,6 +242,20 @@ const validConfig: fc.Arbitrary<Raw> = fc
       ownSessions: fc.constantFrom(...SSM_OWN_SESSION_RULES),
     }),
     session: validSession,
+    // Identity Center principals: any display name without control characters (`${`, `%{`, quotes
+    // and non-Latin letters included: the stacks escape them for Terraform), optionally a delegated
+    // administrator account.
+    identityCenter: fc.option(
+      fc.record(
+        {
+          groupName: fc.string({ minLength: 1, maxLength: 24, unit: "grapheme" }).filter((n) => !/\p{Cc}/u.test(n)),
+          projectAttribute: fc.constantFrom("enterprise.department", "name.familyName", "costCenter"),
+          manageAccessControlAttributes: fc.boolean(),
+          delegated: accountId,
+        },
+        { requiredKeys: ["groupName"] },
+      ),
+    ),
     logRetentionDays: fc.constantFrom(...LOG_RETENTION_DAYS),
     allowDestroy: fc.boolean(),
     logReaderArns: fc.uniqueArray(userOrRoleArn, { maxLength: 2 }),
@@ -252,7 +267,12 @@ const validConfig: fc.Arbitrary<Raw> = fc
   .map((v) => ({
     region: v.region,
     project: v.project,
-    accounts: { workload: { id: v.ids[0] }, management: { id: v.ids[1] }, data: { id: v.ids[2] } },
+    accounts: {
+      workload: { id: v.ids[0] },
+      management: { id: v.ids[1] },
+      data: { id: v.ids[2] },
+      ...(v.identityCenter?.delegated === undefined ? {} : { identityCenter: { id: v.identityCenter.delegated } }),
+    },
     // With an existing network, nothing a built network is made of may be written.
     network: v.existing
       ? {
@@ -282,7 +302,19 @@ const validConfig: fc.Arbitrary<Raw> = fc
     },
     scp: { ...v.scp, ...(v.exemption ?? { exemptPrincipalArns: [], exemptionAdministratorArns: [] }) },
     orgPerimeter: v.orgPerimeter ?? { approvedAccountIds: [] },
-    ssm: { userName: v.userName, ...v.ssmRules, ...v.session },
+    ssm: {
+      userName: v.userName,
+      ...v.ssmRules,
+      ...v.session,
+      ...(v.identityCenter === null
+        ? {}
+        : {
+            principals: "identity-center",
+            // Role sessions own their sessions by the session-id tag only (the name prefix is refused).
+            ownSessions: "session-id-tag",
+            identityCenter: (({ delegated: _, ...section }) => section)(v.identityCenter),
+          }),
+    },
     crossAccount: { createAccessKey: false, approvedBuckets: v.approvedBuckets },
     audit: {
       logRetentionDays: v.logRetentionDays,
@@ -373,6 +405,23 @@ const badScpTarget = fc.oneof(
   fc.constantFrom("ou-123", "r-", "12345", "OU-ABCD-12345678", "root", "ou-abcd-1234567"),
 );
 const badOsUser = fc.oneof(wrongType("string"), fc.constantFrom("Root", "1abc", "a b", "x".repeat(33), ""));
+const badGroupName = fc.oneof(
+  wrongType("string"),
+  fc.constant(""),
+  fc.constantFrom("Ops\nTeam", "Ops\tTeam", "\u0000"),
+  fc.constant("g".repeat(1025)),
+);
+const badAttributePath = fc.oneof(
+  wrongType("string"),
+  fc.constantFrom(
+    "",
+    "${path:enterprise.department}",
+    "enterprise..department",
+    "1st.attribute",
+    "a.b.c.d.e",
+    "dept name",
+  ),
+);
 const badUserName = fc.oneof(
   wrongType("string"),
   fc.constantFrom("", "a b", "user#1", "u".repeat(55), "u".repeat(65), "名前"),
@@ -550,6 +599,24 @@ const setField = (field: string, bad: fc.Arbitrary<unknown>): fc.Arbitrary<Mutat
       const parts = field.split(".");
       const parent = parts.length > 1 ? at(config, parts.slice(0, -1).join(".")) : config;
       parent[parts[parts.length - 1]] = value;
+      return field;
+    },
+  }));
+
+/**
+ * A field of the Identity Center settings set to a value from `bad`, with the principals switched to
+ * Identity Center and the section created when the generated configuration had IAM users. One group
+ * with `ssm.principals`: each of these writes it, which would hide that field's own mutation.
+ */
+const identityCenterField = (field: string, bad: fc.Arbitrary<unknown>): fc.Arbitrary<Mutation> =>
+  bad.map((value) => ({
+    group: "ssm.principals",
+    apply: (config) => {
+      config.ssm.principals = "identity-center";
+      config.ssm.identityCenter ??= { groupName: "Platform Engineers" };
+      if (field.startsWith("accounts.")) config.accounts.identityCenter ??= { id: "555555555555" };
+      const parts = field.split(".");
+      at(config, parts.slice(0, -1).join("."))[parts[parts.length - 1]] = value;
       return field;
     },
   }));
@@ -896,6 +963,19 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setField("ssm.userName", badUserName),
   setField("ssm.userAccess", notOneOf(SSM_USER_ACCESS)),
   setField("ssm.ownSessions", notOneOf(SSM_OWN_SESSION_RULES)),
+  setField("ssm.principals", notOneOf(SSM_PRINCIPALS)),
+  identityCenterField("ssm.identityCenter.groupName", badGroupName),
+  identityCenterField("ssm.identityCenter.projectAttribute", badAttributePath),
+  identityCenterField(
+    "ssm.identityCenter.manageAccessControlAttributes",
+    fc.oneof(wrongType("boolean"), fc.constantFrom("true", "yes", 0, 1)),
+  ),
+  identityCenterField("accounts.identityCenter.id", badAccountId),
+  // Not an object (an object lacking groupName is reported at ssm.identityCenter.groupName).
+  identityCenterField(
+    "ssm.identityCenter",
+    fc.oneof(fc.constant(null), fc.integer(), fc.boolean(), fc.string({ maxLength: 8 }), fc.array(fc.integer())),
+  ),
   setElement("scp.deployerPrincipalArns", badPrincipalArn),
   duplicate("scp.deployerPrincipalArns", "arn:aws:iam::*:role/Deployer"),
   // Exempt ARNs must be roles; a bad one also leaves the list without administrators when it was empty,

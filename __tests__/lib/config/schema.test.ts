@@ -9,6 +9,10 @@ import { problemsOf } from "./problems";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- hostile edits reach any depth with any value
 type Editable = Record<string, any>;
 
+/** Identity Center principals with `identityCenter` as their section. */
+const withIdentityCenter = (c: Editable, identityCenter: unknown) =>
+  Object.assign(c.ssm, { principals: "identity-center", identityCenter });
+
 /** The shipped configuration changed by `edit`; returns the problems ([] when valid). */
 function problems(edit: (config: Editable) => void): readonly string[] {
   const config = structuredClone(testConfig()) as Editable;
@@ -127,6 +131,78 @@ describe("configuration schema", () => {
       "an ssm.ownSessions as a list",
       (c: Editable) => (c.ssm.ownSessions = ["name-prefix"]),
       'Invalid ssm.ownSessions ["name-prefix"]: use one of session-id-tag, name-prefix.',
+    ],
+    [
+      "an ssm.principals that is not a principal kind",
+      (c: Editable) => (c.ssm.principals = "sso"),
+      'Invalid ssm.principals "sso": use one of iam-user, identity-center.',
+    ],
+    [
+      "identity-center principals without ssm.identityCenter",
+      (c: Editable) => (c.ssm.principals = "identity-center"),
+      'Missing ssm.identityCenter: set it to { "groupName": "<Identity Store group>" } with ssm.principals "identity-center": the permission sets are assigned to that group.',
+    ],
+    [
+      "ssm.identityCenter beside IAM-user principals",
+      (c: Editable) => (c.ssm.identityCenter = { groupName: "G" }),
+      'Invalid ssm.identityCenter {"groupName":"G","projectAttribute":"enterprise.department","manageAccessCont...: remove it, or set ssm.principals to "identity-center": IAM users ignore it.',
+    ],
+    [
+      "accounts.identityCenter beside IAM-user principals",
+      (c: Editable) => (c.accounts.identityCenter = { id: "555555555555" }),
+      'Invalid accounts.identityCenter {"id":"555555555555"}: remove it, or set ssm.principals to "identity-center": only the permission sets are created there.',
+    ],
+    [
+      "an ssm.identityCenter written as the group name alone",
+      (c: Editable) => withIdentityCenter(c, "Platform"),
+      'Invalid ssm.identityCenter "Platform": use an object { "groupName", "projectAttribute"?, "manageAccessControlAttributes"? }.',
+    ],
+    [
+      "an empty Identity Store group name",
+      (c: Editable) => withIdentityCenter(c, { groupName: "" }),
+      'Invalid ssm.identityCenter.groupName "": use the display name of an Identity Store group (1-1024 characters, no control characters).',
+    ],
+    [
+      "a group name with a line break",
+      (c: Editable) => withIdentityCenter(c, { groupName: "a\nb" }),
+      'Invalid ssm.identityCenter.groupName "a\\nb": use the display name of an Identity Store group (1-1024 characters, no control characters).',
+    ],
+    [
+      "a project attribute written as Identity Center's ${path:…} source",
+      (c: Editable) =>
+        Object.assign(c.ssm, {
+          principals: "identity-center",
+          identityCenter: { groupName: "G", projectAttribute: "${path:enterprise.department}" },
+        }),
+      'Invalid ssm.identityCenter.projectAttribute "${path:enterprise.department}": use an Identity Center user attribute path such as enterprise.department.',
+    ],
+    [
+      "manageAccessControlAttributes as a word",
+      (c: Editable) => withIdentityCenter(c, { groupName: "G", manageAccessControlAttributes: "yes" }),
+      'Invalid ssm.identityCenter.manageAccessControlAttributes "yes": use true or false.',
+    ],
+    [
+      "a misspelt ssm.identityCenter field",
+      (c: Editable) => withIdentityCenter(c, { groupName: "G", group: "x" }),
+      "Unknown field ssm.identityCenter.group: remove it or correct its spelling (unknown fields are rejected).",
+    ],
+    [
+      "a short accounts.identityCenter id",
+      (c: Editable) => {
+        withIdentityCenter(c, { groupName: "G" });
+        c.accounts.identityCenter = { id: "12" };
+      },
+      'Invalid accounts.identityCenter.id "12": use a 12-digit AWS account id.',
+    ],
+    [
+      "identity-center principals owning sessions by name prefix",
+      (c: Editable) =>
+        Object.assign(c.ssm, {
+          principals: "identity-center",
+          identityCenter: { groupName: "G" },
+          ownSessions: "name-prefix",
+        }),
+      'Invalid ssm.ownSessions "name-prefix": remove it: role sessions have no ${aws:username} to prefix, so Identity Center principals always own their sessions by the session-id tag.',
     ],
     [
       "an id object that cannot be printed, next to a roleArn",

@@ -1,0 +1,82 @@
+import { DataAwsIdentitystoreGroup } from "@cdktf/provider-aws/lib/data-aws-identitystore-group";
+import { DataAwsSsoadminInstances } from "@cdktf/provider-aws/lib/data-aws-ssoadmin-instances";
+import { Annotations, Fn } from "cdktf";
+import { Construct } from "constructs";
+
+/**
+ * Placeholders for offline mode, which makes no AWS call: the Identity Center instance and the group
+ * cannot be read. Shaped like the real identifiers (instance ARNs `arn:aws:sso:::instance/ssoins-<16>`,
+ * identity store ids `d-<10>`, group ids UUIDs) so a plan of them is reviewable; never applied.
+ */
+export const OFFLINE_IDENTITY_CENTER = {
+  instanceArn: "arn:aws:sso:::instance/ssoins-0000000000000000",
+  identityStoreId: "d-0000000000",
+  groupId: "00000000-0000-0000-0000-000000000000",
+} as const;
+
+/**
+ * A literal string as Terraform JSON must carry it: `${` and `%{` open templates in any JSON string
+ * ("JSON Configuration Syntax", string expressions), so a group named `${x}` would be read as a reference.
+ */
+export function terraformLiteral(text: string): string {
+  // `$$` is a literal `$` in a replacement string.
+  return text.replace(/\$\{/g, "$$$${").replace(/%\{/g, "%%{");
+}
+
+export interface IdentityCenterGroupProps {
+  /** Display name of the Identity Store group the permission sets are assigned to (`ssm.identityCenter.groupName`). */
+  readonly groupName: string;
+  /** Offline mode: no AWS call, so placeholders instead of the data sources (with a synth warning). */
+  readonly offline: boolean;
+}
+
+/**
+ * The IAM Identity Center instance of the organisation and one group of its identity store, read in
+ * the account that administers Identity Center (the stack's provider must be that account's):
+ * `data.aws_ssoadmin_instances` and `data.aws_identitystore_group` by its DisplayName (alternate
+ * identifier `unique_attribute`, Identity Store API GetGroupId).
+ */
+export class IdentityCenterGroup extends Construct {
+  /** ARN of the Identity Center instance (`arn:aws:sso:::instance/ssoins-…`). */
+  readonly instanceArn: string;
+  /** Id of its identity store (`d-…`). */
+  readonly identityStoreId: string;
+  /** Id of the group in that store: the principal of the account assignments. */
+  readonly groupId: string;
+
+  constructor(scope: Construct, id: string, props: IdentityCenterGroupProps) {
+    super(scope, id);
+    if (props.offline) {
+      Annotations.of(this).addWarning(
+        `Offline mode: the Identity Center instance and group "${props.groupName}" are not read; placeholders ${OFFLINE_IDENTITY_CENTER.instanceArn}, ${OFFLINE_IDENTITY_CENTER.identityStoreId} and group ${OFFLINE_IDENTITY_CENTER.groupId} are used. An online plan reads them in the Identity Center account.`,
+      );
+      this.instanceArn = OFFLINE_IDENTITY_CENTER.instanceArn;
+      this.identityStoreId = OFFLINE_IDENTITY_CENTER.identityStoreId;
+      this.groupId = OFFLINE_IDENTITY_CENTER.groupId;
+      return;
+    }
+    // An organisation has one Identity Center instance, readable from its management account or the
+    // delegated administrator. Read from any other account the list is empty: stop at plan with a
+    // sentence, not at the first resource with an index error.
+    const instances = new DataAwsSsoadminInstances(this, "Instances", {
+      lifecycle: {
+        postcondition: [
+          {
+            condition: "${length(self.arns) == 1}",
+            errorMessage:
+              "No single IAM Identity Center instance is visible here: run this stack with credentials of the account that administers Identity Center (accounts.identityCenter, else accounts.management).",
+          },
+        ],
+      },
+    });
+    this.instanceArn = Fn.element(instances.arns, 0);
+    this.identityStoreId = Fn.element(instances.identityStoreIds, 0);
+    const group = new DataAwsIdentitystoreGroup(this, "Group", {
+      identityStoreId: this.identityStoreId,
+      alternateIdentifier: {
+        uniqueAttribute: { attributePath: "DisplayName", attributeValue: terraformLiteral(props.groupName) },
+      },
+    });
+    this.groupId = group.groupId;
+  }
+}
