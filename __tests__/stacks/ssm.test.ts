@@ -29,7 +29,13 @@ const OWN_SESSION_TAG = { StringEquals: { "ssm:resourceTag/aws:ssmmessages:sessi
  * settings are independent (each builds its own statement); one configuration keeps this file to one
  * extra synthesis.
  */
-const ARTICLE = { ssm: { userAccess: "read-only", ownSessions: "name-prefix" } } as const;
+// The article set no session preferences: with "existing" this project leaves them alone too.
+const ARTICLE = {
+  ssm: { userAccess: "read-only", ownSessions: "name-prefix", sessionPreferences: "existing" },
+} as const;
+/** What cdktf names session-preferences' outputs in a reader: the session key ARN comes that way. */
+const SESSION_KEY_REF =
+  /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-session-preferences\.outputs\.cross-stack-output-aws_kms_keySessionKey[A-Za-z0-9_]*arn\}$/;
 
 /**
  * Written out by hand: the three stacks share the workload account, where IAM user names are unique.
@@ -129,8 +135,32 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
       ],
       Resource: "*",
     });
-    const actions = doc.Statement.flatMap((s) => asList(s.Action));
+    // The one KMS grant is on the session key (next test); nothing reads data.
+    const actions = doc.Statement.filter((s) => s.Sid !== "EncryptSessionDataWithSessionKey").flatMap((s) =>
+      asList(s.Action),
+    );
     expect(actions.filter((a) => /^(s3|logs|ssm:GetParameter|secretsmanager|kms):?/.test(a))).toEqual([]);
+  });
+
+  test("with managed session preferences, may make data keys of the session key only, read from session-preferences", () => {
+    const grant = statement(sessionPolicy(stack()), "EncryptSessionDataWithSessionKey");
+    expect(grant).toEqual({
+      Sid: "EncryptSessionDataWithSessionKey",
+      Effect: "Allow",
+      Action: "kms:GenerateDataKey",
+      Resource: expect.stringMatching(SESSION_KEY_REF),
+    });
+    expect(Object.keys(stack().data?.terraform_remote_state ?? {})).toContain(
+      "cross-stack-reference-input-session-preferences",
+    );
+  });
+
+  test("with existing session preferences, gets no KMS permission and reads nothing of session-preferences", () => {
+    const tf = stackUnderTest(id, { config: testConfig({ ssm: { sessionPreferences: "existing" } }) });
+    expect(rawPolicy(tf)).not.toContain("kms:");
+    expect(Object.keys(tf.data?.terraform_remote_state ?? {})).not.toContain(
+      "cross-stack-reference-input-session-preferences",
+    );
   });
 
   test("with ssm.userAccess read-only, leaves the console's reads to ReadOnlyAccess", () => {
@@ -217,7 +247,10 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
     });
     const statements = sessionPolicy(stackUnderTest(id, { config })).Statement;
     // The console's reads take `*`: DescribeSessions and the rest have no resource to name.
-    const scoped = statements.filter((s) => s.Sid !== "SessionManagerConsoleReads");
+    // The session key's ARN is session-preferences' (previous tests): every other ARN is built here.
+    const scoped = statements.filter(
+      (s) => s.Sid !== "SessionManagerConsoleReads" && s.Sid !== "EncryptSessionDataWithSessionKey",
+    );
     expect(statements.filter((s) => asList(s.Resource).includes("*")).map((s) => s.Sid)).toEqual([
       "SessionManagerConsoleReads",
     ]);
@@ -245,8 +278,9 @@ describe("ssm-instance-arn", () => {
     expect(exported).toHaveLength(1);
     const [outputName] = exported[0];
 
-    expect(Object.keys(stack.data?.terraform_remote_state ?? {})).toEqual([
+    expect(Object.keys(stack.data?.terraform_remote_state ?? {}).sort()).toEqual([
       "cross-stack-reference-input-private-access",
+      "cross-stack-reference-input-session-preferences",
     ]);
     expect(statement(sessionPolicy(stack), "StartSessionOnTargetInstances")).toEqual({
       Sid: "StartSessionOnTargetInstances",
@@ -260,11 +294,13 @@ describe("ssm-instance-arn", () => {
   });
 
   test.each([[["i-0123456789abcdef0"]], [["i-0123456789abcdef0", "i-0fedcba9876543210"]]])(
-    "with ssm.targetInstanceIds %j, names exactly those instance ARNs and reads no other stack",
+    "with ssm.targetInstanceIds %j, names exactly those instance ARNs and reads nothing of private-access",
     (ids) => {
       const config = testConfig({ ssm: { targetInstanceIds: ids } });
       const stack = stackUnderTest("ssm-instance-arn", { config });
-      expect(stack.data?.terraform_remote_state).toBeUndefined();
+      expect(Object.keys(stack.data?.terraform_remote_state ?? {})).toEqual([
+        "cross-stack-reference-input-session-preferences",
+      ]);
       expect(statement(sessionPolicy(stack), "StartSessionOnTargetInstances").Resource).toEqual(
         ids.map((i) => `arn:aws:ec2:${REGION}:${ACCOUNT}:instance/${i}`),
       );
@@ -319,8 +355,12 @@ describe.each([
     expect(rawPolicy(stack())).not.toContain(otherKey);
   });
 
-  test("reads nothing from another stack, so it deploys on its own", () => {
-    expect(stack().data?.terraform_remote_state).toBeUndefined();
+  test("reads only the session key from another stack (session-preferences), and nothing with existing preferences", () => {
+    expect(Object.keys(stack().data?.terraform_remote_state ?? {})).toEqual([
+      "cross-stack-reference-input-session-preferences",
+    ]);
+    const existing = testConfig({ ssm: { sessionPreferences: "existing" } });
+    expect(stackUnderTest(id, { config: existing }).data?.terraform_remote_state).toBeUndefined();
   });
 });
 

@@ -104,12 +104,14 @@ describe("state backends", () => {
           use_lockfile: true,
         },
       });
+      const read = (key: string) => ({
+        backend: "s3",
+        config: { bucket: "team-state", key, region: "eu-west-1", encrypt: true },
+        workspace: "${terraform.workspace}",
+      });
       expect(remoteReads(minimal.stacks["ssm-instance-arn"])).toEqual({
-        "cross-stack-reference-input-private-access": {
-          backend: "s3",
-          config: { bucket: "team-state", key: "private-access.tfstate", region: "eu-west-1", encrypt: true },
-          workspace: "${terraform.workspace}",
-        },
+        "cross-stack-reference-input-private-access": read("private-access.tfstate"),
+        "cross-stack-reference-input-session-preferences": read("session-preferences.tfstate"),
       });
     });
   });
