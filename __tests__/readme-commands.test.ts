@@ -32,8 +32,12 @@ describe("the README's cdktf commands", () => {
     expect(commands.filter((c) => c.verb === "destroy").length).toBeGreaterThan(0);
   });
 
-  test("ssm-instance-arn depends on private-access in the default synthesis (what the commands must respect)", () => {
-    expect(synthCached().manifest.stacks["ssm-instance-arn"].dependencies).toEqual(["private-access"]);
+  test("the default synthesis has the dependencies the commands must respect", () => {
+    const dependencies = (id: string) => [...synthCached().manifest.stacks[id].dependencies].sort();
+    expect(dependencies("ssm-instance-arn")).toEqual(["private-access", "session-preferences"]);
+    for (const id of ["private-access", "cross-account-s3", "ssm-fixed-tag", "ssm-abac"]) {
+      expect({ id, dependencies: dependencies(id) }).toEqual({ id, dependencies: ["session-preferences"] });
+    }
   });
 
   test.each(commands.map((c) => [c.line, c.text, c] as const))(
