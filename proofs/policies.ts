@@ -19,6 +19,8 @@ export const POLICY_ATTRIBUTES: Readonly<Record<string, string>> = {
   aws_vpc_endpoint: "policy",
   aws_organizations_policy: "content",
   aws_iam_role: "assume_role_policy",
+  // IAM Identity Center provisions it as an inline policy of the permission set's role in each account.
+  aws_ssoadmin_permission_set_inline_policy: "inline_policy",
 };
 
 /** What kind of policy a document is, which decides how it is validated and where it may be simulated. */
@@ -42,6 +44,7 @@ function kindOf(type: string, attribute: string, block: Record<string, unknown>,
   if (type === "aws_vpc_endpoint") return "vpcEndpoint";
   if (type === "aws_organizations_policy") return block.type === "RESOURCE_CONTROL_POLICY" ? "rcp" : "scp";
   if (/^aws_iam_(role|user|group)?_?policy$/.test(type)) return "identity";
+  if (type === "aws_ssoadmin_permission_set_inline_policy") return "identity";
   // Any other document (bucket, topic, key policies...) is a resource policy when it names principals.
   return statementsOf(doc).some((s) => s.Principal !== undefined || s.NotPrincipal !== undefined)
     ? "resource"
