@@ -5,7 +5,17 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseConfig } from "../lib/config";
-import { configTable, GENERATED_TABLES, README_PATH, regenerate, staleReport, type TableName } from "../scripts/docs";
+import { SCP_DENIED_ACTIONS } from "../lib/policies/scp";
+import {
+  configTable,
+  GENERATED_TABLES,
+  README_PATH,
+  regenerate,
+  SCP_DOORS,
+  scpDoorTable,
+  staleReport,
+  type TableName,
+} from "../scripts/docs";
 
 const ROOT = path.join(__dirname, "..");
 const README = readFileSync(README_PATH, "utf8");
@@ -23,6 +33,26 @@ function tableRows(markdown: string): string[][] {
         .map((c) => c.replace(/\\\|/g, "|")),
     );
 }
+
+describe("the SCP door table (which variant closes which Instance Connect door)", () => {
+  test("every action any variant denies belongs to exactly one door", () => {
+    const doorActions = SCP_DOORS.flatMap((d) => d.actions);
+    expect(new Set(doorActions).size).toBe(doorActions.length);
+    expect([...doorActions].sort()).toEqual([...new Set(Object.values(SCP_DENIED_ACTIONS).flat())].sort());
+  });
+
+  test("reads closed exactly where the variant denies the door's actions", () => {
+    const rows = tableRows(scpDoorTable()).map(([, ...cells]) => cells.join(" "));
+    expect(rows).toEqual([
+      "closed closed closed closed",
+      "closed closed closed closed",
+      "closed open closed closed",
+      "open open closed closed",
+      "open open open closed",
+      "open open open closed",
+    ]);
+  });
+});
 
 describe("README generated tables", () => {
   test.each(TABLES)("the %s table matches the code", (name) => {
@@ -69,15 +99,21 @@ describe("README generated tables", () => {
       s3: { backend: "s3", bucket: "team-state" },
       cloud: { backend: "cloud", organization: "acme", workspacePrefix: "guardrails-" },
     };
+    const SECTIONS: Record<string, object> = {
+      "ssm.identityCenter": { ssm: { principals: "identity-center", identityCenter: { groupName: "Operators" } } },
+    };
     const shown = tableRows(configTable()).filter(([, def]) => /^`.*`$/.test(def));
     expect(shown.length).toBeGreaterThan(20);
     for (const [row, def] of shown) {
       const [, field, variant] = /^`([^`]+)`(?: \(`backend: (\w+)`\))?$/.exec(row) ?? [];
       expect({ row, variant: variant === undefined || variant in VARIANTS }).toEqual({ row, variant: true });
-      const parsed = parseConfig(variant ? { ...minimal, state: VARIANTS[variant] } : minimal) as unknown as Record<
-        string,
-        unknown
-      >;
+      // A field inside an optional section (`ssm.identityCenter`) shows its default once the section is written.
+      const section = Object.entries(SECTIONS).find(([prefix]) => field.startsWith(`${prefix}.`))?.[1] ?? {};
+      const parsed = parseConfig({
+        ...minimal,
+        ...section,
+        ...(variant ? { state: VARIANTS[variant] } : {}),
+      }) as unknown as Record<string, unknown>;
       const keys = field.split(".");
       const value = keys.reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], parsed);
       expect({ field: row, default: def.slice(1, -1) }).toEqual({
