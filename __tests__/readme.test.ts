@@ -5,7 +5,17 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseConfig } from "../lib/config";
-import { configTable, GENERATED_TABLES, README_PATH, regenerate, staleReport, type TableName } from "../scripts/docs";
+import { SCP_DENIED_ACTIONS } from "../lib/policies/scp";
+import {
+  configTable,
+  GENERATED_TABLES,
+  README_PATH,
+  regenerate,
+  SCP_DOORS,
+  scpDoorTable,
+  staleReport,
+  type TableName,
+} from "../scripts/docs";
 
 const ROOT = path.join(__dirname, "..");
 const README = readFileSync(README_PATH, "utf8");
@@ -23,6 +33,26 @@ function tableRows(markdown: string): string[][] {
         .map((c) => c.replace(/\\\|/g, "|")),
     );
 }
+
+describe("the SCP door table (which variant closes which Instance Connect door)", () => {
+  test("every action any variant denies belongs to exactly one door", () => {
+    const doorActions = SCP_DOORS.flatMap((d) => d.actions);
+    expect(new Set(doorActions).size).toBe(doorActions.length);
+    expect([...doorActions].sort()).toEqual([...new Set(Object.values(SCP_DENIED_ACTIONS).flat())].sort());
+  });
+
+  test("reads closed exactly where the variant denies the door's actions", () => {
+    const rows = tableRows(scpDoorTable()).map(([, ...cells]) => cells.join(" "));
+    expect(rows).toEqual([
+      "closed closed closed closed",
+      "closed closed closed closed",
+      "closed open closed closed",
+      "open open closed closed",
+      "open open open closed",
+      "open open open closed",
+    ]);
+  });
+});
 
 describe("README generated tables", () => {
   test.each(TABLES)("the %s table matches the code", (name) => {

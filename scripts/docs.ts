@@ -14,6 +14,8 @@ import { z } from "zod";
 import { GUARDRAIL_RULES } from "../lib/aspects/rules";
 import { AUDIT_EVENTS } from "../lib/audit/metric-filters";
 import { configSchema, type FieldDoc } from "../lib/config";
+import { SCP_VARIANTS } from "../lib/config/schema";
+import { SCP_DENIED_ACTIONS } from "../lib/policies/scp";
 
 export const README_PATH = path.join(__dirname, "..", "README.md");
 
@@ -118,6 +120,56 @@ export function alarmTable(): string {
   return table(
     ["alarm", "fires on", "filter pattern"],
     AUDIT_EVENTS.map((event) => [`\`${event.id}\``, event.description, `\`${event.pattern}\``]),
+  );
+}
+
+/**
+ * The doors of EC2 Instance Connect, as the README's "which variant closes which door" rows: each door
+ * is the set of actions that open it, and a variant closes it when it denies all of them.
+ */
+export const SCP_DOORS: readonly { readonly door: string; readonly actions: readonly string[] }[] = [
+  { door: "EICE tunnel (`ec2-instance-connect:OpenTunnel`)", actions: ["ec2-instance-connect:OpenTunnel"] },
+  {
+    door: "endpoint create / delete / modify (`ec2:Create/Delete/ModifyInstanceConnectEndpoint`)",
+    actions: [
+      "ec2:CreateInstanceConnectEndpoint",
+      "ec2:DeleteInstanceConnectEndpoint",
+      "ec2:ModifyInstanceConnectEndpoint",
+    ],
+  },
+  {
+    door: "endpoint listing (`ec2:DescribeInstanceConnectEndpoints`)",
+    actions: ["ec2:DescribeInstanceConnectEndpoints"],
+  },
+  {
+    door: "SSH key push (`ec2-instance-connect:SendSSHPublicKey`)",
+    actions: ["ec2-instance-connect:SendSSHPublicKey"],
+  },
+  {
+    door: "serial console key push (`ec2-instance-connect:SendSerialConsoleSSHPublicKey`)",
+    actions: ["ec2-instance-connect:SendSerialConsoleSSHPublicKey"],
+  },
+  {
+    door: "turning serial console access on (`ec2:EnableSerialConsoleAccess`)",
+    actions: ["ec2:EnableSerialConsoleAccess"],
+  },
+];
+
+/**
+ * Which SCP variant closes which Instance Connect door, from SCP_DENIED_ACTIONS. A door a variant
+ * denies only in part would be a bug in the variant, so it is refused rather than drawn.
+ */
+export function scpDoorTable(): string {
+  const cellFor = (variant: (typeof SCP_VARIANTS)[number], actions: readonly string[]) => {
+    const denied = actions.filter((a) => SCP_DENIED_ACTIONS[variant].includes(a));
+    if (denied.length > 0 && denied.length < actions.length) {
+      throw new Error(`SCP variant ${variant} denies only part of ${actions.join(", ")}.`);
+    }
+    return denied.length > 0 ? "closed" : "open";
+  };
+  return table(
+    ["door", ...SCP_VARIANTS.map((v) => `\`${v}\``)],
+    SCP_DOORS.map(({ door, actions }) => [door, ...SCP_VARIANTS.map((v) => cellFor(v, actions))]),
   );
 }
 

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { evaluateStack } from "../../lib/aspects/guardrails";
 import { LockedBucket } from "../../lib/constructs/locked-bucket";
+import { SCP_DENIED_ACTIONS } from "../../lib/policies/scp";
 import { parsePolicy, statement, synthCached, testConfig } from "../helpers";
 import { stackUnderTest, type StackUnderTest } from "../helpers/stack-test";
 import { filterPatternMatches } from "../helpers/filter-pattern";
@@ -347,8 +348,20 @@ describe("audit", () => {
         '{ ($.eventSource = "ec2.amazonaws.com") && (($.eventName = "CreateInstanceConnectEndpoint") || ($.eventName = "DeleteInstanceConnectEndpoint") || ($.eventName = "ModifyInstanceConnectEndpoint")) }',
       ],
       [
+        "SerialConsoleSshPublicKey",
+        '{ ($.eventSource = "ec2-instance-connect.amazonaws.com") && ($.eventName = "SendSerialConsoleSSHPublicKey") }',
+      ],
+      [
+        "SerialConsoleAccessEnabled",
+        '{ ($.eventSource = "ec2.amazonaws.com") && ($.eventName = "EnableSerialConsoleAccess") }',
+      ],
+      [
+        "SessionPreferencesChange",
+        '{ ($.eventSource = "ssm.amazonaws.com") && (($.eventName = "CreateDocument") || ($.eventName = "UpdateDocument") || ($.eventName = "DeleteDocument") || ($.eventName = "UpdateDocumentDefaultVersion")) && (($.requestParameters.name = "SSM-SessionManagerRunShell") || ($.requestParameters.name = "arn:*:document/SSM-SessionManagerRunShell") || ($.requestParameters.documentType = "Session") || ($.responseElements.documentDescription.documentType = "Session")) }',
+      ],
+      [
         "DeniedAccessAttempt",
-        '{ (($.eventSource = "ec2-instance-connect.amazonaws.com") || (($.eventSource = "ec2.amazonaws.com") && ($.eventName = "*InstanceConnectEndpoint*")) || (($.eventSource = "ssm.amazonaws.com") && (($.eventName = "StartSession") || ($.eventName = "ResumeSession") || ($.eventName = "TerminateSession")))) && (($.errorCode = "AccessDenied*") || ($.errorCode = "*UnauthorizedOperation")) }',
+        '{ (($.eventSource = "ec2-instance-connect.amazonaws.com") || (($.eventSource = "ec2.amazonaws.com") && (($.eventName = "*InstanceConnectEndpoint*") || ($.eventName = "EnableSerialConsoleAccess"))) || (($.eventSource = "ssm.amazonaws.com") && (($.eventName = "StartSession") || ($.eventName = "ResumeSession") || ($.eventName = "TerminateSession")))) && (($.errorCode = "AccessDenied*") || ($.errorCode = "*UnauthorizedOperation")) }',
       ],
       // The CIS AWS Foundations patterns, character for character (CloudTrail configuration changes;
       // disabling or scheduled deletion of customer created CMKs).
@@ -377,12 +390,28 @@ describe("audit", () => {
       expect(pattern.length).toBeLessThanOrEqual(1024);
     });
 
-    test("there are exactly eight filters", () => {
-      expect(Object.keys(audit().all("aws_cloudwatch_log_metric_filter"))).toHaveLength(8);
+    test("there are exactly eleven filters", () => {
+      expect(Object.keys(audit().all("aws_cloudwatch_log_metric_filter"))).toHaveLength(11);
     });
 
     const sample = (file: string): unknown =>
       JSON.parse(readFileSync(path.join(__dirname, "..", "fixtures", "cloudtrail", file), "utf8"));
+
+    test.each(SCP_DENIED_ACTIONS["deny-all-instance-connect"])(
+      "a call to %s the SCP denies trips DeniedAccessAttempt",
+      (action) => {
+        const [prefix, eventName] = action.split(":");
+        // How each service records a denial: EC2 as Client.UnauthorizedOperation, the others AccessDenied.
+        const record = {
+          ...(sample(
+            prefix === "ec2" ? "describe-instance-connect-endpoints-denied.json" : "open-tunnel-denied.json",
+          ) as object),
+          eventSource: `${prefix}.amazonaws.com`,
+          eventName,
+        };
+        expect(filterPatternMatches(filter(audit(), "DeniedAccessAttempt").pattern as string, record)).toBe(true);
+      },
+    );
 
     // Which filters each sample CloudTrail record must trip; every other filter must stay silent.
     test.each([
@@ -404,6 +433,21 @@ describe("audit", () => {
       ["disable-key.json", ["KeyDisabledOrScheduledForDeletion"]],
       ["schedule-key-deletion.json", ["KeyDisabledOrScheduledForDeletion"]],
       ["kms-decrypt.json", []],
+      ["send-serial-console-ssh-public-key.json", ["SerialConsoleSshPublicKey"]],
+      ["send-serial-console-ssh-public-key-denied.json", ["SerialConsoleSshPublicKey", "DeniedAccessAttempt"]],
+      ["enable-serial-console-access.json", ["SerialConsoleAccessEnabled"]],
+      ["enable-serial-console-access-denied.json", ["SerialConsoleAccessEnabled", "DeniedAccessAttempt"]],
+      ["disable-serial-console-access.json", []],
+      ["get-serial-console-access-status.json", []],
+      ["ssm-update-session-preferences.json", ["SessionPreferencesChange"]],
+      ["ssm-update-session-preferences-denied.json", ["SessionPreferencesChange"]],
+      ["ssm-update-session-preferences-default-version.json", ["SessionPreferencesChange"]],
+      ["ssm-delete-session-preferences.json", ["SessionPreferencesChange"]],
+      ["ssm-create-session-document.json", ["SessionPreferencesChange"]],
+      ["ssm-get-session-preferences.json", []],
+      ["ssm-create-command-document.json", []],
+      ["ssm-update-command-document.json", []],
+      ["ssm-delete-command-document.json", []],
     ])("the record %s trips exactly the filters %j", (file, expected) => {
       const stack = audit();
       const record = sample(file);
@@ -425,6 +469,9 @@ describe("audit", () => {
       "TrailConfigurationChange",
       "TrailEventSelectorChange",
       "KeyDisabledOrScheduledForDeletion",
+      "SerialConsoleSshPublicKey",
+      "SerialConsoleAccessEnabled",
+      "SessionPreferencesChange",
     ])("the %s alarm fires on the first event in five minutes and notifies the topic", (id) => {
       const stack = audit();
       expect(stack.named("aws_cloudwatch_metric_alarm", `${id}Alarm`)).toEqual(

@@ -25,12 +25,26 @@ const DELETE = "ec2:DeleteInstanceConnectEndpoint";
 const MODIFY = "ec2:ModifyInstanceConnectEndpoint";
 const DESCRIBE = "ec2:DescribeInstanceConnectEndpoints";
 const SEND_KEY = "ec2-instance-connect:SendSSHPublicKey";
+// The third Instance Connect action and the account switch it needs (Service Authorization Reference:
+// list_amazonec2instanceconnect, list_amazonec2): only enabling is denied, disabling stays allowed.
+const SEND_SERIAL_KEY = "ec2-instance-connect:SendSerialConsoleSSHPublicKey";
+const ENABLE_SERIAL = "ec2:EnableSerialConsoleAccess";
+const ALL_VARIANTS = [
+  "deny-eice",
+  "deny-eice-except-describe",
+  "deny-eice-and-eic",
+  "deny-all-instance-connect",
+] as const;
 
 describe("org-guardrails", () => {
   test.each([
     ["deny-eice", [OPEN_TUNNEL, CREATE, DELETE, MODIFY, DESCRIBE]],
     ["deny-eice-except-describe", [OPEN_TUNNEL, CREATE, DELETE, MODIFY]],
     ["deny-eice-and-eic", [OPEN_TUNNEL, CREATE, DELETE, MODIFY, DESCRIBE, SEND_KEY]],
+    [
+      "deny-all-instance-connect",
+      [OPEN_TUNNEL, CREATE, DELETE, MODIFY, DESCRIBE, SEND_KEY, SEND_SERIAL_KEY, ENABLE_SERIAL],
+    ],
   ] as const)("the %s SCP denies exactly its actions on every resource", (variant, denied) => {
     const doc = scpOf(orgStack({ variant }));
     expect(doc.Version).toBe("2012-10-17");
@@ -47,6 +61,12 @@ describe("org-guardrails", () => {
     ["deny-eice", [OPEN_TUNNEL], [CREATE, DELETE, MODIFY, DESCRIBE]],
     ["deny-eice-except-describe", [OPEN_TUNNEL], [CREATE, DELETE, MODIFY]],
     ["deny-eice-and-eic", [OPEN_TUNNEL, SEND_KEY], [CREATE, DELETE, MODIFY, DESCRIBE]],
+    // Deployers manage endpoints; they push no keys and never switch the serial console on.
+    [
+      "deny-all-instance-connect",
+      [OPEN_TUNNEL, SEND_KEY, SEND_SERIAL_KEY, ENABLE_SERIAL],
+      [CREATE, DELETE, MODIFY, DESCRIBE],
+    ],
   ] as const)(
     "with deployers, the %s SCP still denies exactly its actions, exempting deployers from endpoint management only",
     (variant, access, management) => {
@@ -95,13 +115,10 @@ describe("org-guardrails", () => {
     expect(asList(doc.Statement[0].Action)).toContain(OPEN_TUNNEL);
   });
 
-  test.each(["deny-eice", "deny-eice-except-describe", "deny-eice-and-eic"] as const)(
-    "the %s SCP fits the 5,120-character SCP limit",
-    (variant) => {
-      const content = onlyResource(orgStack({ variant }), "aws_organizations_policy").content as string;
-      expect(content.length).toBeLessThanOrEqual(5120);
-    },
-  );
+  test.each(ALL_VARIANTS)("the %s SCP fits the 5,120-character SCP limit", (variant) => {
+    const content = onlyResource(orgStack({ variant }), "aws_organizations_policy").content as string;
+    expect(content.length).toBeLessThanOrEqual(5120);
+  });
 
   test("the policy is a service control policy that destroy removes", () => {
     const policy = onlyResource(stackUnderTest(ORG), "aws_organizations_policy");
@@ -151,7 +168,7 @@ describe("org-guardrails", () => {
     expect(attachmentId(target)).toBe(id);
   });
 
-  test.each(["deny-eice", "deny-eice-except-describe", "deny-eice-and-eic"] as const)(
+  test.each(ALL_VARIANTS)(
     "the %s SCP spares the configured break-glass roles with ArnNotLike aws:PrincipalArn",
     (variant) => {
       const exempt = ["arn:aws:iam::*:role/BreakGlass", "arn:aws:iam::111111111111:role/IncidentResponse"];

@@ -4,8 +4,9 @@
  *   every stack: provider configuration and resource arguments;
  * - `terraform test` planning and applying every stack against a mocked provider, cross-stack inputs
  *   overridden (the only way a dependent stack plans before its source stack has state);
- * - a real `terraform plan` of every self-contained stack synthesized in offline mode, which proves the
- *   offline provider configuration makes no AWS call;
+ * - a real `terraform plan` of every stack synthesized in offline mode, which proves the offline provider
+ *   configuration makes no AWS call; a stack that reads another's state has those reads answered with
+ *   realistic outputs of the producing stack (`override_data`), as mocked runs do;
  * - for stacks that keep evidence (`lifecycle.prevent_destroy`, the audit stack by default), `terraform
  *   test` cannot tear down what it applied: the default synthesis proves Terraform refuses that destroy
  *   at plan time and deletes nothing, and the mocked plan+apply+destroy runs on a synthesis with
@@ -44,8 +45,11 @@ if (!terraformFound) {
 const online = synthApp({ offline: false }, true);
 const offline = synthApp({ offline: true }, true);
 const stackIds = Object.keys(online.stacks).sort();
-/** Stacks that read another stack's state cannot be planned for real before that stack is applied. */
-const selfContained = stackIds.filter((id) => !offline.stacks[id].data?.terraform_remote_state);
+/**
+ * Stacks that read another stack's state: planned for real all the same, their `terraform_remote_state`
+ * answered by `override_data` with what the producing stack outputs once applied (no state file needed).
+ */
+const readers = stackIds.filter((id) => offline.stacks[id].data?.terraform_remote_state);
 
 /** Terraform addresses of a stack's resources, and those that refuse destroy. */
 const addresses = (stack: TfJson, which: (resource: Record<string, unknown>) => boolean = () => true) =>
@@ -80,6 +84,7 @@ const modes = Object.entries(NETWORK_MODES).map(([mode, network]) => {
 const modeChecks = modes.flatMap(({ mode, online: modeOnline, offline: modeOffline }) =>
   Object.keys(modeOnline.stacks).map((id) => ({
     name: `${mode}-${id}`,
+    producers: modeOnline.stacks,
     online: modeOnline.stacks[id],
     onlineDir: stackDirs(modeOnline.outdir)[id],
     offline: modeOffline.stacks[id],
@@ -199,32 +204,34 @@ const showFile = (name: string) => {
       const files: Record<string, { text: string; weight: number }> = {};
       const weight = (stack: TfJson) => addresses(stack).length;
       for (const id of stackIds) {
-        const text = mockTestFile(online.stacks[id], withArn, source(onlineDirs[id]));
+        const text = mockTestFile(online.stacks[id], withArn, source(onlineDirs[id]), online.stacks);
         files[file.mocked(id)] = { text, weight: weight(online.stacks[id]) };
       }
       for (const id of retaining) {
-        const text = mockTestFile(destroyable.stacks[id], withArn, source(destroyableDirs[id]));
+        const text = mockTestFile(destroyable.stacks[id], withArn, source(destroyableDirs[id]), destroyable.stacks);
         files[file.destroyable(id)] = { text, weight: weight(destroyable.stacks[id]) };
       }
       for (const [kind, id] of sharedReaders) {
         const name = sharedName(kind, id);
-        const text = mockTestFile(shared[kind].stacks[id], withArn, source(sharedDirs[name]));
+        const text = mockTestFile(shared[kind].stacks[id], withArn, source(sharedDirs[name]), shared[kind].stacks);
         files[file.mocked(name)] = { text, weight: weight(shared[kind].stacks[id]) };
       }
-      for (const id of selfContained)
+      // The producers' outputs come from the online synthesis: the same expressions, and its providers
+      // name the accounts the ARNs belong to.
+      for (const id of stackIds)
         files[file.offline(id)] = {
-          text: realPlanTestFile(source(offlineDirs[id])),
+          text: realPlanTestFile(source(offlineDirs[id]), offline.stacks[id], online.stacks),
           weight: weight(offline.stacks[id]),
         };
       for (const check of modeChecks) {
         if (MODE_CHECKS[check.name].mocked)
           files[file.mocked(check.name)] = {
-            text: mockTestFile(check.online, withArn, source(check.onlineDir)),
+            text: mockTestFile(check.online, withArn, source(check.onlineDir), check.producers),
             weight: weight(check.online),
           };
         if (MODE_CHECKS[check.name].planned)
           files[file.offline(check.name)] = {
-            text: realPlanTestFile(source(check.offlineDir)),
+            text: realPlanTestFile(source(check.offlineDir), check.offline, check.producers),
             weight: weight(check.offline),
           };
       }
@@ -381,20 +388,24 @@ const showFile = (name: string) => {
     },
   );
 
-  test("every stack without cross-stack inputs is planned for real", () => {
-    expect(selfContained).toContain("private-access");
+  test("a stack that reads another's state is planned for real, its reads answered with realistic outputs (ssm-instance-arn reads the instance id)", () => {
+    expect(readers).toContain("ssm-instance-arn");
+    const text = readFileSync(path.join(checks, file.offline("ssm-instance-arn")), "utf8");
+    const block =
+      /override_data \{\s+target = data\.terraform_remote_state\.cross-stack-reference-input-private-access\s+values = \{ outputs = (\{.*\}) \}/.exec(
+        text,
+      );
+    expect(Object.values(JSON.parse(block?.[1] ?? "{}"))).toEqual([expect.stringMatching(/^i-[0-9a-f]{17}$/)]);
+    expect(tests[file.offline("ssm-instance-arn")]?.status).toBe("pass");
   });
 
-  test.each([...selfContained, ...modePlanned])(
-    "%s plans in offline mode with dummy credentials and no AWS call",
-    (id) => {
-      const name = file.offline(id);
-      const result = tests[name];
-      expect({ planned: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
-        planned: "pass",
-        output: "",
-      });
-      expect(result.output).toMatch(/Plan: [1-9]\d* to add, 0 to change, 0 to destroy\./);
-    },
-  );
+  test.each([...stackIds, ...modePlanned])("%s plans in offline mode with dummy credentials and no AWS call", (id) => {
+    const name = file.offline(id);
+    const result = tests[name];
+    expect({ planned: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
+      planned: "pass",
+      output: "",
+    });
+    expect(result.output).toMatch(/Plan: [1-9]\d* to add, 0 to change, 0 to destroy\./);
+  });
 });

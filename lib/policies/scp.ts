@@ -45,7 +45,11 @@ export const SCP_DENIED_ACTIONS: Readonly<Record<ScpVariant, readonly string[]>>
   // action and stays possible wherever the network allows it.
   "deny-eice-and-eic": [OPEN_TUNNEL, ...ENDPOINT_MANAGEMENT, DESCRIBE_ENDPOINTS, SEND_SSH_PUBLIC_KEY],
   // Every `ec2-instance-connect` action (the service has three: OpenTunnel, SendSSHPublicKey,
-  // SendSerialConsoleSSHPublicKey), and turning the account's serial console access on.
+  // SendSerialConsoleSSHPublicKey; Service Authorization Reference, list_amazonec2instanceconnect), and
+  // turning the account's serial console access on (ec2:EnableSerialConsoleAccess, Resource "*" only;
+  // EC2 User Guide, configure-access-to-serial-console). Break-glass roles (`exemptPrincipalArns`) keep
+  // the serial console: it is the way into an instance whose network or SSH daemon is broken, which is
+  // what a break-glass role is for. Deployers do not: see DEPLOYER_ACTIONS.
   "deny-all-instance-connect": [
     OPEN_TUNNEL,
     ...ENDPOINT_MANAGEMENT,
@@ -118,7 +122,10 @@ export const EXEMPT_ROLE_PROTECTED_ACTIONS = [
   "iam:PassRole",
 ] as const;
 
-/** Actions a deployer needs to create, change, refresh (Describe) and delete an endpoint. */
+/**
+ * Actions a deployer needs to create, change, refresh (Describe) and delete an endpoint. Nothing a
+ * stack deploys pushes a key or switches the serial console on, so deployers stay denied those.
+ */
 const DEPLOYER_ACTIONS: readonly string[] = [...ENDPOINT_MANAGEMENT, DESCRIBE_ENDPOINTS];
 
 /** `ArnNotLike aws:PrincipalArn` for a non-empty list, nothing otherwise. */

@@ -166,17 +166,119 @@ const MOCK_IDS: Record<string, string> = {
   aws_kms_key: "0b1f2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
 };
 
+/** Ids shaped as AWS shapes them, for resources whose id crosses stacks (policies and arguments read them). */
+const SAMPLE_IDS: Record<string, string> = {
+  aws_instance: "i-0123456789abcdef0",
+  aws_vpc: "vpc-0123456789abcdef0",
+  aws_subnet: "subnet-0123456789abcdef0",
+  aws_security_group: "sg-0123456789abcdef0",
+  aws_route_table: "rtb-0123456789abcdef0",
+  aws_vpc_endpoint: "vpce-0123456789abcdef0",
+  aws_ec2_instance_connect_endpoint: "eice-0123456789abcdef0",
+  ...MOCK_IDS,
+};
+
+/** An ARN as AWS writes it for `type`, where its shape is not `<service>:<region>:<account>:<kind>/<id>`. */
+function sampleArn(type: string, region: string, account: string): string {
+  const arns: Record<string, string> = {
+    aws_kms_key: `arn:aws:kms:${region}:${account}:key/${MOCK_IDS.aws_kms_key}`,
+    aws_kms_alias: `arn:aws:kms:${region}:${account}:alias/mock`,
+    aws_cloudwatch_log_group: `arn:aws:logs:${region}:${account}:log-group:mock-log-group`,
+    aws_s3_bucket: "arn:aws:s3:::mock-bucket",
+    aws_sns_topic: `arn:aws:sns:${region}:${account}:mock-topic`,
+    aws_instance: `arn:aws:ec2:${region}:${account}:instance/${SAMPLE_IDS.aws_instance}`,
+    aws_ssm_document: `arn:aws:ssm:${region}:${account}:document/mock-document`,
+    // IAM Identity Center ARNs name neither region nor account.
+    aws_ssoadmin_permission_set: "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef",
+  };
+  return arns[type] ?? mockArn(type, region, account);
+}
+
+/** A realistic value of `<type>.<name>.<attribute>` for a resource in `region` and `account`. */
+function sampleAttribute(type: string, attribute: string, region: string, account: string): string | undefined {
+  if (attribute === "arn") return sampleArn(type, region, account);
+  if (type === "aws_s3_bucket" && (attribute === "id" || attribute === "bucket")) return "mock-bucket";
+  if (type === "aws_cloudwatch_log_group" && (attribute === "id" || attribute === "name")) return "mock-log-group";
+  if (attribute === "id") return SAMPLE_IDS[type];
+  return undefined;
+}
+
+/** The producing stack's id, from the data source cdktf names after it (`cross-stack-reference-input-<id>`). */
+const CROSS_STACK_INPUT = /^cross-stack-reference-input-(.+)$/;
+
+/**
+ * What each `terraform_remote_state` of `stack` should return to plan like the real thing: for every
+ * output the stack reads, a value shaped as the producing stack (in `producers`, by stack id) makes it.
+ * An output that is one resource attribute (`${aws_kms_key.SessionKey.arn}`, what cdktf's cross-stack
+ * outputs are) gets a realistic value of that attribute, in the producer's account and region (ARNs
+ * where it is an ARN, `i-…` for an instance id): provider validators and IAM policy checks see what
+ * they would see after the producer is applied. Anything else gets `mock-<output>`.
+ */
+export function remoteStateOutputs(
+  stack: TfJson,
+  producers: Readonly<Record<string, TfJson>> = {},
+): Record<string, Record<string, string>> {
+  const json = JSON.stringify(stack);
+  const result: Record<string, Record<string, string>> = {};
+  for (const name of Object.keys(stack.data?.terraform_remote_state ?? {})) {
+    const producer = producers[CROSS_STACK_INPUT.exec(name)?.[1] ?? ""];
+    const outputs: Record<string, string> = {};
+    const pattern = new RegExp(
+      `data\\.terraform_remote_state\\.${name.replace(/[-]/g, "\\-")}\\.outputs\\.([A-Za-z0-9_-]+)`,
+      "g",
+    );
+    for (const [, output] of json.matchAll(pattern)) {
+      outputs[output] = sampleOutput(producer, output) ?? `mock-${output}`.slice(0, 60);
+    }
+    result[name] = outputs;
+  }
+  return result;
+}
+
+function sampleOutput(producer: TfJson | undefined, output: string): string | undefined {
+  const value = (producer?.output as Record<string, { value?: unknown }> | undefined)?.[output]?.value;
+  const ref = typeof value === "string" ? /^\$\{(aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$/.exec(value) : null;
+  if (!producer || !ref) return undefined;
+  const [, type, resourceName, attribute] = ref;
+  // The resource's own provider (an alias such as `aws.identityCenter`), else the stack's default one.
+  const alias = (producer.resource?.[type]?.[resourceName] as { provider?: unknown } | undefined)?.provider;
+  const providers = producer.provider?.aws ?? [];
+  const provider =
+    providers.find((p) => typeof alias === "string" && `aws.${String(p.alias)}` === alias) ??
+    providers.find((p) => p.alias === undefined) ??
+    providers[0];
+  const region = typeof provider?.region === "string" ? provider.region : "eu-west-1";
+  const account = strings(provider?.allowed_account_ids)[0] ?? "111111111111";
+  return sampleAttribute(type, attribute, region, account);
+}
+
+/** `override_data` blocks that answer every `terraform_remote_state` of `stack` (see remoteStateOutputs). */
+function remoteStateOverrides(stack: TfJson, producers: Readonly<Record<string, TfJson>>): string[] {
+  return Object.entries(remoteStateOutputs(stack, producers)).flatMap(([name, outputs]) => [
+    `override_data {`,
+    `  target = data.terraform_remote_state.${name}`,
+    `  values = { outputs = ${JSON.stringify(outputs)} }`,
+    `}`,
+    ``,
+  ]);
+}
+
 /**
  * A `terraform test` file that plans and applies the stack against a mocked AWS provider (one mock per
  * provider alias), with realistic ARNs, and with every cross-stack `terraform_remote_state` overridden
- * by outputs shaped like the producing stack's. Terraform destroys what the run applied when the file
+ * by outputs shaped like the producing stack's (`producers`: the app's stacks by id). Terraform destroys what the run applied when the file
  * ends. `moduleSource` (a path relative to the folder `terraform test` runs in) names the stack folder
  * when the test file lives elsewhere; without it the file tests the folder it is written to.
  *
  * One `apply` run: its plan step is the plan a separate `command = plan` run would make, so a second
  * run would only start the provider again.
  */
-export function mockTestFile(stack: TfJson, schemaArnTypes: ReadonlySet<string>, moduleSource?: string): string {
+export function mockTestFile(
+  stack: TfJson,
+  schemaArnTypes: ReadonlySet<string>,
+  moduleSource?: string,
+  producers: Readonly<Record<string, TfJson>> = {},
+): string {
   const providers = stack.provider?.aws ?? [];
   const text = (value: unknown) => (typeof value === "string" ? value : undefined);
   const region = text(providers[0]?.region) ?? "eu-west-1";
@@ -202,22 +304,7 @@ export function mockTestFile(stack: TfJson, schemaArnTypes: ReadonlySet<string>,
     }
     lines.push(`}`, ``);
   }
-  const json = JSON.stringify(stack);
-  for (const name of Object.keys(stack.data?.terraform_remote_state ?? {})) {
-    const outputs: Record<string, string> = {};
-    const pattern = new RegExp(
-      `data\\.terraform_remote_state\\.${name.replace(/[-]/g, "\\-")}\\.outputs\\.([A-Za-z0-9_-]+)`,
-      "g",
-    );
-    for (const match of json.matchAll(pattern)) outputs[match[1]] = `mock-${match[1]}`.slice(0, 60);
-    lines.push(
-      `override_data {`,
-      `  target = data.terraform_remote_state.${name}`,
-      `  values = { outputs = ${JSON.stringify(outputs)} }`,
-      `}`,
-      ``,
-    );
-  }
+  lines.push(...remoteStateOverrides(stack, producers));
   lines.push(`run "apply" {`, `  command = apply`, ...moduleBlock(moduleSource), `}`, ``);
   return lines.join("\n");
 }
@@ -231,9 +318,24 @@ const moduleBlock = (source: string | undefined) =>
  * synthesized in offline mode this is the plan `npm run plan:offline` makes: it proves the offline
  * provider configuration plans without credentials or AWS calls. Nothing is applied, and test runs
  * keep their state in memory, so no backend or state file is touched.
+ *
+ * A stack that reads another's state (`stack` has `terraform_remote_state`) plans the same way, its
+ * reads answered by `override_data` with realistic outputs of the producing stack (`producers`): the
+ * plan it makes once the producer is applied, without the producer's state file or backend.
  */
-export function realPlanTestFile(moduleSource: string): string {
-  return [`run "plan" {`, `  command = plan`, ...moduleBlock(moduleSource), `}`, ``].join("\n");
+export function realPlanTestFile(
+  moduleSource: string,
+  stack?: TfJson,
+  producers: Readonly<Record<string, TfJson>> = {},
+): string {
+  return [
+    ...(stack ? remoteStateOverrides(stack, producers) : []),
+    `run "plan" {`,
+    `  command = plan`,
+    ...moduleBlock(moduleSource),
+    `}`,
+    ``,
+  ].join("\n");
 }
 
 /** What `terraform test` reported for one test file. */
