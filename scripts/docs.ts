@@ -178,6 +178,7 @@ export const GENERATED_TABLES = {
   config: { title: "configuration table", render: configTable },
   guardrails: { title: "guardrail table", render: guardrailTable },
   alarms: { title: "alarm table", render: alarmTable },
+  "scp-doors": { title: "SCP door table", render: scpDoorTable },
 } as const;
 export type TableName = keyof typeof GENERATED_TABLES;
 
