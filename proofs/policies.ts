@@ -19,6 +19,8 @@ export const POLICY_ATTRIBUTES: Readonly<Record<string, string>> = {
   aws_vpc_endpoint: "policy",
   aws_organizations_policy: "content",
   aws_iam_role: "assume_role_policy",
+  // KMS decides with the key policy and IAM together: a row on a key names its key policy as resource policy.
+  aws_kms_key: "policy",
   // IAM Identity Center provisions it as an inline policy of the permission set's role in each account.
   aws_ssoadmin_permission_set_inline_policy: "inline_policy",
 };
