@@ -76,13 +76,38 @@ const MODE_CHECKS: Record<string, { mocked: boolean; planned: boolean }> = {
   "private-cross-account-s3": { mocked: false, planned: false },
   "existing-private-access": { mocked: true, planned: true },
   "existing-cross-account-s3": { mocked: true, planned: false },
+  // Identity Center principals: the three stacks build the same permission set construct, and ssm-abac
+  // also the attributes for access control (managed here), so it alone is mock-applied and planned.
+  "identity-center-ssm-instance-arn": { mocked: false, planned: false },
+  "identity-center-ssm-fixed-tag": { mocked: false, planned: false },
+  "identity-center-ssm-abac": { mocked: true, planned: true },
 };
-const modes = Object.entries(NETWORK_MODES).map(([mode, network]) => {
-  const config = networkConfig(network);
-  return { mode, online: synthNetworkStacks(config, false, true), offline: synthNetworkStacks(config, true, true) };
+/** Every Identity Center resource kind: read-only adds the managed policy attachment. */
+const IDENTITY_CENTER = testConfig({
+  ssm: {
+    principals: "identity-center",
+    userAccess: "read-only",
+    identityCenter: {
+      groupName: "Platform operators",
+      projectAttribute: "enterprise.department",
+      manageAccessControlAttributes: true,
+    },
+  },
 });
-const modeChecks = modes.flatMap(({ mode, online: modeOnline, offline: modeOffline }) =>
-  Object.keys(modeOnline.stacks).map((id) => ({
+const modes = [
+  ...Object.entries(NETWORK_MODES).map(([mode, network]) => {
+    const config = networkConfig(network);
+    return { mode, online: synthNetworkStacks(config, false, true), offline: synthNetworkStacks(config, true, true) };
+  }),
+  {
+    mode: "identity-center",
+    online: synthApp({ offline: false, config: IDENTITY_CENTER }, true),
+    offline: synthApp({ offline: true, config: IDENTITY_CENTER }, true),
+    only: ["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"],
+  },
+];
+const modeChecks = modes.flatMap(({ mode, online: modeOnline, offline: modeOffline, ...rest }) =>
+  ("only" in rest ? rest.only : Object.keys(modeOnline.stacks)).map((id) => ({
     name: `${mode}-${id}`,
     producers: modeOnline.stacks,
     online: modeOnline.stacks[id],
@@ -97,9 +122,9 @@ const modePlanned = modeNames.filter((n) => MODE_CHECKS[n].planned);
 
 /**
  * The same stacks with shared state (s3, cloud). Only their backend and cross-stack reads differ from
- * the default synthesis (__tests__/lib/stack/state-backends.test.ts), so all of them join the single
- * validate, and the stacks that read another's state are also mock-applied: their reads are the part
- * the backend changes. Validate and `terraform test` never configure a backend (`init -backend=false`,
+ * the default synthesis (__tests__/lib/stack/state-backends.test.ts), and a module's backend block is
+ * not part of what validate checks, so the stacks that read another's state join the single validate:
+ * their reads are the part the backend changes. Validate and `terraform test` never configure a backend (`init -backend=false`,
  * modules, in-memory test state): nothing reaches S3 or HCP Terraform.
  */
 const shared = Object.fromEntries(
@@ -108,11 +133,18 @@ const shared = Object.fromEntries(
     synthApp({ offline: false, config: configWithStateOf(example) }, true),
   ]),
 );
+/** Stacks that read another's state: the only part of a shared-state synthesis a module validate sees. */
 const sharedReaders = Object.entries(shared).flatMap(([kind, synth]) =>
   Object.keys(synth.stacks)
     .filter((id) => synth.stacks[id].data?.terraform_remote_state)
     .map((id) => [kind, id] as const),
 );
+/**
+ * Mock-applied per kind: ssm-instance-arn, which reads two stacks. A mocked apply answers every
+ * `terraform_remote_state` with `override_data`, so the other readers' applies would repeat the
+ * default synthesis's; their reads are checked by the validate.
+ */
+const SHARED_MOCKED = "ssm-instance-arn";
 const sharedName = (kind: string, id: string) => `${kind}-${id}`;
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -183,9 +215,7 @@ const showFile = (name: string) => {
     }
     // The root module only serves `terraform validate`: every run of `terraform test` names its own module.
     const sharedDirs = Object.fromEntries(
-      Object.entries(shared).flatMap(([kind, synth]) =>
-        Object.entries(stackDirs(synth.outdir)).map(([id, dir]) => [sharedName(kind, id), dir]),
-      ),
+      sharedReaders.map(([kind, id]) => [sharedName(kind, id), stackDirs(shared[kind].outdir)[id]]),
     );
     const modules = {
       ...onlineDirs,
@@ -211,7 +241,7 @@ const showFile = (name: string) => {
         const text = mockTestFile(destroyable.stacks[id], withArn, source(destroyableDirs[id]), destroyable.stacks);
         files[file.destroyable(id)] = { text, weight: weight(destroyable.stacks[id]) };
       }
-      for (const [kind, id] of sharedReaders) {
+      for (const [kind, id] of sharedReaders.filter(([, reader]) => reader === SHARED_MOCKED)) {
         const name = sharedName(kind, id);
         const text = mockTestFile(shared[kind].stacks[id], withArn, source(sharedDirs[name]), shared[kind].stacks);
         files[file.mocked(name)] = { text, weight: weight(shared[kind].stacks[id]) };
@@ -298,7 +328,7 @@ const showFile = (name: string) => {
     expect((validationErrors[id] ?? []).map((d) => `${d.summary} ${d.detail ?? ""}`)).toEqual([]);
   });
 
-  test.each(Object.keys(shared).flatMap((kind) => stackIds.map((id) => [id, kind])))(
+  test.each(sharedReaders.map(([kind, id]) => [id, kind]))(
     "%s with %s state passes terraform validate with the real provider",
     (id, kind) => {
       expect(validate?.stdout).toContain('"format_version"');
@@ -316,7 +346,7 @@ const showFile = (name: string) => {
     );
   });
 
-  test.each(sharedReaders.map(([kind, id]) => [id, kind]))(
+  test.each(sharedReaders.filter(([, id]) => id === SHARED_MOCKED).map(([kind, id]) => [id, kind]))(
     "%s with %s state plans and applies against a mocked AWS provider, its remote-state read mocked",
     (id, kind) => {
       const name = file.mocked(sharedName(kind, id));

@@ -158,6 +158,12 @@ const MOCK_DATA: Record<string, JsonObject> = {
   // plan's postconditions want DNS on (zone ids stay random, so two subnets are in two zones).
   aws_vpc: { cidr_block: "10.20.0.0/16", enable_dns_support: true, enable_dns_hostnames: true },
   aws_subnet: { cidr_block: "10.20.8.0/24" },
+  // Identity Center (ssm.principals identity-center): one instance, as the lookup's postcondition wants.
+  aws_ssoadmin_instances: {
+    arns: ["arn:aws:sso:::instance/ssoins-1234567890abcdef"],
+    identity_store_ids: ["d-1234567890"],
+  },
+  aws_identitystore_group: { group_id: "94482488-3041-7026-18f3-be45837cd0e4" },
 };
 
 /** Per-type id defaults for mocked resources whose id is validated where it is referenced. */
