@@ -50,6 +50,14 @@ const stackIds = Object.keys(online.stacks).sort();
  * answered by `override_data` with what the producing stack outputs once applied (no state file needed).
  */
 const readers = stackIds.filter((id) => offline.stacks[id].data?.terraform_remote_state);
+/**
+ * Stacks planned for real offline. ssm-fixed-tag and ssm-abac are declared through the same builder as
+ * ssm-instance-arn (lib/stack/session-manager-stack.ts): the same provider configuration and resource
+ * kinds, only their policy documents differ, which a plan does not judge (validate and the mocked apply
+ * see all three, the access proofs their policies). Each real plan costs a provider start.
+ */
+const PLAN_SAME_AS: Record<string, string> = { "ssm-fixed-tag": "ssm-instance-arn", "ssm-abac": "ssm-instance-arn" };
+const planned = stackIds.filter((id) => PLAN_SAME_AS[id] === undefined);
 
 /** Terraform addresses of a stack's resources, and those that refuse destroy. */
 const addresses = (stack: TfJson, which: (resource: Record<string, unknown>) => boolean = () => true) =>
@@ -133,18 +141,19 @@ const shared = Object.fromEntries(
     synthApp({ offline: false, config: configWithStateOf(example) }, true),
   ]),
 );
-/** Stacks that read another's state: the only part of a shared-state synthesis a module validate sees. */
+/**
+ * Per kind, the reader of two stacks (ssm-instance-arn reads private-access and session-preferences) is
+ * validated and mock-applied: its reads are the part of a shared-state synthesis a module validate sees.
+ * Every reader's reads are built by cdktf from the same backend settings, and each one's exact
+ * configuration is checked in __tests__/lib/stack/state-backends.test.ts; a mocked apply answers the
+ * reads with `override_data`, so other readers' applies would repeat the default synthesis's.
+ */
+const SHARED_CHECKED = "ssm-instance-arn";
 const sharedReaders = Object.entries(shared).flatMap(([kind, synth]) =>
   Object.keys(synth.stacks)
-    .filter((id) => synth.stacks[id].data?.terraform_remote_state)
+    .filter((id) => id === SHARED_CHECKED && synth.stacks[id].data?.terraform_remote_state)
     .map((id) => [kind, id] as const),
 );
-/**
- * Mock-applied per kind: ssm-instance-arn, which reads two stacks. A mocked apply answers every
- * `terraform_remote_state` with `override_data`, so the other readers' applies would repeat the
- * default synthesis's; their reads are checked by the validate.
- */
-const SHARED_MOCKED = "ssm-instance-arn";
 const sharedName = (kind: string, id: string) => `${kind}-${id}`;
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -241,14 +250,14 @@ const showFile = (name: string) => {
         const text = mockTestFile(destroyable.stacks[id], withArn, source(destroyableDirs[id]), destroyable.stacks);
         files[file.destroyable(id)] = { text, weight: weight(destroyable.stacks[id]) };
       }
-      for (const [kind, id] of sharedReaders.filter(([, reader]) => reader === SHARED_MOCKED)) {
+      for (const [kind, id] of sharedReaders) {
         const name = sharedName(kind, id);
         const text = mockTestFile(shared[kind].stacks[id], withArn, source(sharedDirs[name]), shared[kind].stacks);
         files[file.mocked(name)] = { text, weight: weight(shared[kind].stacks[id]) };
       }
       // The producers' outputs come from the online synthesis: the same expressions, and its providers
       // name the accounts the ARNs belong to.
-      for (const id of stackIds)
+      for (const id of planned)
         files[file.offline(id)] = {
           text: realPlanTestFile(source(offlineDirs[id]), offline.stacks[id], online.stacks),
           weight: weight(offline.stacks[id]),
@@ -346,7 +355,7 @@ const showFile = (name: string) => {
     );
   });
 
-  test.each(sharedReaders.filter(([, id]) => id === SHARED_MOCKED).map(([kind, id]) => [id, kind]))(
+  test.each(sharedReaders.map(([kind, id]) => [id, kind]))(
     "%s with %s state plans and applies against a mocked AWS provider, its remote-state read mocked",
     (id, kind) => {
       const name = file.mocked(sharedName(kind, id));
@@ -436,7 +445,17 @@ const showFile = (name: string) => {
     expect(tests[file.offline("ssm-instance-arn")]?.status).toBe("pass");
   });
 
-  test.each([...stackIds, ...modePlanned])("%s plans in offline mode with dummy credentials and no AWS call", (id) => {
+  test("the stacks not planned for real are built like one that is: same resource kinds and provider configuration", () => {
+    const kinds = (stack: TfJson) => ({
+      resources: Object.keys(stack.resource ?? {}).sort(),
+      providers: JSON.stringify(stack.provider),
+    });
+    for (const [id, like] of Object.entries(PLAN_SAME_AS)) {
+      expect({ id, ...kinds(offline.stacks[id]) }).toEqual({ id, ...kinds(offline.stacks[like]) });
+    }
+  });
+
+  test.each([...planned, ...modePlanned])("%s plans in offline mode with dummy credentials and no AWS call", (id) => {
     const name = file.offline(id);
     const result = tests[name];
     expect({ planned: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
