@@ -1,4 +1,5 @@
 import type { Construct } from "constructs";
+import { describable } from "../lib/policies/document";
 import { fixedTagSessionPolicy, PROJECT_TAG } from "../lib/policies/ssm";
 import {
   SessionManagerStack,
@@ -18,7 +19,8 @@ export class SsmFixedTagStack extends SessionManagerStack {
     super(scope, id, props, (context) => ({
       pattern: "ssm-fixed-tag",
       groupName: "ec2-access-guardrails-ssm-fixed-tag",
-      description: `Session Manager on instances tagged ${PROJECT_TAG}=${context.project} only; end and resume only one's own sessions`,
+      // Permission set descriptions take Latin-1 only; a project in another script is named by its tag.
+      description: `Session Manager on instances tagged ${PROJECT_TAG}=${describable(context.project, "<project>")} only; end and resume only one's own sessions`,
       sessionPolicy: fixedTagSessionPolicy(context),
       targetsOutputs: taggedTargetsOutputs(
         context.region,

@@ -1,7 +1,6 @@
 import { App, Testing } from "cdktf";
 import { OFFLINE_IDENTITY_CENTER } from "../../lib/constructs/identity-center";
 import type { SessionLogging } from "../../lib/policies/session-logging";
-import { PERMISSION_SET_NAMES } from "../../lib/stack/session-manager-stack";
 import { SsmAbacStack } from "../../stacks/ssm-abac";
 import { SsmFixedTagStack } from "../../stacks/ssm-fixed-tag";
 import { SsmInstanceArnStack } from "../../stacks/ssm-instance-arn";
@@ -34,10 +33,18 @@ const DELEGATED_READ_ONLY = {
     identityCenter: {
       groupName: "Ops ${team} %{x}",
       projectAttribute: "name.familyName",
+      permissionSetPrefix: "team-a-",
       manageAccessControlAttributes: true,
     },
   },
 } as const satisfies Overrides;
+
+/** The permission set names with the default prefix, as people see them in the access portal. */
+const DEFAULT_NAMES: Record<SsmStackId, string> = {
+  "ssm-instance-arn": "guardrails-ssm-instance-arn",
+  "ssm-fixed-tag": "guardrails-ssm-fixed-tag",
+  "ssm-abac": "guardrails-ssm-abac",
+};
 
 /** The stack's AWS provider blocks. */
 const providersOf = (tf: TfJson): Array<Record<string, unknown>> => [tf.provider?.aws ?? []].flat() as never;
@@ -68,8 +75,12 @@ describe.each(SSM_STACKS)("%s with ssm.principals identity-center", (id: SsmStac
   test("creates one permission set of a name Identity Center accepts, in the instance read by data source", () => {
     const tf = icStack(id);
     const set = tf.only("aws_ssoadmin_permission_set");
-    expect(set.name).toBe(PERMISSION_SET_NAMES[id]);
+    expect(set.name).toBe(DEFAULT_NAMES[id]);
     expect(set.name).toMatch(/^[\w+=,.@-]{1,32}$/);
+    // Names are unique in the whole instance: a second deployment chooses its own prefix.
+    expect(delegatedStack(id).only("aws_ssoadmin_permission_set").name).toBe(
+      DEFAULT_NAMES[id].replace("guardrails-ssm-", "team-a-"),
+    );
     expect(set.session_duration).toBe("PT1H");
     const instances = Object.keys(tf.data?.aws_ssoadmin_instances ?? {});
     expect(instances).toHaveLength(1);
@@ -258,5 +269,28 @@ describe("ssm-* stacks given the session logging of the session-preferences stac
   test("without it, grants no KMS permission", () => {
     const doc = synthOne("ssm-abac", {}).policyOf("aws_iam_policy", "SessionUser_SessionPolicy");
     expect(doc.Statement.flatMap((s) => asList(s.Action)).filter((a) => a.startsWith("kms:"))).toEqual([]);
+  });
+});
+
+describe("a project outside the characters AWS takes in descriptions and policy documents", () => {
+  // IAM policy documents take U+0020-U+00FF (and tab, line feed, carriage return); permission set
+  // descriptions the same without U+007F-U+00A0. A project in another script must reach AWS anyway.
+  const project = "プロジェクト";
+  const tf = stackUnderTest("ssm-fixed-tag", { config: testConfig({ ...IDENTITY_CENTER, project }) });
+
+  test("the permission set's description names the tag, not the value (DESCRIPTION_CHARACTERS guards the rule)", () => {
+    expect(tf.only("aws_ssoadmin_permission_set").description).toBe(
+      "Session Manager on instances tagged Project=<project> only; end and resume only one's own sessions",
+    );
+  });
+
+  test("the inline policy carries the value as JSON escapes, which read back as the project", () => {
+    const raw = rawInlinePolicy(tf);
+    expect(raw).not.toMatch(/[^\u0009\u000A\u000D\u0020-\u00FF]/);
+    expect(raw).toContain("\\u30d7\\u30ed\\u30b8\\u30a7\\u30af\\u30c8");
+    expect(statement(inlinePolicy(tf), "StartSessionOnTargetInstances").Condition).toEqual({
+      StringEquals: { "ssm:resourceTag/Project": project },
+      ...DOCUMENT_CHECK,
+    });
   });
 });

@@ -98,6 +98,7 @@ const IDENTITY_CENTER = testConfig({
     identityCenter: {
       groupName: "Platform operators",
       projectAttribute: "enterprise.department",
+      permissionSetPrefix: "guardrails-ssm-",
       manageAccessControlAttributes: true,
     },
   },

@@ -52,6 +52,19 @@ export type SsmSessionPreferences = (typeof SSM_SESSION_PREFERENCES)[number];
 export const SSM_PRINCIPALS = ["iam-user", "identity-center"] as const;
 export type SsmPrincipals = (typeof SSM_PRINCIPALS)[number];
 
+/**
+ * What each ssm-* stack appends to `ssm.identityCenter.permissionSetPrefix` to name its permission set.
+ * Permission set names are unique per Identity Center instance, the whole organisation's, and at most
+ * 32 of `[\w+=,.@-]` (CreatePermissionSet, Name), so the prefix may use 32 minus the longest suffix.
+ */
+export const PERMISSION_SET_SUFFIXES = {
+  "ssm-instance-arn": "instance-arn",
+  "ssm-fixed-tag": "fixed-tag",
+  "ssm-abac": "abac",
+} as const;
+export const DEFAULT_PERMISSION_SET_PREFIX = "guardrails-ssm-";
+const PERMISSION_SET_PREFIX_MAX = 32 - Math.max(...Object.values(PERMISSION_SET_SUFFIXES).map((s) => s.length));
+
 /** The Identity Center user attribute ABAC reads `Project` from by default (`ssm.identityCenter.projectAttribute`). */
 export const DEFAULT_PROJECT_ATTRIBUTE = "enterprise.department";
 
@@ -245,10 +258,16 @@ const zoneIds = unique(
   "zone IDs",
 );
 
-const accountSchema = z
+/** What the README says of an account entry's `id`, and of its credentials when it names none. */
+interface AccountDocs {
+  readonly id: string;
+  readonly credentialsUnset: string;
+}
+const accountSchemaWith = (docs: AccountDocs) =>
+  z
   .strictObject(
     {
-      id: doc(accountId, { description: "12-digit account id; `data` must differ from `workload`" }),
+      id: doc(accountId, { description: docs.id }),
       profile: doc(pattern(PROFILE, "use a named AWS CLI profile (letters, digits, _ . + @ -)").optional(), {
         description: "AWS CLI profile that reaches the account; not together with `roleArn`",
       }),
@@ -256,8 +275,7 @@ const accountSchema = z
         pattern(ROLE_ARN, "use an IAM role ARN such as arn:aws:iam::123456789012:role/Deployer").optional(),
         {
           description: "a role in the account to assume instead of a profile",
-          unset:
-            "none: ambient credentials or `OrganizationAccountAccessRole` (see *Credentials each stack runs with*)",
+          unset: docs.credentialsUnset,
         },
       ),
     },
@@ -286,6 +304,16 @@ const accountSchema = z
     },
     { when: ({ value }) => isObject(value) },
   );
+const accountSchema = accountSchemaWith({
+  id: "12-digit account id; `data` must differ from `workload`",
+  credentialsUnset:
+    "none: ambient credentials or `OrganizationAccountAccessRole` (see *Credentials each stack runs with*)",
+});
+/** The ssm-* stacks' only provider in identity-center mode: nothing is assumed from another account. */
+const identityCenterAccountSchema = accountSchemaWith({
+  id: "12-digit id of the delegated administrator account of IAM Identity Center, where the permission sets are created",
+  credentialsUnset: "none: ambient credentials (see *Credentials each stack runs with*)",
+});
 
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -714,8 +742,9 @@ const sessionLogsSchema = section({
   }),
   s3KeyPrefix: doc(
     pattern(
-      /^([A-Za-z0-9!_.*'()-]+\/){1,8}$/,
-      'use path segments of letters, digits and ! _ . * \' ( ) - each ending in "/", such as session-logs/',
+      // No `*`: the instance role's grant is `<bucket>/<prefix>*`, where a `*` would widen it to any key.
+      /^([A-Za-z0-9!_.'()-]+\/){1,8}$/,
+      'use path segments of letters, digits and ! _ . \' ( ) - each ending in "/", such as session-logs/',
     )
       .refine((prefix) => prefix.split("/").every((segment) => segment !== "." && segment !== ".."), {
         error: 'use path segments other than "." and ".."',
@@ -737,7 +766,10 @@ const sessionLogsSchema = section({
     pattern(
       LINUX_USER,
       "use a Linux user name: a lowercase letter or _, then up to 31 lowercase letters, digits, _ or -",
-    ).optional(),
+    )
+      // Every session would be a root shell, logged or not: least privilege is the point of Run As.
+      .refine((user) => user !== "root", { error: "use an unprivileged user: root would make every session a root shell" })
+      .optional(),
     {
       description:
         "turn Run As on: Linux sessions start as this OS user (it must exist on the instances) instead of `ssm-user`",
@@ -767,12 +799,25 @@ const identityCenterSchema = z.strictObject(
           "the user attribute ssm-abac reads `Project` from (`${path:<attribute>}` in Identity Center's attributes for access control)",
       },
     ),
+    permissionSetPrefix: doc(
+      pattern(
+        new RegExp(`^[\\w+=,.@-]{1,${PERMISSION_SET_PREFIX_MAX}}$`),
+        `use 1-${PERMISSION_SET_PREFIX_MAX} letters, digits and + = , . @ _ - (the pattern's suffix ${code(Object.values(PERMISSION_SET_SUFFIXES))} follows; a permission set name has at most 32)`,
+      ).default(DEFAULT_PERMISSION_SET_PREFIX),
+      {
+        description:
+          "prepended to `instance-arn`, `fixed-tag` and `abac` to name the three permission sets; names are unique in the whole Identity Center instance, so a second deployment (another workload account or project) needs its own prefix",
+      },
+    ),
     manageAccessControlAttributes: doc(bool().default(false), {
       description:
         "let ssm-abac own the Identity Center instance's attributes for access control (one resource per instance: it replaces every attribute other teams set); off: an administrator maps `Project` by hand (see the README)",
     }),
   },
-  { error: 'use an object { "groupName", "projectAttribute"?, "manageAccessControlAttributes"? }' },
+  {
+    error:
+      'use an object { "groupName", "projectAttribute"?, "permissionSetPrefix"?, "manageAccessControlAttributes"? }',
+  },
 );
 
 const appendedSuffixes = Object.values(SSM_USER_SUFFIXES).filter(Boolean);
@@ -986,7 +1031,7 @@ export const configSchema = z
           workload: accountSchema,
           management: accountSchema,
           data: accountSchema,
-          identityCenter: doc(accountSchema.optional(), {
+          identityCenter: doc(identityCenterAccountSchema.optional(), {
             description:
               'the account that administers IAM Identity Center when it is a delegated administrator (only with `ssm.principals: "identity-center"`)',
             unset: "`accounts.management`",

@@ -51,9 +51,30 @@ export function unescapeIamVariables(text: string): string {
   return text.replace(/\$\$\{/g, "${");
 }
 
-/** The JSON string Terraform will send to AWS, IAM policy variables escaped. */
+/**
+ * What IAM accepts in a policy document, written out: tab, line feed, carriage return and U+0020-U+00FF
+ * (CreatePolicy / PutRolePolicy, PolicyDocument pattern). A value of the configuration outside it (a
+ * `project` in another script, matched by a tag condition) travels as a JSON `\uXXXX` escape, which
+ * IAM reads back as the same character.
+ */
+const OUTSIDE_POLICY_CHARACTERS = /[^\u0009\u000A\u000D\u0020-\u00FF]/g;
+
+/** The JSON string Terraform will send to AWS, IAM policy variables escaped, every character one IAM takes. */
 export function toPolicyJson(document: PolicyDocument): string {
-  return escapeIamVariables(JSON.stringify(document));
+  const json = JSON.stringify(document).replace(
+    OUTSIDE_POLICY_CHARACTERS,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return escapeIamVariables(json);
+}
+
+/**
+ * The characters AWS takes in the description of a permission set or an IAM role (CreatePermissionSet
+ * and CreateRole, Description pattern `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`): `text` when
+ * it has only those, else `fallback` (a configured value in another script would fail the apply).
+ */
+export function describable(text: string, fallback: string): string {
+  return /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/.test(text) ? text : fallback;
 }
 
 /** Size limits AWS enforces on policy documents (characters, white space excluded where AWS excludes it). */

@@ -1,6 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { SSM_USER_SUFFIXES } from "../config";
+import { PERMISSION_SET_SUFFIXES, SSM_USER_SUFFIXES } from "../config";
 import { IdentityCenterGroup } from "../constructs/identity-center";
 import { SessionManagerPermissionSet } from "../constructs/session-manager-permission-set";
 import { SessionManagerUser } from "../constructs/session-manager-user";
@@ -21,14 +21,13 @@ export interface SessionManagerStackProps extends GuardrailsStackProps {
 }
 
 /**
- * Permission set names of the three patterns (`ssm.principals: "identity-center"`), written out: at
- * most 32 characters (CreatePermissionSet), and what people pick in the access portal.
+ * The permission set name of a pattern (`ssm.principals: "identity-center"`): the configured prefix and
+ * the pattern's suffix (PERMISSION_SET_SUFFIXES), at most 32 characters (checked in lib/config), and
+ * what people pick in the access portal.
  */
-export const PERMISSION_SET_NAMES: Record<SessionManagerStackId, string> = {
-  "ssm-instance-arn": "guardrails-ssm-instance-arn",
-  "ssm-fixed-tag": "guardrails-ssm-fixed-tag",
-  "ssm-abac": "guardrails-ssm-abac",
-};
+export function permissionSetName(prefix: string, pattern: SessionManagerStackId): string {
+  return prefix + PERMISSION_SET_SUFFIXES[pattern];
+}
 
 /** The stack ids of the three Session Manager patterns; each names its user's suffix. */
 export type SessionManagerStackId = keyof typeof SSM_USER_SUFFIXES;
@@ -124,7 +123,7 @@ export abstract class SessionManagerStack extends GuardrailsStack {
         offline: this.offline,
       });
       this.permissionSet = new SessionManagerPermissionSet(this, "SessionPermissionSet", {
-        name: PERMISSION_SET_NAMES[pattern.pattern],
+        name: permissionSetName(ssm.identityCenter.permissionSetPrefix, pattern.pattern),
         description: pattern.description,
         sessionPolicy: pattern.sessionPolicy,
         readOnlyAccess: userAccess === "read-only",

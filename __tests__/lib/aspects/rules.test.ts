@@ -26,6 +26,7 @@ import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versionin
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
+import { SsoadminPermissionSet } from "@cdktf/provider-aws/lib/ssoadmin-permission-set";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -39,6 +40,25 @@ import { guardrailFixture } from "../../helpers/guardrails";
 type Build = (stack: TerraformStack) => void;
 
 /* Fixture pieces: compliant by default, each case changes one thing. */
+
+/** A permission set of the given description in a literal Identity Center instance. */
+function permissionSet(stack: TerraformStack, description: string): SsoadminPermissionSet {
+  return new SsoadminPermissionSet(stack, "PermissionSet", {
+    name: "guardrails-ssm-fixed-tag",
+    instanceArn: "arn:aws:sso:::instance/ssoins-1234567890abcdef",
+    description,
+  });
+}
+
+/** A role EC2 may assume, with the given description. */
+function role(stack: TerraformStack, description: string | undefined): IamRole {
+  return new IamRole(stack, "Role", {
+    assumeRolePolicy: toPolicyJson(
+      policy({ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }),
+    ),
+    description,
+  });
+}
 
 function instance(stack: TerraformStack, overrides: Partial<InstanceConfig> = {}): Instance {
   return new Instance(stack, "Instance", {
@@ -446,6 +466,12 @@ const compliant: Array<[string, string, Build]> = [
     "an asymmetric signing key (cannot rotate)",
     (s) => new KmsKey(s, "Key", { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" }),
   ],
+  [
+    "DESCRIPTION_CHARACTERS",
+    "a permission set described in Latin-1 (accents included)",
+    (s) => permissionSet(s, "Session Manager on instances tagged Project=équipe only"),
+  ],
+  ["DESCRIPTION_CHARACTERS", "a role without a description", (s) => role(s, undefined)],
 ];
 
 /** [rule id, what the fixture holds, fixture, construct id the error must be attached to] */
@@ -799,6 +825,13 @@ const nonCompliant: Array<[string, string, Build, string]> = [
     (s) => new KmsKey(s, "Key", { enableKeyRotation: false }),
     "Key",
   ],
+  [
+    "DESCRIPTION_CHARACTERS",
+    "a permission set whose description names a project in another script",
+    (s) => permissionSet(s, "Session Manager on instances tagged Project=プロジェクト only"),
+    "PermissionSet",
+  ],
+  ["DESCRIPTION_CHARACTERS", "a role description over 1000 characters", (s) => role(s, "x".repeat(1001)), "Role"],
 ];
 
 describe("guardrail rules", () => {

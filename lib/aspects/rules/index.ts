@@ -4,6 +4,7 @@ import { CLOUDTRAIL_EVIDENCE_RETAINED } from "./cloudtrail-evidence-retained";
 import { CLOUDTRAIL_LOG_VALIDATION } from "./cloudtrail-log-validation";
 import { CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION } from "./cloudtrail-logs-role-no-source-condition";
 import { CLOUDTRAIL_MULTI_REGION } from "./cloudtrail-multi-region";
+import { DESCRIPTION_CHARACTERS } from "./description-characters";
 import { EC2_EBS_ENCRYPTED } from "./ec2-ebs-encrypted";
 import { EC2_IMDSV2_REQUIRED } from "./ec2-imdsv2-required";
 import { EC2_NO_OPEN_ADMIN_PORTS } from "./ec2-no-open-admin-ports";
@@ -46,4 +47,5 @@ export const GUARDRAIL_RULES: readonly Rule[] = [
   LOGS_GROUP_KMS_ENCRYPTED,
   KMS_KEY_ROTATION_ENABLED,
   TAGS_VALID,
+  DESCRIPTION_CHARACTERS,
 ];
