@@ -42,6 +42,15 @@ describe.each(["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"])("%s", (pattern)
       );
       expect(row.context["aws:username"]).toBeUndefined();
       if (row.context["aws:userid"] !== undefined) expect(row.context["aws:userid"]).toMatch(/^AROA\w+:alice$/);
+      // A role session's id starts with its session name: never with the IAM user's name.
+      const session = /:session\/(.*)$/.exec(row.resource)?.[1];
+      if (session !== undefined)
+        expect({ row: row.name, session }).toEqual({
+          row: row.name,
+          session: expect.stringMatching(/^(alice|bob)[\w-]*-[0-9a-f]+$/),
+        });
+      const owner = row.context["ssm:resourceTag/aws:ssmmessages:session-id"];
+      if (owner !== undefined) expect(owner).toMatch(/^AROA\w+:(alice|bob)[\w-]*$/);
     }
   });
 });

@@ -6,6 +6,7 @@ import {
   resourceNamed,
   resourcesOf,
   statement,
+  synthCached,
   testConfig,
   type Block,
   type PolicyJson,
@@ -155,11 +156,16 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
     );
   });
 
-  test("with existing session preferences, gets no KMS permission and reads nothing of session-preferences", () => {
-    const tf = stackUnderTest(id, { config: testConfig({ ssm: { sessionPreferences: "existing" } }) });
+  test("with existing session preferences, gets no KMS permission, reads nothing of session-preferences, and says what the document's owner must grant", () => {
+    const settings = { config: testConfig({ ssm: { sessionPreferences: "existing" } }) };
+    const tf = stackUnderTest(id, settings);
     expect(rawPolicy(tf)).not.toContain("kms:");
     expect(Object.keys(tf.data?.terraform_remote_state ?? {})).not.toContain(
       "cross-stack-reference-input-session-preferences",
+    );
+    const warnings = synthCached(settings).annotations[id].filter((a) => a.level === "@cdktf/warn");
+    expect(warnings.map((a) => a.message)).toContainEqual(
+      expect.stringMatching(/existing SSM-SessionManagerRunShell sets a kmsKeyId.*kms:GenerateDataKey/),
     );
   });
 

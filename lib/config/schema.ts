@@ -265,45 +265,45 @@ interface AccountDocs {
 }
 const accountSchemaWith = (docs: AccountDocs) =>
   z
-  .strictObject(
-    {
-      id: doc(accountId, { description: docs.id }),
-      profile: doc(pattern(PROFILE, "use a named AWS CLI profile (letters, digits, _ . + @ -)").optional(), {
-        description: "AWS CLI profile that reaches the account; not together with `roleArn`",
-      }),
-      roleArn: doc(
-        pattern(ROLE_ARN, "use an IAM role ARN such as arn:aws:iam::123456789012:role/Deployer").optional(),
-        {
-          description: "a role in the account to assume instead of a profile",
-          unset: docs.credentialsUnset,
-        },
-      ),
-    },
-    { error: "use an object with id and optionally profile or roleArn" },
-  )
-  .superRefine(
-    (account, ctx) => {
-      if (account.profile !== undefined && account.roleArn !== undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["roleArn"],
-          input: account.roleArn,
-          message: "set either profile or roleArn, not both",
-        });
-      }
-      const roleAccount = account.roleArn ? ROLE_ARN.exec(account.roleArn)?.[1] : undefined;
-      // The id may be invalid here (the check runs whenever the account is an object): compare strings only.
-      if (roleAccount !== undefined && typeof account.id === "string" && roleAccount !== account.id) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["roleArn"],
-          input: account.roleArn,
-          message: `use a role in account ${account.id} (the account this entry deploys to)`,
-        });
-      }
-    },
-    { when: ({ value }) => isObject(value) },
-  );
+    .strictObject(
+      {
+        id: doc(accountId, { description: docs.id }),
+        profile: doc(pattern(PROFILE, "use a named AWS CLI profile (letters, digits, _ . + @ -)").optional(), {
+          description: "AWS CLI profile that reaches the account; not together with `roleArn`",
+        }),
+        roleArn: doc(
+          pattern(ROLE_ARN, "use an IAM role ARN such as arn:aws:iam::123456789012:role/Deployer").optional(),
+          {
+            description: "a role in the account to assume instead of a profile",
+            unset: docs.credentialsUnset,
+          },
+        ),
+      },
+      { error: "use an object with id and optionally profile or roleArn" },
+    )
+    .superRefine(
+      (account, ctx) => {
+        if (account.profile !== undefined && account.roleArn !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["roleArn"],
+            input: account.roleArn,
+            message: "set either profile or roleArn, not both",
+          });
+        }
+        const roleAccount = account.roleArn ? ROLE_ARN.exec(account.roleArn)?.[1] : undefined;
+        // The id may be invalid here (the check runs whenever the account is an object): compare strings only.
+        if (roleAccount !== undefined && typeof account.id === "string" && roleAccount !== account.id) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["roleArn"],
+            input: account.roleArn,
+            message: `use a role in account ${account.id} (the account this entry deploys to)`,
+          });
+        }
+      },
+      { when: ({ value }) => isObject(value) },
+    );
 const accountSchema = accountSchemaWith({
   id: "12-digit account id; `data` must differ from `workload`",
   credentialsUnset:
@@ -398,24 +398,46 @@ export function networkInputIssues(input: unknown): z.core.$ZodIssue[] {
 export function sessionInputIssues(input: unknown): z.core.$ZodIssue[] {
   if (!isObject(input) || !isObject(input.ssm)) return [];
   const { ssm } = input;
-  if (ssm.sessionPreferences !== "existing" || ssm.sessionLogs === undefined) return [];
-  return [
-    {
+  const issues: z.core.$ZodIssue[] = [];
+  if (ssm.sessionPreferences === "existing" && ssm.sessionLogs !== undefined) {
+    issues.push({
       code: "custom",
       path: ["ssm", "sessionLogs"],
       input: ssm.sessionLogs,
       message:
         'remove it, or set ssm.sessionPreferences to "manage": with "existing" this project leaves the preferences document alone, so ssm.sessionLogs would be ignored',
-    },
-  ];
+    });
+  }
+  // Identity Center settings beside IAM-user principals (written or defaulted) would be ignored. Raw, so
+  // the message shows what was written, not the section with its defaults filled in.
+  if ((ssm.principals ?? "iam-user") === "iam-user") {
+    if (ssm.identityCenter !== undefined) {
+      issues.push({
+        code: "custom",
+        path: ["ssm", "identityCenter"],
+        input: ssm.identityCenter,
+        message: 'remove it, or set ssm.principals to "identity-center": IAM users ignore it',
+      });
+    }
+    const accounts = input.accounts;
+    if (isObject(accounts) && accounts.identityCenter !== undefined) {
+      issues.push({
+        code: "custom",
+        path: ["accounts", "identityCenter"],
+        input: accounts.identityCenter,
+        message: 'remove it, or set ssm.principals to "identity-center": only the permission sets are created there',
+      });
+    }
+  }
+  return issues;
 }
 
-/** `ssm.principals` and the settings only Identity Center principals use, which must come together. */
-function principalIssues(
-  config: { ssm: Record<string, unknown>; accounts: Record<string, unknown> },
-  ctx: z.RefinementCtx,
-): void {
-  const { ssm, accounts } = config;
+/**
+ * `ssm.principals` and the settings only Identity Center principals use, which must come together (the
+ * other direction, those settings beside IAM users, is a raw-input check: sessionInputIssues).
+ */
+function principalIssues(config: { ssm: Record<string, unknown> }, ctx: z.RefinementCtx): void {
+  const { ssm } = config;
   const identityCenter = ssm.principals === "identity-center";
   if (identityCenter && ssm.identityCenter === undefined) {
     ctx.addIssue({
@@ -425,24 +447,6 @@ function principalIssues(
       message:
         'set it to { "groupName": "<Identity Store group>" } with ssm.principals "identity-center": the permission sets are assigned to that group',
     });
-  }
-  if (!identityCenter && ssm.principals === "iam-user") {
-    if (ssm.identityCenter !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["ssm", "identityCenter"],
-        input: ssm.identityCenter,
-        message: 'remove it, or set ssm.principals to "identity-center": IAM users ignore it',
-      });
-    }
-    if (accounts.identityCenter !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["accounts", "identityCenter"],
-        input: accounts.identityCenter,
-        message: 'remove it, or set ssm.principals to "identity-center": only the permission sets are created there',
-      });
-    }
   }
   if (identityCenter && ssm.ownSessions === "name-prefix") {
     ctx.addIssue({
@@ -768,7 +772,9 @@ const sessionLogsSchema = section({
       "use a Linux user name: a lowercase letter or _, then up to 31 lowercase letters, digits, _ or -",
     )
       // Every session would be a root shell, logged or not: least privilege is the point of Run As.
-      .refine((user) => user !== "root", { error: "use an unprivileged user: root would make every session a root shell" })
+      .refine((user) => user !== "root", {
+        error: "use an unprivileged user: root would make every session a root shell",
+      })
       .optional(),
     {
       description:
@@ -1138,7 +1144,7 @@ export const configSchema = z
     { when: ({ value }) => crossFieldInputsReadable(value) },
   )
   .superRefine((config, ctx) => principalIssues(config, ctx), {
-    when: ({ value }) => isObject(value) && isObject(value.ssm) && isObject(value.accounts),
+    when: ({ value }) => isObject(value) && isObject(value.ssm),
   })
   .superRefine((config, ctx) => zoneRegionIssues(config, ctx), {
     when: ({ value }) => isObject(value) && isObject(value.network),

@@ -1,4 +1,4 @@
-import { TerraformOutput } from "cdktf";
+import { Annotations, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { PERMISSION_SET_SUFFIXES, SSM_USER_SUFFIXES } from "../config";
 import { IdentityCenterGroup } from "../constructs/identity-center";
@@ -111,6 +111,12 @@ export abstract class SessionManagerStack extends GuardrailsStack {
       principals,
       sessionKeyArn: props.sessionLogging?.keyArn,
     });
+    if (ssm.sessionPreferences === "existing") {
+      // Nothing here says how the existing preferences encrypt: say what their owner must add.
+      Annotations.of(this).addWarning(
+        'ssm.sessionPreferences is "existing": the Session Manager principals of this stack get no KMS permission. If the existing SSM-SessionManagerRunShell sets a kmsKeyId, its owner must grant them kms:GenerateDataKey on that key, or every session fails to start.',
+      );
+    }
     const targetsOutputs = () => {
       for (const { name, description, value } of pattern.targetsOutputs) {
         new TerraformOutput(this, name, { description, value });

@@ -190,7 +190,8 @@ const validSession: fc.Arbitrary<Raw> = fc.oneof(
           s3KeyPrefix: fc.stringMatching(/^([a-z0-9_.-]{1,8}\/){1,3}$/).filter((p) => !/(^|\/)\.{1,2}\//.test(p)),
           idleTimeoutMinutes: fc.integer({ min: 1, max: 60 }),
           maxDurationMinutes: fc.integer({ min: 1, max: 1440 }),
-          runAsDefaultUser: osUser,
+          // Any OS user but root, which Run As refuses.
+          runAsDefaultUser: osUser.filter((u) => u !== "root"),
         },
         { requiredKeys: [] },
       ),
@@ -250,6 +251,7 @@ const validConfig: fc.Arbitrary<Raw> = fc
         {
           groupName: fc.string({ minLength: 1, maxLength: 24, unit: "grapheme" }).filter((n) => !/\p{Cc}/u.test(n)),
           projectAttribute: fc.constantFrom("enterprise.department", "name.familyName", "costCenter"),
+          permissionSetPrefix: fc.stringMatching(/^[\w+=,.@-]{1,20}$/),
           manageAccessControlAttributes: fc.boolean(),
           delegated: accountId,
         },
@@ -897,14 +899,26 @@ const sessionMutations: Array<fc.Arbitrary<Mutation>> = [
     "s3KeyPrefix",
     fc.oneof(
       wrongType("string"),
-      fc.constantFrom("", "session-logs", "/session-logs/", "a//b/", "../", "./x/", "a b/", "logs/x", "ü/"),
+      fc.constantFrom(
+        "",
+        "session-logs",
+        "/session-logs/",
+        "a//b/",
+        "../",
+        "./x/",
+        "a b/",
+        "logs/x",
+        "ü/",
+        "*/",
+        "logs*/",
+      ),
     ),
   ),
   setSessionLog("idleTimeoutMinutes", badMinutes(60)),
   setSessionLog("maxDurationMinutes", badMinutes(1440)),
   setSessionLog(
     "runAsDefaultUser",
-    fc.oneof(wrongType("string"), fc.constantFrom("", "Root", "1admin", "ssm user", "x".repeat(33), "-x")),
+    fc.oneof(wrongType("string"), fc.constantFrom("", "Root", "root", "1admin", "ssm user", "x".repeat(33), "-x")),
   ),
   // Logs written beside a document that is someone else's would be silently ignored: refused raw.
   fc.constant<Mutation>({
@@ -966,6 +980,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setField("ssm.principals", notOneOf(SSM_PRINCIPALS)),
   identityCenterField("ssm.identityCenter.groupName", badGroupName),
   identityCenterField("ssm.identityCenter.projectAttribute", badAttributePath),
+  identityCenterField(
+    "ssm.identityCenter.permissionSetPrefix",
+    fc.oneof(wrongType("string"), fc.constantFrom("", "x".repeat(21), "team a-", "équipe-", "team/a-")),
+  ),
   identityCenterField(
     "ssm.identityCenter.manageAccessControlAttributes",
     fc.oneof(wrongType("boolean"), fc.constantFrom("true", "yes", 0, 1)),

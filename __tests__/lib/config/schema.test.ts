@@ -145,7 +145,7 @@ describe("configuration schema", () => {
     [
       "ssm.identityCenter beside IAM-user principals",
       (c: Editable) => (c.ssm.identityCenter = { groupName: "G" }),
-      'Invalid ssm.identityCenter {"groupName":"G","projectAttribute":"enterprise.department","manageAccessCont...: remove it, or set ssm.principals to "identity-center": IAM users ignore it.',
+      'Invalid ssm.identityCenter {"groupName":"G"}: remove it, or set ssm.principals to "identity-center": IAM users ignore it.',
     ],
     [
       "accounts.identityCenter beside IAM-user principals",
@@ -155,7 +155,7 @@ describe("configuration schema", () => {
     [
       "an ssm.identityCenter written as the group name alone",
       (c: Editable) => withIdentityCenter(c, "Platform"),
-      'Invalid ssm.identityCenter "Platform": use an object { "groupName", "projectAttribute"?, "manageAccessControlAttributes"? }.',
+      'Invalid ssm.identityCenter "Platform": use an object { "groupName", "projectAttribute"?, "permissionSetPrefix"?, "manageAccessControlAttributes"? }.',
     ],
     [
       "an empty Identity Store group name",
@@ -361,12 +361,17 @@ describe("configuration schema", () => {
     [
       "an ssm.sessionLogs.s3KeyPrefix without its closing slash",
       (c: Editable) => (c.ssm.sessionLogs.s3KeyPrefix = "session-logs"),
-      'Invalid ssm.sessionLogs.s3KeyPrefix "session-logs": use path segments of letters, digits and ! _ . * \' ( ) - each ending in "/", such as session-logs/.',
+      'Invalid ssm.sessionLogs.s3KeyPrefix "session-logs": use path segments of letters, digits and ! _ . \' ( ) - each ending in "/", such as session-logs/.',
     ],
     [
       "an ssm.sessionLogs.s3KeyPrefix with a leading slash",
       (c: Editable) => (c.ssm.sessionLogs.s3KeyPrefix = "/session-logs/"),
-      'Invalid ssm.sessionLogs.s3KeyPrefix "/session-logs/": use path segments of letters, digits and ! _ . * \' ( ) - each ending in "/", such as session-logs/.',
+      'Invalid ssm.sessionLogs.s3KeyPrefix "/session-logs/": use path segments of letters, digits and ! _ . \' ( ) - each ending in "/", such as session-logs/.',
+    ],
+    [
+      "an ssm.sessionLogs.s3KeyPrefix with a wildcard (the role's grant is <prefix>*: it would reach every key)",
+      (c: Editable) => (c.ssm.sessionLogs.s3KeyPrefix = "*/"),
+      'Invalid ssm.sessionLogs.s3KeyPrefix "*/": use path segments of letters, digits and ! _ . \' ( ) - each ending in "/", such as session-logs/.',
     ],
     [
       "an ssm.sessionLogs.s3KeyPrefix climbing out with ..",
@@ -397,6 +402,11 @@ describe("configuration schema", () => {
       "an ssm.sessionLogs.runAsDefaultUser with a capital",
       (c: Editable) => (c.ssm.sessionLogs.runAsDefaultUser = "Root"),
       'Invalid ssm.sessionLogs.runAsDefaultUser "Root": use a Linux user name: a lowercase letter or _, then up to 31 lowercase letters, digits, _ or -.',
+    ],
+    [
+      "Run As root (every session a root shell)",
+      (c: Editable) => (c.ssm.sessionLogs.runAsDefaultUser = "root"),
+      'Invalid ssm.sessionLogs.runAsDefaultUser "root": use an unprivileged user: root would make every session a root shell.',
     ],
     [
       "an empty ssm.sessionLogs.runAsDefaultUser (Run As off is the field left out)",
