@@ -57,6 +57,7 @@ export function unescapeIamVariables(text: string): string {
  * `project` in another script, matched by a tag condition) travels as a JSON `\uXXXX` escape, which
  * IAM reads back as the same character.
  */
+// eslint-disable-next-line no-control-regex -- AWS's own pattern: tab, line feed and carriage return are allowed
 const OUTSIDE_POLICY_CHARACTERS = /[^\u0009\u000A\u000D\u0020-\u00FF]/g;
 
 /** The JSON string Terraform will send to AWS, IAM policy variables escaped, every character one IAM takes. */
@@ -74,7 +75,15 @@ export function toPolicyJson(document: PolicyDocument): string {
  * it has only those, else `fallback` (a configured value in another script would fail the apply).
  */
 export function describable(text: string, fallback: string): string {
-  return /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/.test(text) ? text : fallback;
+  return isDescribable(text) ? text : fallback;
+}
+
+// eslint-disable-next-line no-control-regex -- AWS's own pattern: tab, line feed and carriage return are allowed
+const DESCRIPTION_CHARACTERS = /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/;
+
+/** Whether AWS takes `text` as a permission set or role description (characters only; see describable). */
+export function isDescribable(text: string): boolean {
+  return DESCRIPTION_CHARACTERS.test(text);
 }
 
 /** Size limits AWS enforces on policy documents (characters, white space excluded where AWS excludes it). */

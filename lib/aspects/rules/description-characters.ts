@@ -1,3 +1,4 @@
+import { isDescribable } from "../../policies/document";
 import type { Rule } from "../rule";
 
 /**
@@ -7,7 +8,6 @@ import type { Rule } from "../rule";
  * it: a description built from a configured value in another script (a `project` such as プロジェクト)
  * would pass plan and fail the apply. Length: at most 700 characters for a permission set, 1000 for a role.
  */
-const ALLOWED = /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$/;
 const MAX_LENGTH: Record<string, number> = { aws_ssoadmin_permission_set: 700, aws_iam_role: 1000 };
 
 export const DESCRIPTION_CHARACTERS: Rule = {
@@ -20,6 +20,8 @@ export const DESCRIPTION_CHARACTERS: Rule = {
     const description = resource.config.description;
     // Absent, or a reference resolved at apply: nothing to judge here.
     if (typeof description !== "string" || description.includes("${")) return "not-applicable";
-    return ALLOWED.test(description) && description.length <= MAX_LENGTH[resource.type] ? "compliant" : "non-compliant";
+    return isDescribable(description) && description.length <= MAX_LENGTH[resource.type]
+      ? "compliant"
+      : "non-compliant";
   },
 };
