@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { parseConfig, readConfigFile, DEFAULT_CONFIG_PATH, type Config, type Settings } from "../../lib/config";
 import { readSynthesis, synthesize, type Synthesis, type TfJson } from "../../lib/tfjson";
@@ -78,7 +79,8 @@ export function synthApp(
 
 /**
  * Env var naming the folder where the jest global setup synthesized the default configuration once per
- * run (`__tests__/jest/global-setup.ts`); every test worker reads it from there.
+ * run (`__tests__/jest/global-setup.ts`); every test worker reads it from there, and leaves there the
+ * whole syntheses it makes of other configurations, for the files that run after it.
  */
 export const SHARED_SYNTH_ENV = "GUARDRAILS_SHARED_SYNTH";
 /** The settings synthesized once per run: the default configuration, online and offline. */
@@ -92,6 +94,9 @@ function cacheKey(settings: Partial<Settings>): string {
 }
 const sharedDir = (root: string, settings: Partial<Settings>) =>
   path.join(root, settings.offline ? "offline" : "online");
+/** Where a worker leaves its whole synthesis of the settings with `key`. */
+const configDir = (root: string, key: string) =>
+  path.join(root, "by-config", createHash("sha256").update(key).digest("hex").slice(0, 16));
 
 /** Synthesizes the shared settings under `root` (the global setup's job); returns `root`. */
 export function synthShared(root: string): string {
@@ -102,12 +107,36 @@ export function synthShared(root: string): string {
   return root;
 }
 
-/** The shared synthesis of `settings`, when the global setup made one. */
+/** The whole synthesis of `settings` the global setup or a worker of this run left, if any. */
 function readShared(settings: Partial<Settings>): SynthResult | undefined {
   const root = process.env[SHARED_SYNTH_ENV];
-  if (!root || !SHARED_SETTINGS.some((shared) => cacheKey(shared) === cacheKey(settings))) return undefined;
-  const dir = sharedDir(root, settings);
+  if (!root) return undefined;
+  const key = cacheKey(settings);
+  const dir = SHARED_SETTINGS.some((shared) => cacheKey(shared) === key)
+    ? sharedDir(root, settings)
+    : configDir(root, key);
   return existsSync(path.join(dir, "manifest.json")) ? readSynthesis(dir) : undefined;
+}
+
+/**
+ * A whole synthesis of `settings`, left for the other test files of the run: several files synthesize
+ * the same configurations (the SCP variants, session logging to S3, existing preferences). It is
+ * written aside and renamed into place, so a reader never sees half of it; when two workers race, the
+ * first rename wins and the other's copy is dropped (both synthesized the same settings).
+ */
+function synthShareable(settings: Partial<Settings>): SynthResult {
+  const root = process.env[SHARED_SYNTH_ENV];
+  if (!root) return synthApp(settings);
+  const dir = configDir(root, cacheKey(settings));
+  mkdirSync(path.dirname(dir), { recursive: true });
+  const aside = mkdtempSync(`${dir}.partial-`);
+  const result = synthApp(settings, true, aside);
+  try {
+    renameSync(aside, dir);
+  } catch {
+    rmSync(aside, { recursive: true, force: true });
+  }
+  return { ...result, outdir: dir };
 }
 
 const cache = new Map<string, SynthResult>();
@@ -125,7 +154,7 @@ export function synthCached(settings: Partial<Settings> = {}, stacks?: readonly 
   if (!result) {
     const shared = readShared(settings);
     if (shared) cache.set(whole, shared);
-    result = shared ?? synthApp(settings, false, undefined, stacks);
+    result = shared ?? (stacks ? synthApp(settings, false, undefined, stacks) : synthShareable(settings));
     cache.set(key, result);
   }
   return result;
