@@ -73,8 +73,8 @@ const plainStackTrace = (error: Error, frames: NodeJS.CallSite[]): string =>
  * Runs `fn` with stack traces rendered without source maps. cdktf renders a whole stack trace for every
  * token it creates (thousands a synthesis), kept only for an error message should the token fail to
  * resolve. Under jest or tsx, which map every frame back to the TypeScript source, that rendering was
- * half the cost of a synthesis. Errors that leave `fn` are rendered when first read, after the
- * formatter is restored, so a failing synthesis still reports mapped positions.
+ * two fifths of a synthesis's CPU (in jest, 155 ms with mapping, 93 ms without). Errors that leave
+ * `fn` are rendered when first read, after the formatter is restored: they keep mapped positions.
  */
 export function withPlainStackTraces<T>(fn: () => T): T {
   const previous = Error.prepareStackTrace;
