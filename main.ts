@@ -10,33 +10,83 @@ import { SsmAbacStack } from "./stacks/ssm-abac";
 import { SsmFixedTagStack } from "./stacks/ssm-fixed-tag";
 import { SsmInstanceArnStack } from "./stacks/ssm-instance-arn";
 
-/** Declares every stack of the project on `app`. Stack ids are the names users type: `cdktf plan <id>`. */
-export function defineStacks(app: App, settings: Settings): void {
+/** Every stack id, in the order `defineStacks` declares them. Stack ids are the names users type: `cdktf plan <id>`. */
+export const STACK_IDS = [
+  "session-preferences",
+  "private-access",
+  "org-guardrails",
+  "ssm-instance-arn",
+  "ssm-fixed-tag",
+  "ssm-abac",
+  "cross-account-s3",
+  "audit",
+] as const;
+export type StackId = (typeof STACK_IDS)[number];
+
+/** The stacks each stack reads from through cross-stack references: a reader needs its producer in the app. */
+const READS_FROM: Record<StackId, readonly StackId[]> = {
+  "session-preferences": [],
+  "private-access": ["session-preferences"],
+  "org-guardrails": [],
+  "ssm-instance-arn": ["session-preferences", "private-access"],
+  "ssm-fixed-tag": ["session-preferences"],
+  "ssm-abac": ["session-preferences"],
+  "cross-account-s3": ["session-preferences"],
+  audit: [],
+};
+
+/** `selected` and every stack they read from, directly or through another. */
+function withProducers(selected: readonly StackId[]): ReadonlySet<StackId> {
+  const declared = new Set<StackId>();
+  const add = (id: StackId): void => {
+    if (declared.has(id)) return;
+    declared.add(id);
+    READS_FROM[id].forEach(add);
+  };
+  selected.forEach(add);
+  return declared;
+}
+
+/**
+ * Declares the stacks of the project on `app`: every stack, or only `selected` and the stacks they read
+ * from. A selection is for tests that read a few stacks: each selected stack synthesizes as in the whole
+ * app, but a producer lacks the `cross-stack-output-*` outputs of readers left out, and the guardrail
+ * checks across stacks (IAM names) see only the stacks declared. `cdktf synth` always declares all.
+ */
+export function defineStacks(app: App, settings: Settings, selected: readonly StackId[] = STACK_IDS): void {
   const { config, offline } = settings;
+  const declared = withProducers(selected);
   // Annotations (synth warnings) otherwise carry a stack trace of this machine's absolute paths into
   // manifest.json: noise in review, and the synthesized output must not depend on where it was made.
   app.node.setContext(DISABLE_STACK_TRACE_IN_METADATA, true);
   // Only with ssm.sessionPreferences "manage": with "existing" the document is someone else's, and the
   // stacks that would use it say in a synth warning what its owner must grant.
   const sessionPreferences =
-    config.ssm.sessionPreferences === "manage"
+    config.ssm.sessionPreferences === "manage" && declared.has("session-preferences")
       ? new SessionPreferencesStack(app, "session-preferences", { config, offline })
       : undefined;
   const sessionLogging = sessionPreferences?.logging;
-  const privateAccess = new PrivateAccessStack(app, "private-access", { config, offline, sessionLogging });
-  new OrgGuardrailsStack(app, "org-guardrails", { config, offline });
+  const privateAccess = declared.has("private-access")
+    ? new PrivateAccessStack(app, "private-access", { config, offline, sessionLogging })
+    : undefined;
+  if (declared.has("org-guardrails")) new OrgGuardrailsStack(app, "org-guardrails", { config, offline });
   // Pattern 1 names instances: the private-access target (a cross-stack reference) unless
   // ssm.targetInstanceIds lists others. The three ssm-* stacks deploy side by side (one user each).
-  new SsmInstanceArnStack(app, "ssm-instance-arn", {
-    config,
-    offline,
-    sessionLogging,
-    defaultTargetInstanceId: privateAccess.target.instance.id,
-  });
-  new SsmFixedTagStack(app, "ssm-fixed-tag", { config, offline, sessionLogging });
-  new SsmAbacStack(app, "ssm-abac", { config, offline, sessionLogging });
-  new CrossAccountS3Stack(app, "cross-account-s3", { config, offline, sessionLogging });
-  new AuditStack(app, "audit", { config, offline });
+  if (declared.has("ssm-instance-arn")) {
+    new SsmInstanceArnStack(app, "ssm-instance-arn", {
+      config,
+      offline,
+      sessionLogging,
+      // Declared with it: READS_FROM names private-access as a producer of ssm-instance-arn.
+      defaultTargetInstanceId: privateAccess?.target.instance.id,
+    });
+  }
+  if (declared.has("ssm-fixed-tag")) new SsmFixedTagStack(app, "ssm-fixed-tag", { config, offline, sessionLogging });
+  if (declared.has("ssm-abac")) new SsmAbacStack(app, "ssm-abac", { config, offline, sessionLogging });
+  if (declared.has("cross-account-s3")) {
+    new CrossAccountS3Stack(app, "cross-account-s3", { config, offline, sessionLogging });
+  }
+  if (declared.has("audit")) new AuditStack(app, "audit", { config, offline });
   // Keep last: the guardrail pack is added to each stack that exists now (cdktf never runs App aspects).
   applyGuardrails(app);
 }

@@ -1,4 +1,5 @@
 import type { Settings } from "../../lib/config";
+import type { StackId } from "../../main";
 import { onlyResource, parsePolicy, refTo, resourceNamed, resourcesOf, type Block, type PolicyJson } from "./lookup";
 import { stackJson, type TfJson } from "./synth";
 
@@ -19,8 +20,11 @@ export type StackUnderTest = TfJson & {
   policyOf(type: string, prefix: string, attribute?: string): PolicyJson;
 };
 
-/** Stack `id` of the synthesis with `settings` (the default configuration online unless given). */
-export function stackUnderTest(id: string, settings: Partial<Settings> = {}): StackUnderTest {
+/**
+ * Stack `id` of the synthesis with `settings` (the default configuration online unless given); see
+ * `stackJson` for the outputs a producer read this way lacks.
+ */
+export function stackUnderTest(id: StackId, settings: Partial<Settings> = {}): StackUnderTest {
   return viewOf(stackJson(id, settings));
 }
 

@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { parseConfig, readConfigFile, DEFAULT_CONFIG_PATH, type Config, type Settings } from "../../lib/config";
 import { readSynthesis, synthesize, type Synthesis, type TfJson } from "../../lib/tfjson";
+import type { StackId } from "../../main";
 
 export type { Manifest, TfJson } from "../../lib/tfjson";
 /** Every stack of one synthesis, its manifest and annotations (lib/tfjson's `Synthesis`). */
@@ -53,10 +55,16 @@ export function configWithStateOf(example: string): Config {
 }
 
 /**
- * Synthesizes every stack to a temporary folder (or to `into`) with the real App and reads the files
- * back: what the tests assert is what `cdktf synth` writes. The folder is removed unless `keep` is set.
+ * Synthesizes every stack (or only `stacks` and the stacks they read from, see `defineStacks`) to a
+ * temporary folder (or to `into`) with the real App and reads the files back: what the tests assert is
+ * what `cdktf synth` writes. The folder is removed unless `keep` is set.
  */
-export function synthApp(settings: Partial<Settings> = {}, keep = false, into?: string): SynthResult {
+export function synthApp(
+  settings: Partial<Settings> = {},
+  keep = false,
+  into?: string,
+  stacks?: readonly StackId[],
+): SynthResult {
   // Required here, not imported: a test file that only reads the shared synthesis (below) never loads
   // the stacks and the provider's classes, which is most of a test file's start-up.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, which import cannot be
@@ -66,19 +74,29 @@ export function synthApp(settings: Partial<Settings> = {}, keep = false, into?: 
     offline: settings.offline ?? false,
     source: "test",
   };
-  return synthesize((app) => defineStacks(app, full), keep, into);
+  return synthesize((app) => defineStacks(app, full, stacks), keep, into);
 }
 
 /**
  * Env var naming the folder where the jest global setup synthesized the default configuration once per
- * run (`__tests__/jest/global-setup.ts`); every test worker reads it from there.
+ * run (`__tests__/jest/global-setup.ts`); every test worker reads it from there, and leaves there the
+ * whole syntheses it makes of other configurations, for the files that run after it.
  */
 export const SHARED_SYNTH_ENV = "GUARDRAILS_SHARED_SYNTH";
 /** The settings synthesized once per run: the default configuration, online and offline. */
 const SHARED_SETTINGS: ReadonlyArray<Partial<Settings>> = [{ offline: false }, { offline: true }];
-const cacheKey = (settings: Partial<Settings>) => JSON.stringify([settings.config ?? null, settings.offline ?? false]);
+let defaultJson: string | undefined;
+/** The same key for the shipped configuration however it was made (`testConfig()`, `defaultConfig()`, none). */
+function cacheKey(settings: Partial<Settings>): string {
+  defaultJson ??= JSON.stringify(defaultConfig());
+  const config = settings.config && JSON.stringify(settings.config) !== defaultJson ? settings.config : null;
+  return JSON.stringify([config, settings.offline ?? false]);
+}
 const sharedDir = (root: string, settings: Partial<Settings>) =>
   path.join(root, settings.offline ? "offline" : "online");
+/** Where a worker leaves its whole synthesis of the settings with `key`. */
+const configDir = (root: string, key: string) =>
+  path.join(root, "by-config", createHash("sha256").update(key).digest("hex").slice(0, 16));
 
 /** Synthesizes the shared settings under `root` (the global setup's job); returns `root`. */
 export function synthShared(root: string): string {
@@ -89,12 +107,36 @@ export function synthShared(root: string): string {
   return root;
 }
 
-/** The shared synthesis of `settings`, when the global setup made one. */
+/** The whole synthesis of `settings` the global setup or a worker of this run left, if any. */
 function readShared(settings: Partial<Settings>): SynthResult | undefined {
   const root = process.env[SHARED_SYNTH_ENV];
-  if (!root || !SHARED_SETTINGS.some((shared) => cacheKey(shared) === cacheKey(settings))) return undefined;
-  const dir = sharedDir(root, settings);
+  if (!root) return undefined;
+  const key = cacheKey(settings);
+  const dir = SHARED_SETTINGS.some((shared) => cacheKey(shared) === key)
+    ? sharedDir(root, settings)
+    : configDir(root, key);
   return existsSync(path.join(dir, "manifest.json")) ? readSynthesis(dir) : undefined;
+}
+
+/**
+ * A whole synthesis of `settings`, left for the other test files of the run: several files synthesize
+ * the same configurations (the SCP variants, session logging to S3, existing preferences). It is
+ * written aside and renamed into place, so a reader never sees half of it; when two workers race, the
+ * first rename wins and the other's copy is dropped (both synthesized the same settings).
+ */
+function synthShareable(settings: Partial<Settings>): SynthResult {
+  const root = process.env[SHARED_SYNTH_ENV];
+  if (!root) return synthApp(settings);
+  const dir = configDir(root, cacheKey(settings));
+  mkdirSync(path.dirname(dir), { recursive: true });
+  const aside = mkdtempSync(`${dir}.partial-`);
+  const result = synthApp(settings, true, aside);
+  try {
+    renameSync(aside, dir);
+  } catch {
+    rmSync(aside, { recursive: true, force: true });
+  }
+  return { ...result, outdir: dir };
 }
 
 const cache = new Map<string, SynthResult>();
@@ -102,23 +144,30 @@ const cache = new Map<string, SynthResult>();
 /**
  * `synthApp` memoized per configuration: most test files read the same default synthesis, which the
  * jest global setup wrote once for the whole run. Do not write into `outdir`: other workers read it.
+ * With `stacks`, a synthesis of those stacks and their producers is enough (a whole one is reused when
+ * there is one): a few times cheaper for a test that reads one stack of a configuration of its own.
  */
-export function synthCached(settings: Partial<Settings> = {}): SynthResult {
-  const key = cacheKey(settings);
-  let result = cache.get(key);
+export function synthCached(settings: Partial<Settings> = {}, stacks?: readonly StackId[]): SynthResult {
+  const whole = cacheKey(settings);
+  const key = stacks ? JSON.stringify([whole, [...stacks].sort()]) : whole;
+  let result = cache.get(whole) ?? cache.get(key);
   if (!result) {
-    result = readShared(settings) ?? synthApp(settings);
+    const shared = readShared(settings);
+    if (shared) cache.set(whole, shared);
+    result = shared ?? (stacks ? synthApp(settings, false, undefined, stacks) : synthShareable(settings));
     cache.set(key, result);
   }
   return result;
 }
 
-/** One stack of the default synthesis. */
-export function stackJson(id: string, settings: Partial<Settings> = {}): TfJson {
-  const stack = synthCached(settings).stacks[id];
-  if (!stack)
-    throw new Error(
-      `No stack ${id} was synthesized; stacks are ${Object.keys(synthCached(settings).stacks).join(", ")}`,
-    );
+/**
+ * Stack `id` of the synthesis with `settings` (the default configuration online unless given), declared
+ * with the stacks it reads from only unless a whole synthesis is at hand: a producer read this way
+ * lacks the `cross-stack-output-*` outputs of its readers (read those from `synthCached(settings)`).
+ */
+export function stackJson(id: StackId, settings: Partial<Settings> = {}): TfJson {
+  const synthesis = synthCached(settings, [id]);
+  const stack = synthesis.stacks[id];
+  if (!stack) throw new Error(`No stack ${id} was synthesized; stacks are ${Object.keys(synthesis.stacks).join(", ")}`);
   return stack;
 }

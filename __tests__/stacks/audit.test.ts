@@ -521,7 +521,7 @@ describe("audit", () => {
     });
 
     const auditWarnings = (settings = {}) =>
-      synthCached(settings)
+      synthCached(settings, ["audit"])
         .annotations.audit.filter((a) => a.level === "@cdktf/warn")
         .map((a) => a.message);
 

@@ -95,7 +95,7 @@ describe("org-guardrails", () => {
 
   test("warns at synth when targets are set but no deployer is exempt, and not once one is", () => {
     const warnings = (scp: Parameters<typeof orgStack>[0]) =>
-      synthCached({ config: testConfig({ scp }) })
+      synthCached({ config: testConfig({ scp }) }, [ORG])
         .annotations[ORG].filter((a) => a.level === "@cdktf/warn")
         .map((a) => a.message);
     expect(warnings({ targetIds: ["ou-abcd-11111111"] })).toEqual([

@@ -4,7 +4,6 @@ import {
   parsePolicy,
   resourcesOf,
   statement,
-  synthApp,
   synthCached,
   testConfig,
   type Block,
@@ -84,7 +83,7 @@ describe("private-access network", () => {
   });
 
   test("offline, pinned zones are planned as given and unpinned ones get a placeholder with a warning", () => {
-    const offline = synthApp({ offline: true });
+    const offline = synthCached({ offline: true });
     const zoneIds = Object.values(resourcesOf(offline.stacks["private-access"], "aws_subnet")).map(
       (s) => s.availability_zone_id,
     );
@@ -96,10 +95,10 @@ describe("private-access network", () => {
         message: expect.stringContaining("zone lookup skipped, placeholder zones euw1-az1, euw1-az2"),
       }),
     );
-    const pinned = synthApp({
-      offline: true,
-      config: testConfig({ network: { availabilityZoneIds: ["euw1-az3", "euw1-az2"] } }),
-    });
+    const pinned = synthCached(
+      { offline: true, config: testConfig({ network: { availabilityZoneIds: ["euw1-az3", "euw1-az2"] } }) },
+      ["private-access"],
+    );
     const pinnedIds = Object.values(resourcesOf(pinned.stacks["private-access"], "aws_subnet")).map(
       (s) => s.availability_zone_id,
     );
@@ -328,7 +327,10 @@ describe("private-access target instance", () => {
   });
 
   test("offline, a configured AMI id is used unchecked, with a warning that says so", () => {
-    const result = synthApp({ offline: true, config: testConfig({ instance: { amiId: "ami-0abcdef1234567890" } }) });
+    const result = synthCached(
+      { offline: true, config: testConfig({ instance: { amiId: "ami-0abcdef1234567890" } }) },
+      ["private-access"],
+    );
     expect(result.stacks["private-access"].data?.aws_ami).toBeUndefined();
     expect(onlyResource(result.stacks["private-access"], "aws_instance").ami).toBe("ami-0abcdef1234567890");
     expect(result.annotations["private-access"].map((a) => a.message)).toContainEqual(

@@ -48,8 +48,8 @@ const DEFAULT_NAMES: Record<SsmStackId, string> = {
 
 /** The stack's AWS provider blocks. */
 const providersOf = (tf: TfJson): Array<Record<string, unknown>> => [tf.provider?.aws ?? []].flat() as never;
-const icStack = (id: string) => stackUnderTest(id, { config: testConfig(IDENTITY_CENTER) });
-const delegatedStack = (id: string) => stackUnderTest(id, { config: testConfig(DELEGATED_READ_ONLY) });
+const icStack = (id: SsmStackId) => stackUnderTest(id, { config: testConfig(IDENTITY_CENTER) });
+const delegatedStack = (id: SsmStackId) => stackUnderTest(id, { config: testConfig(DELEGATED_READ_ONLY) });
 const inlinePolicy = (tf: StackUnderTest): PolicyJson =>
   tf.policyOf("aws_ssoadmin_permission_set_inline_policy", "SessionPermissionSet_InlinePolicy", "inline_policy");
 const rawInlinePolicy = (tf: StackUnderTest): string =>
@@ -228,7 +228,7 @@ describe("ssm-abac with ssm.principals identity-center", () => {
     });
   });
 
-  test.each(["ssm-instance-arn", "ssm-fixed-tag"])("%s never manages the attributes", (id) => {
+  test.each(["ssm-instance-arn", "ssm-fixed-tag"] as const)("%s never manages the attributes", (id) => {
     expect(delegatedStack(id).all("aws_ssoadmin_instance_access_control_attributes")).toEqual({});
   });
 });

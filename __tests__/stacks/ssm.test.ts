@@ -342,8 +342,8 @@ describe("ssm-instance-arn", () => {
 });
 
 describe.each([
-  ["ssm-fixed-tag", "ssm:resourceTag/Project", "aws:ResourceTag/Project", "test"],
-  ["ssm-abac", "aws:ResourceTag/Project", "ssm:resourceTag/Project", "${aws:PrincipalTag/Project}"],
+  ["ssm-fixed-tag" as const, "ssm:resourceTag/Project", "aws:ResourceTag/Project", "test"],
+  ["ssm-abac" as const, "aws:ResourceTag/Project", "ssm:resourceTag/Project", "${aws:PrincipalTag/Project}"],
 ])("%s", (id, key, otherKey, expected) => {
   const stack = () => stackUnderTest(id);
 
