@@ -385,8 +385,10 @@ describe("cross-account-s3 CLI steps", () => {
   const instanceId = stack.ref("aws_instance", "Workload_Instance", "id");
   const commands = (text: string) => text.split("\n").filter((line) => !line.startsWith("#"));
 
-  test("open a Session Manager shell on B's instance in the configured region", () => {
-    expect(commands(article)[0]).toBe(`aws ssm start-session --region eu-west-1 --target ${instanceId}`);
+  test("open a Session Manager shell on B's instance in the configured region, with the logged preferences document", () => {
+    expect(commands(article)[0]).toBe(
+      `aws ssm start-session --region eu-west-1 --target ${instanceId} --document-name SSM-SessionManagerRunShell`,
+    );
   });
 
   test("check the caller identity before and after configuring A's keys, around the two uploads", () => {
