@@ -1,6 +1,6 @@
 import { SsoadminInstanceAccessControlAttributes } from "@cdktf/provider-aws/lib/ssoadmin-instance-access-control-attributes";
 import type { Construct } from "constructs";
-import { terraformLiteral } from "../lib/constructs/identity-center";
+import { terraformLiteral } from "../lib/policies/document";
 import { abacSessionPolicy, PROJECT_TAG } from "../lib/policies/ssm";
 import {
   SessionManagerStack,

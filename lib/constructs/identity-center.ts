@@ -2,6 +2,7 @@ import { DataAwsIdentitystoreGroup } from "@cdktf/provider-aws/lib/data-aws-iden
 import { DataAwsSsoadminInstances } from "@cdktf/provider-aws/lib/data-aws-ssoadmin-instances";
 import { Annotations, Fn } from "cdktf";
 import { Construct } from "constructs";
+import { terraformLiteral } from "../policies/document";
 
 /**
  * Placeholders for offline mode, which makes no AWS call: the Identity Center instance and the group
@@ -13,15 +14,6 @@ export const OFFLINE_IDENTITY_CENTER = {
   identityStoreId: "d-0000000000",
   groupId: "00000000-0000-0000-0000-000000000000",
 } as const;
-
-/**
- * A literal string as Terraform JSON must carry it: `${` and `%{` open templates in any JSON string
- * ("JSON Configuration Syntax", string expressions), so a group named `${x}` would be read as a reference.
- */
-export function terraformLiteral(text: string): string {
-  // `$$` is a literal `$` in a replacement string.
-  return text.replace(/\$\{/g, "$$$${").replace(/%\{/g, "%%{");
-}
 
 export interface IdentityCenterGroupProps {
   /** Display name of the Identity Store group the permission sets are assigned to (`ssm.identityCenter.groupName`). */

@@ -44,6 +44,16 @@ export function escapeIamVariables(text: string): string {
 }
 
 /**
+ * A literal string as Terraform JSON must carry it: `${` and `%{` open templates in any JSON string
+ * ("JSON Configuration Syntax", string expressions), so a group named `${x}` would be read as a reference.
+ * Unlike escapeIamVariables, every `${` is escaped: the text holds no cdktf token, only what a person wrote.
+ */
+export function terraformLiteral(text: string): string {
+  // `$$` is a literal `$` in a replacement string.
+  return text.replace(/\$\{/g, "$$$${").replace(/%\{/g, "%%{");
+}
+
+/**
  * Reads Terraform's escape back: `$${aws:username}` becomes the `${aws:username}` AWS receives. The inverse
  * of `escapeIamVariables`, for code that inspects synthesized policy strings.
  */
