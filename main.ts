@@ -24,7 +24,7 @@ export const STACK_IDS = [
 export type StackId = (typeof STACK_IDS)[number];
 
 /** The stacks each stack reads from through cross-stack references: a reader needs its producer in the app. */
-const READS_FROM: Record<StackId, readonly StackId[]> = {
+export const READS_FROM: Record<StackId, readonly StackId[]> = {
   "session-preferences": [],
   "private-access": ["session-preferences"],
   "org-guardrails": [],

@@ -1,4 +1,4 @@
-import type { StackId } from "../main";
+import { READS_FROM, STACK_IDS, type StackId } from "../main";
 import { synthApp, synthCached, testConfig, type SynthResult, type TfJson } from "./helpers";
 
 /** A stack without the outputs only its readers ask for (`cross-stack-output-*`). */
@@ -23,6 +23,15 @@ describe("defineStacks with a selection of stacks", () => {
     // The producers keep the outputs ssm-instance-arn reads and lack only those of the readers left out.
     for (const producer of ["private-access", "session-preferences"] as const) {
       expect(withoutCrossStackOutputs(stacks[producer])).toEqual(withoutCrossStackOutputs(whole.stacks[producer]));
+    }
+  });
+
+  test("READS_FROM, which the selection follows, names exactly the dependencies cdktf records for each stack", () => {
+    // A read added to the wiring but not to READS_FROM would leave a selected stack without its producer.
+    expect(Object.keys(whole.manifest.stacks).sort()).toEqual([...STACK_IDS].sort());
+    for (const id of STACK_IDS) {
+      const recorded = [...whole.manifest.stacks[id].dependencies].sort();
+      expect({ id, reads: [...READS_FROM[id]].sort() }).toEqual({ id, reads: recorded });
     }
   });
 
