@@ -90,6 +90,7 @@ const MODE_CHECKS: Record<string, { mocked: boolean; planned: boolean }> = {
   "identity-center-ssm-fixed-tag": { mocked: false, planned: false },
   "identity-center-ssm-abac": { mocked: true, planned: true },
 };
+const IDENTITY_CENTER_STACKS = ["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"] as const;
 /** Every Identity Center resource kind: read-only adds the managed policy attachment. */
 const IDENTITY_CENTER = testConfig({
   ssm: {
@@ -110,9 +111,10 @@ const modes = [
   }),
   {
     mode: "identity-center",
-    online: synthApp({ offline: false, config: IDENTITY_CENTER }, true),
-    offline: synthApp({ offline: true, config: IDENTITY_CENTER }, true),
-    only: ["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"],
+    // The three stacks and their producers only: nothing else changes with the principals.
+    online: synthApp({ offline: false, config: IDENTITY_CENTER }, true, undefined, IDENTITY_CENTER_STACKS),
+    offline: synthApp({ offline: true, config: IDENTITY_CENTER }, true, undefined, IDENTITY_CENTER_STACKS),
+    only: IDENTITY_CENTER_STACKS,
   },
 ];
 const modeChecks = modes.flatMap(({ mode, online: modeOnline, offline: modeOffline, ...rest }) =>
@@ -136,10 +138,12 @@ const modePlanned = modeNames.filter((n) => MODE_CHECKS[n].planned);
  * their reads are the part the backend changes. Validate and `terraform test` never configure a backend (`init -backend=false`,
  * modules, in-memory test state): nothing reaches S3 or HCP Terraform.
  */
+const SHARED_CHECKED = "ssm-instance-arn";
+/** Only the checked reader and its producers are synthesized (each cloud stack also runs `terraform version`). */
 const shared = Object.fromEntries(
   Object.entries(STATE_EXAMPLES).map(([kind, example]) => [
     kind,
-    synthApp({ offline: false, config: configWithStateOf(example) }, true),
+    synthApp({ offline: false, config: configWithStateOf(example) }, true, undefined, [SHARED_CHECKED]),
   ]),
 );
 /**
@@ -149,7 +153,6 @@ const shared = Object.fromEntries(
  * configuration is checked in __tests__/lib/stack/state-backends.test.ts; a mocked apply answers the
  * reads with `override_data`, so other readers' applies would repeat the default synthesis's.
  */
-const SHARED_CHECKED = "ssm-instance-arn";
 const sharedReaders = Object.entries(shared).flatMap(([kind, synth]) =>
   Object.keys(synth.stacks)
     .filter((id) => id === SHARED_CHECKED && synth.stacks[id].data?.terraform_remote_state)
