@@ -314,7 +314,8 @@ describe("cross-account-s3 S3 gateway endpoint policy", () => {
     });
     expect(statement(doc, "ApprovedBucketsOf444455556666")).toMatchObject({
       Resource: ["arn:aws:s3:::approved-reports-111111111111", "arn:aws:s3:::approved-reports-111111111111/*"],
-      Condition: { StringEquals: { "aws:ResourceAccount": "444455556666" } },
+      // The owner's own keys on B's instance must not pass: approved buckets are for B's principals.
+      Condition: { StringEquals: { "aws:ResourceAccount": "444455556666", "aws:PrincipalAccount": WORKLOAD } },
     });
     const awsOwned = statement(doc, "AwsOwnedRepositoryAndAgentBuckets");
     expect(awsOwned.Action).toEqual("s3:GetObject");
@@ -328,7 +329,7 @@ describe("cross-account-s3 S3 gateway endpoint policy", () => {
     expect(granted).toBe(endpoint.policy);
   });
 
-  test("approvedBuckets become one statement per owner account, each pinned to that owner (none when empty)", () => {
+  test("approvedBuckets become one statement per owner account, each pinned to that owner and to B's principals (none when empty)", () => {
     const approvedStatements = (approvedBuckets: { bucket: string; accountId: string }[]) =>
       parsePolicy(
         stackUnderTest(ID, { config: testConfig({ crossAccount: { approvedBuckets } }) }).named(
@@ -346,12 +347,12 @@ describe("cross-account-s3 S3 gateway endpoint policy", () => {
       [
         "ApprovedBucketsOf444455556666",
         ["arn:aws:s3:::partner-a", "arn:aws:s3:::partner-a/*", "arn:aws:s3:::partner-c", "arn:aws:s3:::partner-c/*"],
-        { StringEquals: { "aws:ResourceAccount": "444455556666" } },
+        { StringEquals: { "aws:ResourceAccount": "444455556666", "aws:PrincipalAccount": WORKLOAD } },
       ],
       [
         "ApprovedBucketsOf777788889999",
         ["arn:aws:s3:::partner-b", "arn:aws:s3:::partner-b/*"],
-        { StringEquals: { "aws:ResourceAccount": "777788889999" } },
+        { StringEquals: { "aws:ResourceAccount": "777788889999", "aws:PrincipalAccount": WORKLOAD } },
       ],
     ]);
   });

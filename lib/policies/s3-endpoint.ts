@@ -6,7 +6,10 @@ export interface S3EndpointPolicyProps {
   readonly region: string;
   /** The workload account: its buckets are inside the perimeter, for its own principals only. */
   readonly ownAccountId: string;
-  /** Buckets of other accounts that are approved anyway, each pinned to its owner account. */
+  /**
+   * Buckets of other accounts that are approved anyway, each pinned to its owner account and, like the
+   * workload's own buckets, reachable by the workload account's principals only.
+   */
   readonly allowedBuckets: readonly OwnedBucket[];
 }
 
@@ -49,7 +52,9 @@ const bucketAndObjects = (bucket: string) => [`arn:aws:s3:::${bucket}`, `arn:aws
  *   (`aws:PrincipalAccount`): another account's keys on an instance here cannot use the endpoint to
  *   read this account's buckets (nor, being outside it, write to them for their own account);
  * - each approved bucket, only while the account configured for it owns it (`aws:ResourceAccount`):
- *   a bucket of the same name re-created by someone else after its owner deleted it is outside;
+ *   a bucket of the same name re-created by someone else after its owner deleted it is outside; and
+ *   only for the workload account's principals, like its own buckets: the approval is for the workload's
+ *   requests, not for whoever owns the bucket;
  * - the AWS-owned buckets the OS and SSM agent read, by exact name and `s3:GetObject` only (AWS
  *   documents object ARNs only for them: nothing lists or writes).
  *
@@ -79,7 +84,9 @@ export function s3EndpointPolicy(props: S3EndpointPolicyProps): PolicyDocument {
       Principal: "*",
       Action: "s3:*",
       Resource: buckets.flatMap(bucketAndObjects),
-      Condition: { StringEquals: { "aws:ResourceAccount": owner } },
+      // The caller too: without it the owner's own keys, brought onto an instance here, would pass and
+      // could write the workload's data into the approved bucket as a request of the owner's account.
+      Condition: { StringEquals: { "aws:ResourceAccount": owner, "aws:PrincipalAccount": props.ownAccountId } },
     });
   }
   statements.push({
