@@ -24,6 +24,8 @@ import { stackUnderTest, viewOf, type StackUnderTest } from "../helpers/stack-te
 const SESSION_MANAGER_SERVICES = ["ssm", "ssmmessages", "ec2messages", "logs", "kms"].map(
   (s) => `com.amazonaws.eu-west-1.${s}`,
 );
+/** The shipped configuration's workload account: the only principals (and resources) the endpoints admit. */
+const WORKLOAD = "111111111111";
 /** Each stack's VPC range with the shipped configuration. */
 const VPC_CIDRS = { "private-access": "10.0.0.0/16", "cross-account-s3": "10.1.0.0/16" } as const;
 /** What a built network has and an existing one must not. */
@@ -98,6 +100,35 @@ function expectSessionManagerEndpoints(stack: StackUnderTest, subnetIds: readonl
     expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: vpcCidr }),
   ]);
   expect(group.egress).toEqual([]);
+  expectEndpointPolicies(endpoints);
+}
+
+/**
+ * Every interface endpoint carries a policy (AWS's default lets any credentials through) admitting the
+ * workload account's principals only, and for the services whose actions name resources only its
+ * resources: `aws:ResourceAccount` with IfExists, since an action naming no resource carries no owner.
+ * The access proofs (scenarios/cross-account-s3.interface-endpoints.json) simulate what this allows.
+ */
+function expectEndpointPolicies(endpoints: Block[]): void {
+  for (const endpoint of endpoints) {
+    const service = serviceOf(endpoint).split(".").pop() as string;
+    const own = parsePolicy(endpoint.policy).Statement.find((s) => s.Sid?.startsWith("OwnAccountPrincipals"));
+    const resources = ["ssm", "logs", "kms"].includes(service);
+    expect({ service, own }).toEqual({
+      service,
+      own: {
+        Sid: resources ? "OwnAccountPrincipalsAndResources" : "OwnAccountPrincipals",
+        Effect: "Allow",
+        Principal: "*",
+        Action: `${service}:*`,
+        Resource: "*",
+        Condition: {
+          StringEquals: { "aws:PrincipalAccount": WORKLOAD },
+          ...(resources ? { StringEqualsIfExists: { "aws:ResourceAccount": WORKLOAD } } : {}),
+        },
+      },
+    });
+  }
 }
 
 describe("fully private mode (network.natGateways none)", () => {
@@ -167,6 +198,28 @@ describe("cross-account-s3 is fully private whatever network.natGateways says (i
       config: testConfig({ network: { interfaceEndpoints: false } }),
     });
     expect(interfaceEndpoints(refused).map(serviceOf).sort()).toEqual([...SESSION_MANAGER_SERVICES].sort());
+  });
+
+  test("its ssm endpoint also lets B's principals read the region's AWS-owned documents and public parameters, and nothing else", () => {
+    // Checked here, not simulated: these ARNs carry no account, which the simulator cannot match to a
+    // resource type ("no.resource.types"). The agent reads AWS-owned association documents (GetDocument).
+    const ssm = interfaceEndpoints(stack).find((e) => serviceOf(e) === "com.amazonaws.eu-west-1.ssm") as Block;
+    const document = parsePolicy(ssm.policy);
+    expect(document.Statement.map((s) => s.Sid)).toEqual([
+      "OwnAccountPrincipalsAndResources",
+      "OwnAccountPrincipalsReadAwsOwnedSsm",
+    ]);
+    expect(statement(document, "OwnAccountPrincipalsReadAwsOwnedSsm")).toEqual({
+      Sid: "OwnAccountPrincipalsReadAwsOwnedSsm",
+      Effect: "Allow",
+      Principal: "*",
+      Action: ["ssm:Describe*", "ssm:Get*", "ssm:List*"],
+      Resource: ["arn:aws:ssm:eu-west-1::document/*", "arn:aws:ssm:eu-west-1::parameter/aws/*"],
+      Condition: { StringEquals: { "aws:PrincipalAccount": WORKLOAD } },
+    });
+    for (const other of interfaceEndpoints(stack).filter((e) => e !== ssm)) {
+      expect(parsePolicy(other.policy).Statement).toHaveLength(1);
+    }
   });
 
   test("with ssm.sessionPreferences existing it reaches Session Manager only: no logs or kms endpoint", () => {

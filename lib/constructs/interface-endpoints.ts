@@ -2,16 +2,19 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
+import { toPolicyJson } from "../policies/document";
+import { interfaceEndpointPolicy, type InterfaceEndpointService } from "../policies/interface-endpoint";
+
+export type { InterfaceEndpointService };
 
 /** AWS services an instance may need an interface endpoint for, with the construct id of each endpoint. */
-const ENDPOINT_IDS = {
+const ENDPOINT_IDS: Readonly<Record<InterfaceEndpointService, string>> = {
   ssm: "SsmEndpoint",
   ssmmessages: "SsmMessagesEndpoint",
   ec2messages: "Ec2MessagesEndpoint",
   logs: "LogsEndpoint",
   kms: "KmsEndpoint",
-} as const;
-export type InterfaceEndpointService = keyof typeof ENDPOINT_IDS;
+};
 
 /**
  * What the SSM agent needs to register the instance and carry Session Manager sessions without NAT.
@@ -36,6 +39,11 @@ export interface InterfaceEndpointsProps {
   readonly subnetIds: readonly string[];
   /** Region of the services (`com.amazonaws.<region>.<service>`). */
   readonly region: string;
+  /**
+   * The account whose instances use the endpoints: each endpoint's policy lets only its principals, and
+   * its resources where the service names any, through (see interfaceEndpointPolicy).
+   */
+  readonly accountId: string;
   /** The services to reach, each through its own endpoint. */
   readonly services: readonly InterfaceEndpointService[];
 }
@@ -47,6 +55,10 @@ export interface InterfaceEndpointsProps {
  * Private DNS needs the VPC's `enableDnsSupport` and `enableDnsHostnames` (CreateVpcEndpoint,
  * PrivateDnsEnabled), and a VPC holds only one endpoint with private DNS per service: whoever creates
  * these owns them for the whole VPC (see workloadNetwork).
+ *
+ * Each endpoint carries a policy (`policy`, aws_vpc_endpoint; AWS attaches a full-access one when none is
+ * given): without it, credentials of any account brought onto an instance reach that account's log
+ * groups, parameters and keys through the endpoint, a way out that no security group sees.
  */
 export class InterfaceEndpoints extends Construct {
   readonly securityGroup: SecurityGroup;
@@ -79,6 +91,7 @@ export class InterfaceEndpoints extends Construct {
         subnetIds: [...props.subnetIds],
         securityGroupIds: [this.securityGroup.id],
         privateDnsEnabled: true,
+        policy: toPolicyJson(interfaceEndpointPolicy({ service, region: props.region, ownAccountId: props.accountId })),
         tags: { Name: service },
       });
     }

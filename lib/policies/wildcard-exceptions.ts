@@ -10,4 +10,8 @@ export const WILDCARD_WRITE_EXCEPTIONS: Readonly<Record<string, string>> = {
     "The scoped instance role: S3 has no ARN for 'every bucket of one account', so the wildcard is limited by aws:ResourceAccount to the workload account's own buckets.",
   OwnAccountBuckets:
     "S3 endpoint policy: it grants nothing by itself, it caps what passes the endpoint, and aws:ResourceAccount limits the wildcard to the workload account's own buckets.",
+  OwnAccountPrincipalsAndResources:
+    "Interface endpoint policy (ssm, logs, kms): it grants nothing by itself, it caps what passes the endpoint; aws:PrincipalAccount and aws:ResourceAccount limit the wildcard to the workload account's principals acting on its own resources.",
+  OwnAccountPrincipals:
+    "Interface endpoint policy (ssmmessages, ec2messages): it grants nothing by itself, it caps what passes the endpoint; these services name no resources, so aws:PrincipalAccount limits the wildcard to the workload account's principals.",
 };

@@ -158,6 +158,9 @@ export function workloadNetwork(stack: GuardrailsStack, id: string, props: Workl
       vpcCidr: placement.vpcCidr,
       subnetIds: placement.privateSubnetIds,
       region: config.region,
+      // The workload stacks' instances all belong to the workload account (stack.account): only its
+      // principals and resources pass the endpoints, whichever stack owns them in a shared VPC.
+      accountId: stack.account.id,
       services: interfaceEndpointServices(stack),
     });
   }
