@@ -29,11 +29,14 @@ import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { SsoadminPermissionSet } from "@cdktf/provider-aws/lib/ssoadmin-permission-set";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint, type VpcEndpointConfig } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { VpcEndpointPolicy } from "@cdktf/provider-aws/lib/vpc-endpoint-policy";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { TerraformStack } from "cdktf";
 import { GUARDRAIL_RULES } from "../../../lib/aspects/rules";
 import { LockedBucket } from "../../../lib/constructs/locked-bucket";
 import { policy, toPolicyJson, type PolicyStatement } from "../../../lib/policies/document";
+import { interfaceEndpointPolicy } from "../../../lib/policies/interface-endpoint";
 import { denyInsecureTransport } from "../../../lib/policies/s3-bucket";
 import { guardrailFixture } from "../../helpers/guardrails";
 
@@ -226,6 +229,17 @@ function sessionDocument(
       JSON.stringify({ schemaVersion: "1.0", sessionType: extra.sessionType ?? "Standard_Stream", inputs }),
   });
 }
+
+/** An endpoint of the given type to `service` in a literal VPC. */
+const endpoint = (s: TerraformStack, service: string, config: Partial<VpcEndpointConfig> = {}) =>
+  new VpcEndpoint(s, "Endpoint", {
+    vpcId: "vpc-12345678",
+    serviceName: `com.amazonaws.eu-west-1.${service}`,
+    ...config,
+  });
+const ownAccountOnly = toPolicyJson(
+  interfaceEndpointPolicy({ service: "logs", region: "eu-west-1", ownAccountId: "111111111111" }),
+);
 
 /** [rule id, what the fixture holds, fixture] */
 const compliant: Array<[string, string, Build]> = [
@@ -472,6 +486,24 @@ const compliant: Array<[string, string, Build]> = [
     (s) => permissionSet(s, "Session Manager on instances tagged Project=équipe only"),
   ],
   ["DESCRIPTION_CHARACTERS", "a role without a description", (s) => role(s, undefined)],
+  [
+    "VPC_ENDPOINT_POLICY_SET",
+    "an interface endpoint with a policy",
+    (s) => endpoint(s, "logs", { vpcEndpointType: "Interface", policy: ownAccountOnly }),
+  ],
+  [
+    "VPC_ENDPOINT_POLICY_SET",
+    "an interface endpoint whose policy is a separate aws_vpc_endpoint_policy",
+    (s) => {
+      const e = endpoint(s, "logs", { vpcEndpointType: "Interface" });
+      new VpcEndpointPolicy(s, "EndpointPolicy", { vpcEndpointId: e.id, policy: ownAccountOnly });
+    },
+  ],
+  [
+    "VPC_ENDPOINT_POLICY_SET",
+    "a Gateway Load Balancer endpoint (it takes no policy)",
+    (s) => endpoint(s, "vpce-svc-0123456789abcdef0", { vpcEndpointType: "GatewayLoadBalancer" }),
+  ],
 ];
 
 /** [rule id, what the fixture holds, fixture, construct id the error must be attached to] */
@@ -760,6 +792,32 @@ const nonCompliant: Array<[string, string, Build, string]> = [
     "51 tags on one resource",
     (s) => instance(s, { tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`Tag${i}`, "v"])) }),
     "Instance",
+  ],
+  [
+    "VPC_ENDPOINT_POLICY_SET",
+    "an interface endpoint left to AWS's full-access default",
+    (s) => endpoint(s, "ssmmessages", { vpcEndpointType: "Interface" }),
+    "Endpoint",
+  ],
+  [
+    "VPC_ENDPOINT_POLICY_SET",
+    "an S3 endpoint of the provider's default type (Gateway) without a policy",
+    (s) => endpoint(s, "s3"),
+    "Endpoint",
+  ],
+  [
+    "VPC_ENDPOINT_POLICY_SET",
+    "an interface endpoint whose separate aws_vpc_endpoint_policy belongs to another endpoint",
+    (s) => {
+      endpoint(s, "logs", { vpcEndpointType: "Interface" });
+      const other = new VpcEndpoint(s, "OtherEndpoint", {
+        vpcId: "vpc-12345678",
+        serviceName: "com.amazonaws.eu-west-1.kms",
+        vpcEndpointType: "Interface",
+      });
+      new VpcEndpointPolicy(s, "EndpointPolicy", { vpcEndpointId: other.id, policy: ownAccountOnly });
+    },
+    "Endpoint",
   ],
   ["VPC_FLOW_LOGS_ENABLED", "a VPC without a flow log", (s) => new Vpc(s, "Vpc", { cidrBlock: "10.0.0.0/16" }), "Vpc"],
   [

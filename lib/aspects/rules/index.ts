@@ -21,6 +21,7 @@ import { S3_TLS_ONLY } from "./s3-tls-only";
 import { S3_VERSIONING_ENABLED } from "./s3-versioning-enabled";
 import { SSM_SESSION_DOCUMENT_ENCRYPTED } from "./ssm-session-document-encrypted";
 import { TAGS_VALID } from "./tags-valid";
+import { VPC_ENDPOINT_POLICY_SET } from "./vpc-endpoint-policy-set";
 import { VPC_FLOW_LOGS_ENABLED } from "./vpc-flow-logs-enabled";
 
 /** The guardrail pack applied to every stack (README "Guardrails" lists them). */
@@ -43,6 +44,7 @@ export const GUARDRAIL_RULES: readonly Rule[] = [
   IAM_NO_USER_POLICIES,
   IAM_NO_ADMIN_STAR,
   VPC_FLOW_LOGS_ENABLED,
+  VPC_ENDPOINT_POLICY_SET,
   SSM_SESSION_DOCUMENT_ENCRYPTED,
   LOGS_GROUP_KMS_ENCRYPTED,
   KMS_KEY_ROTATION_ENABLED,
