@@ -61,9 +61,9 @@ export class CrossAccountS3Stack extends GuardrailsStack {
       // hostname, is reached through the NAT and never meets the endpoint policy). Session Manager, the
       // only way in, reaches its services through interface endpoints instead.
       natGateways: "none",
-      // The defence: through this endpoint, any credentials (B's role or A's stolen keys) reach only B's
-      // own buckets (for B's principals), approved buckets of their owners and the AWS-owned buckets the
-      // OS and SSM agent read.
+      // The defence: through this endpoint only B's principals reach B's own buckets and the approved
+      // buckets (each while its configured owner owns it); any other credentials (A's stolen keys, or an
+      // approved bucket's owner's) may only read the AWS-owned buckets the OS and SSM agent need.
       allowedBuckets: settings.approvedBuckets,
       // In a shared existing VPC, private-access owns the S3 and interface endpoints (one per VPC).
       sharedVpc: { role: "tenant", owner: "private-access" },

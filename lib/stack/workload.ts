@@ -87,9 +87,10 @@ function uniqueBuckets(buckets: readonly OwnedBucket[]): OwnedBucket[] {
 const INTERFACE_ENDPOINTS_ID = "SessionManagerEndpoints";
 
 /**
- * The stack's network in its home account, and an S3 endpoint policy that lets any credentials reach
- * only the home account's own buckets, `allowedBuckets` and the AWS-owned buckets the OS and SSM agent
- * need: the data perimeter.
+ * The stack's network in its home account, and an S3 endpoint policy that lets only the home account's
+ * principals reach its own buckets and `allowedBuckets`, and any credentials only read the AWS-owned
+ * buckets the OS and SSM agent need: the data perimeter. The interface endpoints admit only the home
+ * account's principals (see InterfaceEndpoints).
  *
  * Without `network.existing`: the stack's own PrivateNetwork (zones, exclusions, NAT and flow log
  * retention from `network`; construct ids and JSON as before that setting existed), plus Session
