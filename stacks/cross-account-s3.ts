@@ -49,7 +49,7 @@ export class CrossAccountS3Stack extends GuardrailsStack {
 
     // Two providers, each pinned to its account: a plan with A's credentials in B's slot (or the
     // reverse) fails before it changes anything. Every resource in A passes `provider` explicitly.
-    this.dataProvider = this.providerFor("DataAws", "data", DATA_PROVIDER_ALIAS);
+    this.dataProvider = this.providerFor("DataAws", "data", { alias: DATA_PROVIDER_ALIAS });
     const provider = this.dataProvider;
 
     // ---- Workload account B ----------------------------------------------------------------------

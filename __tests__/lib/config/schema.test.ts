@@ -624,3 +624,56 @@ describe("configuration schema: state", () => {
     expect(problems(withState(state))).toEqual([expected]);
   });
 });
+
+describe("configuration schema: credentials", () => {
+  test("pins the full message for per-stack credentials that cannot reach the data account", () => {
+    expect(problems((c) => (c.credentials = "per-stack"))).toEqual([
+      'Invalid accounts.data {"id":"333333333333"}: set accounts.data.profile or accounts.data.roleArn, or set credentials to "management": with credentials "per-stack" cross-account-s3 runs with the workload account\'s credentials, its data provider reaches accounts.data only through a profile or a role those credentials may assume, and OrganizationAccountAccessRole trusts only the management account.',
+    ]);
+  });
+
+  test.each([
+    [
+      "an unknown mode",
+      (c: Editable) => (c.credentials = "ambient"),
+      'Invalid credentials "ambient": use one of management, per-stack.',
+    ],
+  ])("rejects %s", (_what, edit, expected) => {
+    expect(problems(edit)).toEqual([expected]);
+  });
+
+  test("reports per-stack credentials without a way into the data account together with an unrelated invalid field", () => {
+    const found = problems((c) => {
+      c.credentials = "per-stack";
+      c.region = "mars-east-1";
+    });
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/^Invalid region "mars-east-1"/);
+    expect(found[1]).toMatch(/^Invalid accounts\.data \{"id":"333333333333"\}: set accounts\.data\.profile/);
+  });
+
+  test.each([
+    [
+      "per-stack with a profile for the data account",
+      (c: Editable) => {
+        c.credentials = "per-stack";
+        c.accounts.data.profile = "data-admin";
+      },
+    ],
+    [
+      "per-stack with a role in the data account",
+      (c: Editable) => {
+        c.credentials = "per-stack";
+        c.accounts.data.roleArn = "arn:aws:iam::333333333333:role/Deployer";
+      },
+    ],
+    // hashicorp/aws >= 5.67 chains assume_role blocks: the management role, then each member's
+    // OrganizationAccountAccessRole (proved by terraform validate in __tests__/terraform).
+    [
+      "management credentials through a role in the management account",
+      (c: Editable) => (c.accounts.management.roleArn = "arn:aws:iam::222222222222:role/OrgDeployer"),
+    ],
+  ])("accepts %s", (_what, edit) => {
+    expect(problems(edit)).toEqual([]);
+  });
+});
