@@ -861,10 +861,19 @@ const identityCenterSchema = z.strictObject(
       description:
         "let ssm-abac own the Identity Center instance's attributes for access control (one resource per instance: it replaces every attribute other teams set); off: an administrator maps `Project` by hand (see the README)",
     }),
+    // IAM Identity Center keeps its instance, identity store, permission sets and assignments in the
+    // Region it was enabled in, and permission sets and assignments are managed in that (primary)
+    // Region only (IAM Identity Center User Guide, "Region availability" and "Availability of IAM
+    // Identity Center use cases in the primary and additional Regions").
+    region: doc(pattern(REGION, "use an AWS commercial region id such as eu-west-1").optional(), {
+      description:
+        "the Region IAM Identity Center is enabled in (its primary Region): the instance, group, permission sets and assignments are read and written there; the policies still name `region`",
+      unset: "the configuration's `region`",
+    }),
   },
   {
     error:
-      'use an object { "groupName", "projectAttribute"?, "permissionSetPrefix"?, "manageAccessControlAttributes"? }',
+      'use an object { "groupName", "projectAttribute"?, "permissionSetPrefix"?, "manageAccessControlAttributes"?, "region"? }',
   },
 );
 
@@ -1209,4 +1218,9 @@ export type AccountConfig = Config["accounts"]["workload"];
 /** The account that administers IAM Identity Center: `accounts.identityCenter`, else the management account. */
 export function identityCenterAccount(config: Config): AccountConfig {
   return config.accounts.identityCenter ?? config.accounts.management;
+}
+
+/** The Region IAM Identity Center is enabled in: `ssm.identityCenter.region`, else `region`. */
+export function identityCenterRegion(config: Config): string {
+  return config.ssm.identityCenter?.region ?? config.region;
 }

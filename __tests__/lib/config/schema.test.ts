@@ -155,7 +155,7 @@ describe("configuration schema", () => {
     [
       "an ssm.identityCenter written as the group name alone",
       (c: Editable) => withIdentityCenter(c, "Platform"),
-      'Invalid ssm.identityCenter "Platform": use an object { "groupName", "projectAttribute"?, "permissionSetPrefix"?, "manageAccessControlAttributes"? }.',
+      'Invalid ssm.identityCenter "Platform": use an object { "groupName", "projectAttribute"?, "permissionSetPrefix"?, "manageAccessControlAttributes"?, "region"? }.',
     ],
     [
       "an empty Identity Store group name",
@@ -638,6 +638,16 @@ describe("configuration schema: credentials", () => {
       (c: Editable) => (c.credentials = "ambient"),
       'Invalid credentials "ambient": use one of management, per-stack.',
     ],
+    [
+      "an Identity Center Region that is a zone name",
+      (c: Editable) => withIdentityCenter(c, { groupName: "G", region: "us-east-1a" }),
+      'Invalid ssm.identityCenter.region "us-east-1a": use an AWS commercial region id such as eu-west-1.',
+    ],
+    [
+      "an Identity Center Region beside IAM-user principals",
+      (c: Editable) => (c.ssm.identityCenter = { groupName: "G", region: "us-east-1" }),
+      'Invalid ssm.identityCenter {"groupName":"G","region":"us-east-1"}: remove it, or set ssm.principals to "identity-center": IAM users ignore it.',
+    ],
   ])("rejects %s", (_what, edit, expected) => {
     expect(problems(edit)).toEqual([expected]);
   });
@@ -672,6 +682,10 @@ describe("configuration schema: credentials", () => {
     [
       "management credentials through a role in the management account",
       (c: Editable) => (c.accounts.management.roleArn = "arn:aws:iam::222222222222:role/OrgDeployer"),
+    ],
+    [
+      "an Identity Center in another Region",
+      (c: Editable) => withIdentityCenter(c, { groupName: "G", region: "us-east-1" }),
     ],
   ])("accepts %s", (_what, edit) => {
     expect(problems(edit)).toEqual([]);
