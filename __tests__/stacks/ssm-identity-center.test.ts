@@ -5,6 +5,14 @@ import { SsmAbacStack } from "../../stacks/ssm-abac";
 import { SsmFixedTagStack } from "../../stacks/ssm-fixed-tag";
 import { SsmInstanceArnStack } from "../../stacks/ssm-instance-arn";
 import { asList, statement, synthCached, testConfig, type PolicyJson, type TfJson } from "../helpers";
+import {
+  DELEGATED_ACCOUNT as DELEGATED,
+  delegatedIdentityCenterSettings,
+  IDENTITY_CENTER,
+  IDENTITY_CENTER_GROUP as GROUP,
+  IDENTITY_CENTER_REGION,
+  identityCenterSettings,
+} from "../helpers/identity-center";
 import { stackUnderTest, viewOf, type StackUnderTest } from "../helpers/stack-test";
 
 const SSM_STACKS = ["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"] as const;
@@ -14,33 +22,10 @@ type SsmStackId = (typeof SSM_STACKS)[number];
 const REGION = "eu-west-1";
 const WORKLOAD = "111111111111";
 const MANAGEMENT = "222222222222";
-const DELEGATED = "555555555555";
-/** Where the delegated configuration's Identity Center is enabled: not `region`. */
-const IDENTITY_CENTER_REGION = "us-east-1";
-const GROUP = "Platform Engineers";
 const DOCUMENT_CHECK = { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } };
 const ALL_SESSIONS = `arn:aws:ssm:${REGION}:${WORKLOAD}:session/*`;
 
-/** Identity Center principals with the defaults: the management account administers Identity Center. */
 type Overrides = Parameters<typeof testConfig>[0];
-const IDENTITY_CENTER = {
-  ssm: { principals: "identity-center", identityCenter: { groupName: GROUP } },
-} as const as unknown as Overrides;
-/** A delegated administrator, the article's read-only access, and the attributes managed here. */
-const DELEGATED_READ_ONLY = {
-  accounts: { identityCenter: { id: DELEGATED } },
-  ssm: {
-    principals: "identity-center",
-    userAccess: "read-only",
-    identityCenter: {
-      groupName: "Ops ${team} %{x}",
-      projectAttribute: "name.familyName",
-      permissionSetPrefix: "team-a-",
-      manageAccessControlAttributes: true,
-      region: IDENTITY_CENTER_REGION,
-    },
-  },
-} as const satisfies Overrides;
 
 /** The permission set names with the default prefix, as people see them in the access portal. */
 const DEFAULT_NAMES: Record<SsmStackId, string> = {
@@ -62,8 +47,9 @@ const providerOfEachBlock = (tf: TfJson): Array<[string, unknown]> => [
 ];
 /** Identity Center's own resource and data source types: they exist in its Region only. */
 const isIdentityCenterType = (address: string) => /^(data\.)?aws_(ssoadmin|identitystore)_/.test(address);
-const icStack = (id: SsmStackId) => stackUnderTest(id, { config: testConfig(IDENTITY_CENTER) });
-const delegatedStack = (id: SsmStackId) => stackUnderTest(id, { config: testConfig(DELEGATED_READ_ONLY) });
+// Whole syntheses, shared with the other files that read these configurations (helpers/identity-center.ts).
+const icStack = (id: SsmStackId) => viewOf(synthCached(identityCenterSettings()).stacks[id]);
+const delegatedStack = (id: SsmStackId) => viewOf(synthCached(delegatedIdentityCenterSettings()).stacks[id]);
 const inlinePolicy = (tf: StackUnderTest): PolicyJson =>
   tf.policyOf("aws_ssoadmin_permission_set_inline_policy", "SessionPermissionSet_InlinePolicy", "inline_policy");
 const rawInlinePolicy = (tf: StackUnderTest): string =>
