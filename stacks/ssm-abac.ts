@@ -41,6 +41,7 @@ export class SsmAbacStack extends SessionManagerStack {
     const { identityCenter } = this.config.ssm;
     if (this.identityCenter !== undefined && identityCenter?.manageAccessControlAttributes === true) {
       new SsoadminInstanceAccessControlAttributes(this, "AccessControlAttributes", {
+        provider: this.identityCenter.provider,
         instanceArn: this.identityCenter.instanceArn,
         attribute: [
           {

@@ -9,7 +9,9 @@ import { stackUnderTest, viewOf, type StackUnderTest } from "../helpers/stack-te
 
 const ID = "cross-account-s3";
 const WORKLOAD = "111111111111";
+const MANAGEMENT = "222222222222";
 const DATA = "333333333333";
+const organizationRole = (account: string) => `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`;
 
 const stack = stackUnderTest(ID);
 const withKey = stackUnderTest(ID, { config: testConfig({ crossAccount: { createAccessKey: true } }) });
@@ -45,17 +47,46 @@ describe("cross-account-s3 providers", () => {
     expect(stack.provider?.aws[0]).not.toHaveProperty("alias");
   });
 
-  test("with no profile or roleArn, the data provider assumes the data account's OrganizationAccountAccessRole", () => {
-    // Both providers taking the same ambient credentials would fail one allowed_account_ids check.
+  test("with the defaults, both providers work from one set of credentials, the management account's", () => {
+    // Each provider assumes its account's OrganizationAccountAccessRole, which trusts the management
+    // account: ambient management credentials reach both (the issue: with the workload provider on
+    // ambient credentials one of the two always failed).
     const [workload, data] = stack.provider?.aws ?? [];
-    expect(workload).not.toHaveProperty("assume_role");
-    expect(workload).not.toHaveProperty("profile");
-    expect(data).toMatchObject({
-      alias: "data",
-      assume_role: [
-        { role_arn: `arn:aws:iam::${DATA}:role/OrganizationAccountAccessRole`, session_name: "ec2-access-guardrails" },
-      ],
-    });
+    for (const [provider, account] of [
+      [workload, WORKLOAD],
+      [data, DATA],
+    ] as const) {
+      expect(provider).not.toHaveProperty("profile");
+      expect(provider.assume_role).toEqual([
+        {
+          role_arn: `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`,
+          session_name: "ec2-access-guardrails",
+        },
+      ]);
+    }
+  });
+
+  test("with the management account's profile, both assume their role from that profile", () => {
+    const config = testConfig({ accounts: { management: { id: MANAGEMENT, profile: "org-admin" } } });
+    const [workload, data] = stackUnderTest(ID, { config }).provider?.aws ?? [];
+    expect(workload).toMatchObject({ profile: "org-admin", assume_role: [{ role_arn: organizationRole(WORKLOAD) }] });
+    expect(data).toMatchObject({ profile: "org-admin", assume_role: [{ role_arn: organizationRole(DATA) }] });
+  });
+
+  test("with a role in the management account, each provider chains it to its account's OrganizationAccountAccessRole", () => {
+    const managementRole = `arn:aws:iam::${MANAGEMENT}:role/OrgDeployer`;
+    const config = testConfig({ accounts: { management: { id: MANAGEMENT, roleArn: managementRole } } });
+    const [workload, data] = stackUnderTest(ID, { config }).provider?.aws ?? [];
+    for (const [provider, account] of [
+      [workload, WORKLOAD],
+      [data, DATA],
+    ] as const) {
+      expect(provider).not.toHaveProperty("profile");
+      expect(provider.assume_role).toEqual([
+        { role_arn: managementRole, session_name: "ec2-access-guardrails" },
+        { role_arn: organizationRole(account), session_name: "ec2-access-guardrails" },
+      ]);
+    }
   });
 
   test("a profile for the data account replaces the default role", () => {
@@ -77,6 +108,17 @@ describe("cross-account-s3 providers", () => {
     expect(workload).not.toHaveProperty("assume_role");
     expect(data).toMatchObject({ alias: "data", assume_role: [{ role_arn: `arn:aws:iam::${DATA}:role/Deployer` }] });
     expect(data).not.toHaveProperty("profile");
+  });
+
+  test("with per-stack credentials, the workload provider takes the ambient credentials and the data provider its own way in", () => {
+    const config = testConfig({
+      credentials: "per-stack",
+      accounts: { data: { id: DATA, roleArn: `arn:aws:iam::${DATA}:role/Deployer` } },
+    });
+    const [workload, data] = stackUnderTest(ID, { config }).provider?.aws ?? [];
+    expect(workload).not.toHaveProperty("profile");
+    expect(workload).not.toHaveProperty("assume_role");
+    expect(data).toMatchObject({ alias: "data", assume_role: [{ role_arn: `arn:aws:iam::${DATA}:role/Deployer` }] });
   });
 
   test("in offline mode keeps both providers (each offline as workload.test.ts checks)", () => {

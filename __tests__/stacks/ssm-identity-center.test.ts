@@ -5,6 +5,14 @@ import { SsmAbacStack } from "../../stacks/ssm-abac";
 import { SsmFixedTagStack } from "../../stacks/ssm-fixed-tag";
 import { SsmInstanceArnStack } from "../../stacks/ssm-instance-arn";
 import { asList, statement, synthCached, testConfig, type PolicyJson, type TfJson } from "../helpers";
+import {
+  DELEGATED_ACCOUNT as DELEGATED,
+  delegatedIdentityCenterSettings,
+  IDENTITY_CENTER,
+  IDENTITY_CENTER_GROUP as GROUP,
+  IDENTITY_CENTER_REGION,
+  identityCenterSettings,
+} from "../helpers/identity-center";
 import { stackUnderTest, viewOf, type StackUnderTest } from "../helpers/stack-test";
 
 const SSM_STACKS = ["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"] as const;
@@ -14,30 +22,10 @@ type SsmStackId = (typeof SSM_STACKS)[number];
 const REGION = "eu-west-1";
 const WORKLOAD = "111111111111";
 const MANAGEMENT = "222222222222";
-const DELEGATED = "555555555555";
-const GROUP = "Platform Engineers";
 const DOCUMENT_CHECK = { BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } };
 const ALL_SESSIONS = `arn:aws:ssm:${REGION}:${WORKLOAD}:session/*`;
 
-/** Identity Center principals with the defaults: the management account administers Identity Center. */
 type Overrides = Parameters<typeof testConfig>[0];
-const IDENTITY_CENTER = {
-  ssm: { principals: "identity-center", identityCenter: { groupName: GROUP } },
-} as const as unknown as Overrides;
-/** A delegated administrator, the article's read-only access, and the attributes managed here. */
-const DELEGATED_READ_ONLY = {
-  accounts: { identityCenter: { id: DELEGATED } },
-  ssm: {
-    principals: "identity-center",
-    userAccess: "read-only",
-    identityCenter: {
-      groupName: "Ops ${team} %{x}",
-      projectAttribute: "name.familyName",
-      permissionSetPrefix: "team-a-",
-      manageAccessControlAttributes: true,
-    },
-  },
-} as const satisfies Overrides;
 
 /** The permission set names with the default prefix, as people see them in the access portal. */
 const DEFAULT_NAMES: Record<SsmStackId, string> = {
@@ -48,8 +36,20 @@ const DEFAULT_NAMES: Record<SsmStackId, string> = {
 
 /** The stack's AWS provider blocks. */
 const providersOf = (tf: TfJson): Array<Record<string, unknown>> => [tf.provider?.aws ?? []].flat() as never;
-const icStack = (id: SsmStackId) => stackUnderTest(id, { config: testConfig(IDENTITY_CENTER) });
-const delegatedStack = (id: SsmStackId) => stackUnderTest(id, { config: testConfig(DELEGATED_READ_ONLY) });
+/** Every resource and data source of a stack as [address, provider], data sources as `data.<type>.<name>`. */
+const providerOfEachBlock = (tf: TfJson): Array<[string, unknown]> => [
+  ...Object.entries(tf.resource ?? {}).flatMap(([type, byName]) =>
+    Object.entries(byName).map(([name, block]): [string, unknown] => [`${type}.${name}`, block.provider]),
+  ),
+  ...Object.entries(tf.data ?? {}).flatMap(([type, byName]) =>
+    Object.entries(byName).map(([name, block]): [string, unknown] => [`data.${type}.${name}`, block.provider]),
+  ),
+];
+/** Identity Center's own resource and data source types: they exist in its Region only. */
+const isIdentityCenterType = (address: string) => /^(data\.)?aws_(ssoadmin|identitystore)_/.test(address);
+// Whole syntheses, shared with the other files that read these configurations (helpers/identity-center.ts).
+const icStack = (id: SsmStackId) => viewOf(synthCached(identityCenterSettings()).stacks[id]);
+const delegatedStack = (id: SsmStackId) => viewOf(synthCached(delegatedIdentityCenterSettings()).stacks[id]);
 const inlinePolicy = (tf: StackUnderTest): PolicyJson =>
   tf.policyOf("aws_ssoadmin_permission_set_inline_policy", "SessionPermissionSet_InlinePolicy", "inline_policy");
 const rawInlinePolicy = (tf: StackUnderTest): string =>
@@ -61,15 +61,43 @@ describe.each(SSM_STACKS)("%s with ssm.principals identity-center", (id: SsmStac
     const types = Object.keys(tf.resource ?? {});
     expect(types.filter((t) => t.startsWith("aws_iam_"))).toEqual([]);
     const providers = providersOf(tf);
-    expect(providers.map((p) => p.allowed_account_ids)).toEqual([[MANAGEMENT]]);
-    // Every resource and data source uses that single default provider.
-    const blocks = [...Object.values(tf.resource ?? {}), ...Object.values(tf.data ?? {})].flatMap(Object.values);
-    expect(blocks.filter((b) => (b as Record<string, unknown>).provider !== undefined)).toEqual([]);
+    expect(providers.map((p) => [p.alias, p.allowed_account_ids])).toEqual([
+      [undefined, [MANAGEMENT]],
+      ["identity_center", [MANAGEMENT]],
+    ]);
+  });
+
+  test("reads and writes every Identity Center resource through the identity_center provider, nothing else", () => {
+    const blocks = providerOfEachBlock(delegatedStack(id));
+    expect(blocks.filter(([address]) => isIdentityCenterType(address)).length).toBeGreaterThanOrEqual(6);
+    for (const [address, provider] of blocks) {
+      expect({ address, provider }).toEqual({
+        address,
+        provider: isIdentityCenterType(address) ? "aws.identity_center" : undefined,
+      });
+    }
   });
 
   test("deploys to accounts.identityCenter when a delegated administrator is configured", () => {
     const providers = providersOf(delegatedStack(id));
-    expect(providers.map((p) => p.allowed_account_ids)).toEqual([[DELEGATED]]);
+    expect(providers.map((p) => p.allowed_account_ids)).toEqual([[DELEGATED], [DELEGATED]]);
+  });
+
+  test("reaches Identity Center in ssm.identityCenter.region, and keeps the default provider in region", () => {
+    expect(providersOf(delegatedStack(id)).map((p) => [p.alias, p.region])).toEqual([
+      [undefined, REGION],
+      ["identity_center", IDENTITY_CENTER_REGION],
+    ]);
+    // Unset, Identity Center is looked for in `region`.
+    expect(providersOf(icStack(id)).map((p) => p.region)).toEqual([REGION, REGION]);
+  });
+
+  test("says which Region it looked in when no Identity Center instance is found there", () => {
+    const [instances] = Object.values(delegatedStack(id).data?.aws_ssoadmin_instances ?? {});
+    const [postcondition] = (instances.lifecycle as { postcondition: Array<{ error_message: string }> }).postcondition;
+    expect(postcondition.error_message).toMatch(
+      /^No single IAM Identity Center instance is visible in us-east-1: set ssm\.identityCenter\.region/,
+    );
   });
 
   test("creates one permission set of a name Identity Center accepts, in the instance read by data source", () => {
@@ -150,7 +178,7 @@ describe.each(SSM_STACKS)("%s with ssm.principals identity-center", (id: SsmStac
     expect(raw).not.toMatch(/(?<!\$)\$\{aws:/);
   });
 
-  test("names only the workload account's instances, documents and sessions", () => {
+  test("names only the workload account's instances, documents and sessions, in region even when Identity Center is elsewhere", () => {
     const doc = inlinePolicy(delegatedStack(id));
     // The session key's ARN comes from session-preferences (the session key tests below).
     const arns = doc.Statement.filter((s) => s.Sid !== "EncryptSessionDataWithSessionKey")
@@ -202,6 +230,10 @@ describe.each(SSM_STACKS)("%s with ssm.principals identity-center", (id: SsmStac
     expect(tf.data?.aws_identitystore_group).toBeUndefined();
     expect(tf.only("aws_ssoadmin_permission_set").instance_arn).toBe(OFFLINE_IDENTITY_CENTER.instanceArn);
     expect(tf.only("aws_ssoadmin_account_assignment").principal_id).toBe(OFFLINE_IDENTITY_CENTER.groupId);
+    expect(providersOf(tf).map((p) => [p.alias, p.allowed_account_ids, p.assume_role])).toEqual([
+      [undefined, undefined, undefined],
+      ["identity_center", undefined, undefined],
+    ]);
     expect(synthesis.annotations[id].map((a) => [a.level, a.message])).toContainEqual([
       "@cdktf/warn",
       expect.stringMatching(/^Offline mode: the Identity Center instance and group "Platform Engineers" are not read/),

@@ -91,8 +91,17 @@ const MODE_CHECKS: Record<string, { mocked: boolean; planned: boolean }> = {
   "identity-center-ssm-abac": { mocked: true, planned: true },
 };
 const IDENTITY_CENTER_STACKS = ["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"] as const;
-/** Every Identity Center resource kind: read-only adds the managed policy attachment. */
+/**
+ * Every Identity Center resource kind: read-only adds the managed policy attachment. A delegated
+ * administrator reached from a role in the management account puts a chain of two `assume_role`
+ * blocks on both providers (the management role, then the member's OrganizationAccountAccessRole),
+ * which validate proves the pinned provider accepts; the identity_center alias is in its own Region.
+ */
 const IDENTITY_CENTER = testConfig({
+  accounts: {
+    management: { id: "222222222222", roleArn: "arn:aws:iam::222222222222:role/OrgDeployer" },
+    identityCenter: { id: "555555555555" },
+  },
   ssm: {
     principals: "identity-center",
     userAccess: "read-only",
@@ -101,6 +110,7 @@ const IDENTITY_CENTER = testConfig({
       projectAttribute: "enterprise.department",
       permissionSetPrefix: "guardrails-ssm-",
       manageAccessControlAttributes: true,
+      region: "us-east-1",
     },
   },
 });
@@ -374,6 +384,28 @@ const showFile = (name: string) => {
       );
     },
   );
+
+  test("the Identity Center stacks validated above chain two roles on every provider (hashicorp/aws >= 5.67 accepts it)", () => {
+    const checked = modeChecks.filter((c) => c.name.startsWith("identity-center-"));
+    expect(checked.map((c) => c.name)).toHaveLength(IDENTITY_CENTER_STACKS.length);
+    for (const { name, online: stack } of checked) {
+      const providers = [stack.provider?.aws ?? []].flat() as Array<Record<string, unknown>>;
+      expect({ name, providers: providers.map((p) => [p.alias, p.region, p.assume_role]) }).toEqual({
+        name,
+        providers: [undefined, "identity_center"].map((alias) => [
+          alias,
+          alias === undefined ? "eu-west-1" : "us-east-1",
+          [
+            { role_arn: "arn:aws:iam::222222222222:role/OrgDeployer", session_name: "ec2-access-guardrails" },
+            {
+              role_arn: "arn:aws:iam::555555555555:role/OrganizationAccountAccessRole",
+              session_name: "ec2-access-guardrails",
+            },
+          ],
+        ]),
+      });
+    }
+  });
 
   test("terraform validate still fails on a broken stack, in its provider configuration and in a resource argument", () => {
     expect(validate?.ok).toBe(false);

@@ -68,6 +68,20 @@ const PERMISSION_SET_PREFIX_MAX = 32 - Math.max(...Object.values(PERMISSION_SET_
 /** The Identity Center user attribute ABAC reads `Project` from by default (`ssm.identityCenter.projectAttribute`). */
 export const DEFAULT_PROJECT_ATTRIBUTE = "enterprise.department";
 
+/**
+ * Where the credentials cdktf runs with come from, and so how every provider reaches its account
+ * (`credentials`; lib/constructs/account-provider.ts resolves it):
+ * - `management`: they are the management account's. The management account is reached with them (or
+ *   its own `profile` / `roleArn`); every other account without a `profile` or `roleArn` through its
+ *   `OrganizationAccountAccessRole`, assumed with the management account's credentials. One set of
+ *   credentials reaches every provider of every stack.
+ * - `per-stack`: each stack runs with its own account's credentials (a pipeline with one role per
+ *   account): a stack's providers for its own account take them, a provider for any other account needs
+ *   that account's `profile` or `roleArn`.
+ */
+export const CREDENTIAL_SOURCES = ["management", "per-stack"] as const;
+export type CredentialSource = (typeof CREDENTIAL_SOURCES)[number];
+
 export const NAT_GATEWAY_MODES = ["none", "single", "per-az"] as const;
 export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
 
@@ -269,12 +283,13 @@ const accountSchemaWith = (docs: AccountDocs) =>
       {
         id: doc(accountId, { description: docs.id }),
         profile: doc(pattern(PROFILE, "use a named AWS CLI profile (letters, digits, _ . + @ -)").optional(), {
-          description: "AWS CLI profile that reaches the account; not together with `roleArn`",
+          description: "AWS CLI profile that reaches the account, used as it is; not together with `roleArn`",
         }),
         roleArn: doc(
           pattern(ROLE_ARN, "use an IAM role ARN such as arn:aws:iam::123456789012:role/Deployer").optional(),
           {
-            description: "a role in the account to assume instead of a profile",
+            description:
+              'a role in the account to assume instead of a profile: with `credentials: "management"` from the management account\'s credentials, with `"per-stack"` from the stack\'s',
             unset: docs.credentialsUnset,
           },
         ),
@@ -306,13 +321,12 @@ const accountSchemaWith = (docs: AccountDocs) =>
     );
 const accountSchema = accountSchemaWith({
   id: "12-digit account id; `data` must differ from `workload`",
-  credentialsUnset:
-    "none: ambient credentials or `OrganizationAccountAccessRole` (see *Credentials each stack runs with*)",
+  credentialsUnset: "none: as `credentials` says (see *Credentials each stack runs with*)",
 });
-/** The ssm-* stacks' only provider in identity-center mode: nothing is assumed from another account. */
+/** The account the ssm-* stacks deploy to in identity-center mode (a delegated administrator). */
 const identityCenterAccountSchema = accountSchemaWith({
   id: "12-digit id of the delegated administrator account of IAM Identity Center, where the permission sets are created",
-  credentialsUnset: "none: ambient credentials (see *Credentials each stack runs with*)",
+  credentialsUnset: "none: as `credentials` says (see *Credentials each stack runs with*)",
 });
 
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -574,6 +588,34 @@ function stateRegionIssues(config: { region: unknown; state: Record<string, unkn
   });
 }
 
+/**
+ * Combinations of `credentials` and the accounts' ways in that cannot reach every provider.
+ *
+ * With `"per-stack"`, cross-account-s3 runs with the workload account's credentials (its default
+ * provider is pinned to accounts.workload), so its `data` provider must reach accounts.data some other
+ * way: that account's `profile`, or a `roleArn` those credentials may assume. The fallback of
+ * `"management"`, OrganizationAccountAccessRole, trusts only the management account (AWS Organizations
+ * User Guide, "Accessing a member account that has OrganizationAccountAccessRole").
+ *
+ * Not refused: `"management"` with `accounts.management.roleArn` and member accounts that rely on their
+ * OrganizationAccountAccessRole. The provider chains the two roles (hashicorp/aws 5.67.0 and later:
+ * "`assume_role` now accepts multiple elements", IAM role chaining; this project pins 5.100.0).
+ */
+function credentialIssues(
+  config: { credentials: unknown; accounts: Record<string, unknown> & { data: Record<string, unknown> } },
+  ctx: z.RefinementCtx,
+): void {
+  const { data } = config.accounts;
+  if (config.credentials !== "per-stack" || data.profile !== undefined || data.roleArn !== undefined) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["accounts", "data"],
+    input: data,
+    message:
+      'set accounts.data.profile or accounts.data.roleArn, or set credentials to "management": with credentials "per-stack" cross-account-s3 runs with the workload account\'s credentials, its data provider reaches accounts.data only through a profile or a role those credentials may assume, and OrganizationAccountAccessRole trusts only the management account',
+  });
+}
+
 const instanceSchema = section({
   type: doc(
     pattern(INSTANCE_TYPE, "use an EC2 instance type such as t3.micro or t4g.micro")
@@ -819,10 +861,19 @@ const identityCenterSchema = z.strictObject(
       description:
         "let ssm-abac own the Identity Center instance's attributes for access control (one resource per instance: it replaces every attribute other teams set); off: an administrator maps `Project` by hand (see the README)",
     }),
+    // IAM Identity Center keeps its instance, identity store, permission sets and assignments in the
+    // Region it was enabled in, and permission sets and assignments are managed in that (primary)
+    // Region only (IAM Identity Center User Guide, "Region availability" and "Availability of IAM
+    // Identity Center use cases in the primary and additional Regions").
+    region: doc(pattern(REGION, "use an AWS commercial region id such as eu-west-1").optional(), {
+      description:
+        "the Region IAM Identity Center is enabled in (its primary Region): the instance, group, permission sets and assignments are read and written there; the policies still name `region`",
+      unset: "the configuration's `region`",
+    }),
   },
   {
     error:
-      'use an object { "groupName", "projectAttribute"?, "permissionSetPrefix"?, "manageAccessControlAttributes"? }',
+      'use an object { "groupName", "projectAttribute"?, "permissionSetPrefix"?, "manageAccessControlAttributes"?, "region"? }',
   },
 );
 
@@ -1032,6 +1083,10 @@ export const configSchema = z
         pattern(TAG_VALUE, "use a tag value of 1-256 letters, digits, spaces or _ . : / = + - @").default("test"),
         { description: "value of the `Project` tag; Session Manager's tag and ABAC patterns match on it" },
       ),
+      credentials: doc(oneOf(CREDENTIAL_SOURCES).default("management"), {
+        description:
+          "whose credentials cdktf runs with: `management`, the management account's, and every other account is reached through its `OrganizationAccountAccessRole` unless it names a `profile` or `roleArn`; `per-stack`, each stack's own account's, and a provider for another account needs that account's `profile` or `roleArn` (see *Credentials each stack runs with*)",
+      }),
       accounts: z.strictObject(
         {
           workload: accountSchema,
@@ -1151,6 +1206,9 @@ export const configSchema = z
   })
   .superRefine((config, ctx) => stateRegionIssues(config, ctx), {
     when: ({ value }) => isObject(value) && isObject(value.state),
+  })
+  .superRefine((config, ctx) => credentialIssues(config, ctx), {
+    when: ({ value }) => isObject(value) && isObject(value.accounts) && isObject(value.accounts.data),
   });
 
 /** The validated configuration, every default filled in. */
@@ -1160,4 +1218,9 @@ export type AccountConfig = Config["accounts"]["workload"];
 /** The account that administers IAM Identity Center: `accounts.identityCenter`, else the management account. */
 export function identityCenterAccount(config: Config): AccountConfig {
   return config.accounts.identityCenter ?? config.accounts.management;
+}
+
+/** The Region IAM Identity Center is enabled in: `ssm.identityCenter.region`, else `region`. */
+export function identityCenterRegion(config: Config): string {
+  return config.ssm.identityCenter?.region ?? config.region;
 }

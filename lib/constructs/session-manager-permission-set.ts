@@ -33,7 +33,8 @@ export interface SessionManagerPermissionSetProps {
  * policy inline, assigned to one Identity Store group on the workload account. Identity Center then
  * creates the role `AWSReservedSSO_<name>_<suffix>` in that account; people sign in through the access
  * portal or `aws sso login` and pick the permission set. Everything here is created in the account
- * that administers Identity Center (the scope's provider), nothing in the workload account.
+ * that administers Identity Center and the Region it is enabled in (the Identity Center group's
+ * provider), nothing in the workload account.
  */
 export class SessionManagerPermissionSet extends Construct {
   readonly permissionSet: SsoadminPermissionSet;
@@ -45,8 +46,9 @@ export class SessionManagerPermissionSet extends Construct {
         `Permission set name "${props.name}" is not accepted by IAM Identity Center: use 1-32 letters, digits, + = , . @ _ -.`,
       );
     }
-    const { instanceArn } = props.identityCenter;
+    const { instanceArn, provider } = props.identityCenter;
     this.permissionSet = new SsoadminPermissionSet(this, "PermissionSet", {
+      provider,
       name: props.name,
       description: props.description,
       instanceArn,
@@ -55,6 +57,7 @@ export class SessionManagerPermissionSet extends Construct {
     });
     const permissionSetArn = this.permissionSet.arn;
     const inlinePolicy = new SsoadminPermissionSetInlinePolicy(this, "InlinePolicy", {
+      provider,
       instanceArn,
       permissionSetArn,
       inlinePolicy: toPolicyJson(props.sessionPolicy),
@@ -63,6 +66,7 @@ export class SessionManagerPermissionSet extends Construct {
       ? []
       : [
           new SsoadminManagedPolicyAttachment(this, "ReadOnlyAccess", {
+            provider,
             instanceArn,
             permissionSetArn,
             managedPolicyArn: READ_ONLY_ACCESS,
@@ -71,6 +75,7 @@ export class SessionManagerPermissionSet extends Construct {
     // The assignment provisions the set's role into the account: after the policies are attached, so
     // the role is first provisioned with them rather than empty and updated.
     new SsoadminAccountAssignment(this, "Assignment", {
+      provider,
       instanceArn,
       permissionSetArn,
       principalId: props.identityCenter.groupId,

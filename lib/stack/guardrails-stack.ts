@@ -2,7 +2,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { identityCenterAccount, type AccountConfig, type Config } from "../config";
-import { accountProvider } from "../constructs/account-provider";
+import { accountProvider, wayIn } from "../constructs/account-provider";
 import { stateBackend } from "../constructs/backend";
 
 /**
@@ -14,6 +14,14 @@ export type AccountName = "workload" | "management" | "data" | "identityCenter";
 /** The configured account a name stands for. */
 export function accountOf(config: Config, name: AccountName): AccountConfig {
   return name === "identityCenter" ? identityCenterAccount(config) : config.accounts[name];
+}
+
+/** A second provider of a stack: its alias, and its Region when it is not the configuration's. */
+export interface ProviderOptions {
+  /** @default - none: only the default provider (`Aws`) goes without one */
+  readonly alias?: string;
+  /** @default - the configuration's `region` */
+  readonly region?: string;
 }
 
 /** What every stack of the project receives from main.ts. */
@@ -30,7 +38,9 @@ export interface GuardrailsStackProps {
  * - the validated configuration and the offline flag, as `config` and `offline`;
  * - the default AWS provider (construct id `Aws`), pinned to the stack's home account, with the
  *   `Project` / `ManagedBy` default tags (see accountProvider);
- * - `providerFor` for a second account, pinned the same way;
+ * - `providerFor` for a second account or Region, pinned the same way;
+ * - every provider reaching its account as `credentials` says (see wayIn): the provider blocks are the
+ *   whole truth of which credentials each provider uses;
  * - the state backend `config.state` chooses (local, s3 or cloud; see stateBackend), the same kind for
  *   every stack. It exists from construction on, before any cross-stack reference copies its settings
  *   into a reader's `terraform_remote_state`.
@@ -42,6 +52,8 @@ export abstract class GuardrailsStack extends TerraformStack {
   readonly offline: boolean;
   /** The account the default provider deploys to. */
   readonly account: AccountConfig;
+  /** Its name in the configuration. */
+  readonly home: AccountName;
   /** The default provider: every resource without an explicit `provider` is created in `account`. */
   readonly provider: AwsProvider;
 
@@ -53,23 +65,31 @@ export abstract class GuardrailsStack extends TerraformStack {
     this.config = props.config;
     this.offline = props.offline;
     this.account = accountOf(props.config, home);
+    this.home = home;
     this.provider = this.providerFor("Aws", home);
     stateBackend(this, props.config);
   }
 
   /**
-   * A provider pinned to one configured account. With `alias`, resources reach it only by passing
-   * `provider` explicitly, so nothing lands in the second account by accident.
-   * @param alias @default - none: only the default provider (`Aws`) goes without one
+   * A provider pinned to one configured account, reaching it as `credentials` says for a stack of this
+   * home account. With an alias, resources reach it only by passing `provider` explicitly, so nothing
+   * lands in the second account (or Region) by accident.
    */
-  protected providerFor(id: string, account: AccountName, alias?: string): AwsProvider {
+  protected providerFor(id: string, account: AccountName, options: ProviderOptions = {}): AwsProvider {
     const { config, offline } = this;
+    const target = accountOf(config, account);
     return accountProvider(this, id, {
-      account: accountOf(config, account),
-      region: config.region,
+      account: target,
+      wayIn: wayIn({
+        credentials: config.credentials,
+        target,
+        home: this.account,
+        management: config.accounts.management,
+      }),
+      region: options.region ?? config.region,
       offline,
       project: config.project,
-      alias,
+      alias: options.alias,
     });
   }
 }

@@ -1,6 +1,7 @@
+import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Annotations, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { PERMISSION_SET_SUFFIXES, SSM_USER_SUFFIXES } from "../config";
+import { identityCenterRegion, PERMISSION_SET_SUFFIXES, SSM_USER_SUFFIXES } from "../config";
 import { IdentityCenterGroup } from "../constructs/identity-center";
 import { SessionManagerPermissionSet } from "../constructs/session-manager-permission-set";
 import { SessionManagerUser } from "../constructs/session-manager-user";
@@ -8,6 +9,12 @@ import type { PolicyDocument } from "../policies/document";
 import type { SessionLogging } from "../policies/session-logging";
 import { DEFAULT_SESSION_DOCUMENT, PROJECT_TAG, type SessionPolicyScope } from "../policies/ssm";
 import { GuardrailsStack, type GuardrailsStackProps } from "./guardrails-stack";
+
+/**
+ * Provider alias of the account that administers IAM Identity Center, in the Region it is enabled in
+ * (`ssm.identityCenter.region`): every `aws_ssoadmin_*` and `aws_identitystore_*` names it.
+ */
+export const IDENTITY_CENTER_PROVIDER_ALIAS = "identity_center";
 
 /** What main.ts passes to each `ssm-*` stack. */
 export interface SessionManagerStackProps extends GuardrailsStackProps {
@@ -73,12 +80,14 @@ export interface SessionManagerContext extends SessionPolicyScope {
  *   with the outputs `UserName`, `GroupName`, `SessionPolicyArn` and the pattern's targets output.
  * - `identity-center`: a permission set carrying the same policy (SessionManagerPermissionSet), assigned
  *   to `ssm.identityCenter.groupName` on the workload account, with the outputs `PermissionSetArn`,
- *   `PermissionSetName` and the targets output. The stack's default provider is then the account that
- *   administers Identity Center, and the stack has no other: permission sets, their policies and
- *   assignments can only be created there, and with no provider for the workload account nothing can
- *   land in it by mistake. One account also means one set of credentials, with no role to assume out of
- *   the management account (which has no OrganizationAccountAccessRole). The policy still names the
- *   workload account's instances, documents and sessions: it is evaluated there, in the set's role.
+ *   `PermissionSetName` and the targets output. The stack's providers are then all the account's that
+ *   administers Identity Center: permission sets, their policies and assignments can only be created
+ *   there, and with no provider for the workload account nothing can land in it by mistake. The default
+ *   provider is in `region`; every Identity Center resource and data source uses the provider aliased
+ *   `identity_center`, in the Region Identity Center is enabled in (`ssm.identityCenter.region`), the
+ *   only Region where permission sets and assignments can be managed. The policy still names the
+ *   workload account's instances, documents and sessions in `region`: it is evaluated there, in the
+ *   set's role.
  *
  * A stack is only its declaration, so the three cannot drift apart.
  */
@@ -89,6 +98,8 @@ export abstract class SessionManagerStack extends GuardrailsStack {
   readonly permissionSet?: SessionManagerPermissionSet;
   /** The Identity Center instance and group (`ssm.principals: "identity-center"`). */
   readonly identityCenter?: IdentityCenterGroup;
+  /** The provider of every Identity Center resource (`ssm.principals: "identity-center"`). */
+  readonly identityCenterProvider?: AwsProvider;
 
   protected constructor(
     scope: Construct,
@@ -124,9 +135,16 @@ export abstract class SessionManagerStack extends GuardrailsStack {
     };
 
     if (ssm.identityCenter !== undefined && principals === "identity-center") {
+      const identityCenterRegionName = identityCenterRegion(this.config);
+      this.identityCenterProvider = this.providerFor("IdentityCenterAws", "identityCenter", {
+        alias: IDENTITY_CENTER_PROVIDER_ALIAS,
+        region: identityCenterRegionName,
+      });
       this.identityCenter = new IdentityCenterGroup(this, "IdentityCenter", {
         groupName: ssm.identityCenter.groupName,
         offline: this.offline,
+        provider: this.identityCenterProvider,
+        region: identityCenterRegionName,
       });
       this.permissionSet = new SessionManagerPermissionSet(this, "SessionPermissionSet", {
         name: permissionSetName(ssm.identityCenter.permissionSetPrefix, pattern.pattern),

@@ -14,6 +14,7 @@ const MINIMAL_INPUT = {
 const MINIMAL: Config = {
   region: "us-east-2",
   project: "test",
+  credentials: "management",
   accounts: { workload: { id: "123456789012" }, management: { id: "210987654321" }, data: { id: "999999999999" } },
   network: { vpcCidr: "10.0.0.0/16", natGateways: "single", flowLogRetentionDays: 90, excludeZoneIds: [] },
   instance: { type: "t3.micro" },

@@ -3,7 +3,8 @@
  *
  * Generators:
  * - `validConfig`: a configuration every field of which is allowed: a commercial region, three distinct
- *   12-digit accounts, a project tag value, an aligned /16-/24 VPC CIDR, a NAT mode, CloudWatch retention
+ *   12-digit accounts, either credentials mode (with "per-stack", a profile for the data account), an
+ *   Identity Center Region with Identity Center principals, a project tag value, an aligned /16-/24 VPC CIDR, a NAT mode, CloudWatch retention
  *   periods, zone IDs of the region (two pinned or none, one excluded or none), a real instance type of
  *   either architecture with no AMI parameter or its own architecture's, 1-3 distinct ports, Linux user
  *   names, valid S3 bucket names, SCP targets that are roots or OUs (never the management account) and
@@ -53,6 +54,7 @@ import { promisify } from "node:util";
 import fc from "fast-check";
 import {
   ConfigError,
+  CREDENTIAL_SOURCES,
   LOG_RETENTION_DAYS,
   NAT_GATEWAY_MODES,
   parseConfig,
@@ -205,6 +207,8 @@ const validConfig: fc.Arbitrary<Raw> = fc
     region,
     project: tagValue,
     ids: fc.uniqueArray(accountId, { minLength: 3, maxLength: 3 }),
+    // "per-stack" needs a way into the data account for cross-account-s3's data provider.
+    credentials: fc.constantFrom(...CREDENTIAL_SOURCES),
     network: fc.record({
       vpcCidr,
       natGateways: fc.constantFrom(...NAT_GATEWAY_MODES),
@@ -253,6 +257,7 @@ const validConfig: fc.Arbitrary<Raw> = fc
           projectAttribute: fc.constantFrom("enterprise.department", "name.familyName", "costCenter"),
           permissionSetPrefix: fc.stringMatching(/^[\w+=,.@-]{1,20}$/),
           manageAccessControlAttributes: fc.boolean(),
+          region,
           delegated: accountId,
         },
         { requiredKeys: ["groupName"] },
@@ -269,10 +274,11 @@ const validConfig: fc.Arbitrary<Raw> = fc
   .map((v) => ({
     region: v.region,
     project: v.project,
+    credentials: v.credentials,
     accounts: {
       workload: { id: v.ids[0] },
       management: { id: v.ids[1] },
-      data: { id: v.ids[2] },
+      data: v.credentials === "per-stack" ? { id: v.ids[2], profile: "data-admin" } : { id: v.ids[2] },
       ...(v.identityCenter?.delegated === undefined ? {} : { identityCenter: { id: v.identityCenter.delegated } }),
     },
     // With an existing network, nothing a built network is made of may be written.
@@ -519,6 +525,7 @@ const unknownKey = fc.stringMatching(/^[a-z][a-zA-Z]{2,10}$/).filter((k) => !KNO
 const KNOWN_KEYS = new Set([
   "region",
   "project",
+  "credentials",
   "accounts",
   "network",
   "instance",
@@ -978,6 +985,8 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setField("ssm.userAccess", notOneOf(SSM_USER_ACCESS)),
   setField("ssm.ownSessions", notOneOf(SSM_OWN_SESSION_RULES)),
   setField("ssm.principals", notOneOf(SSM_PRINCIPALS)),
+  setField("credentials", notOneOf(CREDENTIAL_SOURCES)),
+  identityCenterField("ssm.identityCenter.region", badRegion),
   identityCenterField("ssm.identityCenter.groupName", badGroupName),
   identityCenterField("ssm.identityCenter.projectAttribute", badAttributePath),
   identityCenterField(

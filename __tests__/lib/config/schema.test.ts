@@ -155,7 +155,7 @@ describe("configuration schema", () => {
     [
       "an ssm.identityCenter written as the group name alone",
       (c: Editable) => withIdentityCenter(c, "Platform"),
-      'Invalid ssm.identityCenter "Platform": use an object { "groupName", "projectAttribute"?, "permissionSetPrefix"?, "manageAccessControlAttributes"? }.',
+      'Invalid ssm.identityCenter "Platform": use an object { "groupName", "projectAttribute"?, "permissionSetPrefix"?, "manageAccessControlAttributes"?, "region"? }.',
     ],
     [
       "an empty Identity Store group name",
@@ -622,5 +622,72 @@ describe("configuration schema: state", () => {
     ],
   ])("rejects %s", (_what, state, expected) => {
     expect(problems(withState(state))).toEqual([expected]);
+  });
+});
+
+describe("configuration schema: credentials", () => {
+  test("pins the full message for per-stack credentials that cannot reach the data account", () => {
+    expect(problems((c) => (c.credentials = "per-stack"))).toEqual([
+      'Invalid accounts.data {"id":"333333333333"}: set accounts.data.profile or accounts.data.roleArn, or set credentials to "management": with credentials "per-stack" cross-account-s3 runs with the workload account\'s credentials, its data provider reaches accounts.data only through a profile or a role those credentials may assume, and OrganizationAccountAccessRole trusts only the management account.',
+    ]);
+  });
+
+  test.each([
+    [
+      "an unknown mode",
+      (c: Editable) => (c.credentials = "ambient"),
+      'Invalid credentials "ambient": use one of management, per-stack.',
+    ],
+    [
+      "an Identity Center Region that is a zone name",
+      (c: Editable) => withIdentityCenter(c, { groupName: "G", region: "us-east-1a" }),
+      'Invalid ssm.identityCenter.region "us-east-1a": use an AWS commercial region id such as eu-west-1.',
+    ],
+    [
+      "an Identity Center Region beside IAM-user principals",
+      (c: Editable) => (c.ssm.identityCenter = { groupName: "G", region: "us-east-1" }),
+      'Invalid ssm.identityCenter {"groupName":"G","region":"us-east-1"}: remove it, or set ssm.principals to "identity-center": IAM users ignore it.',
+    ],
+  ])("rejects %s", (_what, edit, expected) => {
+    expect(problems(edit)).toEqual([expected]);
+  });
+
+  test("reports per-stack credentials without a way into the data account together with an unrelated invalid field", () => {
+    const found = problems((c) => {
+      c.credentials = "per-stack";
+      c.region = "mars-east-1";
+    });
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/^Invalid region "mars-east-1"/);
+    expect(found[1]).toMatch(/^Invalid accounts\.data \{"id":"333333333333"\}: set accounts\.data\.profile/);
+  });
+
+  test.each([
+    [
+      "per-stack with a profile for the data account",
+      (c: Editable) => {
+        c.credentials = "per-stack";
+        c.accounts.data.profile = "data-admin";
+      },
+    ],
+    [
+      "per-stack with a role in the data account",
+      (c: Editable) => {
+        c.credentials = "per-stack";
+        c.accounts.data.roleArn = "arn:aws:iam::333333333333:role/Deployer";
+      },
+    ],
+    // hashicorp/aws >= 5.67 chains assume_role blocks: the management role, then each member's
+    // OrganizationAccountAccessRole (proved by terraform validate in __tests__/terraform).
+    [
+      "management credentials through a role in the management account",
+      (c: Editable) => (c.accounts.management.roleArn = "arn:aws:iam::222222222222:role/OrgDeployer"),
+    ],
+    [
+      "an Identity Center in another Region",
+      (c: Editable) => withIdentityCenter(c, { groupName: "G", region: "us-east-1" }),
+    ],
+  ])("accepts %s", (_what, edit) => {
+    expect(problems(edit)).toEqual([]);
   });
 });

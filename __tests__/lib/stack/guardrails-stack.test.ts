@@ -45,7 +45,7 @@ describe("GuardrailsStack", () => {
     class TwoAccounts extends GuardrailsStack {
       constructor(scope: Construct, id: string, props: GuardrailsStackProps) {
         super(scope, id, props, "management");
-        this.providerFor("DataAws", "data", "data");
+        this.providerFor("DataAws", "data", { alias: "data" });
       }
     }
     const stack = new TwoAccounts(Testing.app(), "two-accounts", { config: testConfig(), offline: false });
