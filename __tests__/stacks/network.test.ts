@@ -100,6 +100,17 @@ function expectSessionManagerEndpoints(stack: StackUnderTest, subnetIds: readonl
   expect(group.egress).toEqual([]);
 }
 
+describe.each(NETWORK_STACKS)("%s flow log", (id) => {
+  test("is created only after its role's policy, so its first deliveries are not refused", () => {
+    const stack = stackUnderTest(id);
+    // The address cdktf writes in depends_on: the policy's reference without `${` and the attribute.
+    const policy = stack
+      .ref("aws_iam_role_policy", "Network_FlowLogRolePolicy", "id")
+      .replace(/^\$\{(.*)\.id\}$/, "$1");
+    expect(stack.only("aws_flow_log").depends_on).toEqual([policy]);
+  });
+});
+
 describe("fully private mode (network.natGateways none)", () => {
   const synthesis = synthNetworkStacks(networkConfig(NETWORK_MODES.private));
 

@@ -206,7 +206,7 @@ export class PrivateNetwork extends Construct implements NetworkPlacement {
       namePrefix: "vpc-flow-logs-",
       assumeRolePolicy: toPolicyJson(flowLogsTrustPolicy({ accountId: props.accountId, region: props.region })),
     });
-    new IamRolePolicy(this, "FlowLogRolePolicy", {
+    const flowLogRolePolicy = new IamRolePolicy(this, "FlowLogRolePolicy", {
       role: flowLogRole.id,
       policy: toPolicyJson(flowLogsDeliveryPolicy(flowLogGroup.arn)),
     });
@@ -216,6 +216,12 @@ export class PrivateNetwork extends Construct implements NetworkPlacement {
       logDestinationType: "cloud-watch-logs",
       logDestination: flowLogGroup.arn,
       iamRoleArn: flowLogRole.arn,
+      // The flow log names the role, not its policy, so without this edge Terraform may call
+      // CreateFlowLogs before the role may write, and the flow log's deliveries then fail
+      // (DeliverLogsStatus FAILED, "Access error": the role "does not have sufficient permissions to
+      // publish to CloudWatch Logs", EC2 API Reference, FlowLog). On destroy the edge keeps the policy
+      // until the flow log is gone.
+      dependsOn: [flowLogRolePolicy],
     });
   }
 }
