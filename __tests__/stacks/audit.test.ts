@@ -196,6 +196,24 @@ describe("audit", () => {
       });
     });
 
+    test("lets CloudTrail decrypt for this trail only: the trail bucket's S3 Bucket Key needs it to create the trail", () => {
+      const stack = audit();
+      const encryption = stack.only("aws_s3_bucket_server_side_encryption_configuration") as {
+        rule: Array<{ bucket_key_enabled: boolean }>;
+      };
+      expect(encryption.rule[0].bucket_key_enabled).toBe(true);
+      // "If you are using an existing S3 bucket with an S3 Bucket Key, kms:Decrypt permissions are
+      // required to create or update a trail with SSE-KMS encryption enabled" (CloudTrail User Guide).
+      expect(statement(parsePolicy(stack.only("aws_kms_key").policy), "CloudTrailDecryptsForTheBucketKey")).toEqual({
+        Sid: "CloudTrailDecryptsForTheBucketKey",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceArn": TRAIL_ARN } },
+      });
+    });
+
     test("lets CloudWatch Logs use it for the audit log group only", () => {
       const doc = parsePolicy(audit().only("aws_kms_key").policy);
       expect(statement(doc, "CloudWatchLogsEncryptsTheLogGroup")).toMatchObject({

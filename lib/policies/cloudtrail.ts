@@ -189,6 +189,22 @@ export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
       Resource: "*",
       Condition: { StringEquals: { "aws:SourceArn": trailArn(props) } },
     },
+    {
+      // The trail bucket encrypts with an S3 Bucket Key (LockedBucket turns it on with a KMS key), and
+      // then CloudTrail itself needs Decrypt: "If you are using an existing S3 bucket with an S3 Bucket
+      // Key, kms:Decrypt permissions are required to create or update a trail with SSE-KMS encryption
+      // enabled" (CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail", which gives
+      // this grant to the cloudtrail.amazonaws.com principal). Without it CreateTrail fails with
+      // InsufficientEncryptionPolicyException. Bound to this trail by aws:SourceArn like the statements
+      // above; no encryption-context condition, since with a Bucket Key S3 sends the bucket's ARN as the
+      // context, not the trail's (S3 User Guide, "Configuring your bucket to use an S3 Bucket Key").
+      Sid: "CloudTrailDecryptsForTheBucketKey",
+      Effect: "Allow",
+      Principal: CLOUDTRAIL,
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceArn": trailArn(props) } },
+    },
     // Reading log files back (and validating their digests) needs Decrypt. Granted to the configured
     // readers only, not to `"*"` with kms:CallerAccount: that grant needed no IAM permission at all, so
     // every principal of the account (the instance role included) could read the trail.
