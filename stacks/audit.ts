@@ -64,7 +64,10 @@ export class AuditStack extends GuardrailsStack {
       // A key scheduled for deletion takes every log file and log event it encrypted with it.
       lifecycle: retainEvidence ? { preventDestroy: true } : undefined,
     });
-    new KmsAlias(this, "AuditKeyAlias", { name: "alias/ec2-access-guardrails-audit", targetKeyId: this.key.keyId });
+    const alias = new KmsAlias(this, "AuditKeyAlias", {
+      name: "alias/ec2-access-guardrails-audit",
+      targetKeyId: this.key.keyId,
+    });
 
     this.bucket = new LockedBucket(this, "TrailBucket", {
       bucketPrefix: "ec2-access-guardrails-trail-",
@@ -79,6 +82,11 @@ export class AuditStack extends GuardrailsStack {
       preventDestroy: retainEvidence,
       // Never force_destroy, even with audit.allowDestroy: deleting log files stays a deliberate step.
       forceDestroy: false,
+      // Destroyed before the key and its alias: the bucket references neither (only its encryption
+      // configuration names the key), so without the edge Terraform schedules the key's deletion in
+      // parallel, and a destroy that stops at a bucket still holding log files (BucketNotEmpty) has
+      // already put every log file's key on its way out.
+      dependsOn: [this.key, alias],
     });
 
     this.logGroup = new CloudwatchLogGroup(this, "TrailLogGroup", {
@@ -87,6 +95,9 @@ export class AuditStack extends GuardrailsStack {
       kmsKeyId: this.key.arn,
       // Destroy forgets the group instead of deleting it and its events (provider 5.x `skip_destroy`).
       skipDestroy: retainEvidence,
+      // kms_key_id already orders it before the key; the alias goes after it too, so the key is the
+      // last of the audit's encryption to go.
+      dependsOn: [alias],
     });
 
     const deliveryRole = new IamRole(this, "TrailToLogsRole", {

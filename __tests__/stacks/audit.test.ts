@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { evaluateStack } from "../../lib/aspects/guardrails";
 import { LockedBucket } from "../../lib/constructs/locked-bucket";
+import { trailBucketProtections } from "../../lib/policies/cloudtrail";
 import { SCP_DENIED_ACTIONS } from "../../lib/policies/scp";
 import { parsePolicy, statement, synthCached, testConfig } from "../helpers";
 import { stackUnderTest, type StackUnderTest } from "../helpers/stack-test";
@@ -10,6 +11,15 @@ import { filterPatternMatches } from "../helpers/filter-pattern";
 
 const TRAIL_ARN = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/ec2-access-guardrails";
 const audit = () => stackUnderTest("audit");
+/** The administrator of scenarios/audit.readers.json and audit.retire*.json, who runs the deploys. */
+const DEPLOYER = "arn:aws:iam::111111111111:role/Deployer";
+/** Retiring the stack: scenarios/audit.retire.json's configuration, so the proofs reuse this synthesis. */
+const RETIRING = testConfig({ audit: { allowDestroy: true, administratorArns: [DEPLOYER] } });
+const retiring = () => stackUnderTest("audit", { config: RETIRING });
+/** Log readers and an administrator, no allowDestroy: scenarios/audit.readers.json's configuration. */
+const ADMINISTERED = testConfig({
+  audit: { logReaderArns: ["arn:aws:iam::111111111111:role/SecurityAudit"], administratorArns: [DEPLOYER] },
+});
 
 /** The trail bucket's ARN reference and its policy as AWS receives it. */
 const trailBucketPolicy = (stack: StackUnderTest) => ({
@@ -196,6 +206,24 @@ describe("audit", () => {
       });
     });
 
+    test("lets CloudTrail decrypt for this trail only: the trail bucket's S3 Bucket Key needs it to create the trail", () => {
+      const stack = audit();
+      const encryption = stack.only("aws_s3_bucket_server_side_encryption_configuration") as {
+        rule: Array<{ bucket_key_enabled: boolean }>;
+      };
+      expect(encryption.rule[0].bucket_key_enabled).toBe(true);
+      // "If you are using an existing S3 bucket with an S3 Bucket Key, kms:Decrypt permissions are
+      // required to create or update a trail with SSE-KMS encryption enabled" (CloudTrail User Guide).
+      expect(statement(parsePolicy(stack.only("aws_kms_key").policy), "CloudTrailDecryptsForTheBucketKey")).toEqual({
+        Sid: "CloudTrailDecryptsForTheBucketKey",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceArn": TRAIL_ARN } },
+      });
+    });
+
     test("lets CloudWatch Logs use it for the audit log group only", () => {
       const doc = parsePolicy(audit().only("aws_kms_key").policy);
       expect(statement(doc, "CloudWatchLogsEncryptsTheLogGroup")).toMatchObject({
@@ -264,7 +292,7 @@ describe("audit", () => {
   });
 
   describe("evidence on destroy", () => {
-    const allowDestroy = () => stackUnderTest("audit", { config: testConfig({ audit: { allowDestroy: true } }) });
+    const allowDestroy = retiring;
     const lifecycle = (resource: Record<string, unknown>) =>
       resource.lifecycle as { prevent_destroy?: boolean } | undefined;
     /** Every resource of the trail bucket (the bucket and each one holding its protection). */
@@ -329,8 +357,207 @@ describe("audit", () => {
     });
 
     test("with audit.allowDestroy the stack still synthesizes without error annotations", () => {
-      const { annotations } = synthCached({ config: testConfig({ audit: { allowDestroy: true } }) });
+      const { annotations } = synthCached({ config: RETIRING });
       expect(annotations.audit.filter((a) => a.level === "@cdktf/error")).toEqual([]);
+    });
+  });
+
+  describe("retiring the stack (audit.allowDestroy)", () => {
+    /** The object statements of a bucket that keeps its evidence, written out by hand. */
+    const keptEvidence = (bucketArn: string) => [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
+        Sid: "CloudTrailAclCheck",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "s3:GetBucketAcl",
+        Resource: bucketArn,
+        Condition: { StringEquals: { "aws:SourceArn": TRAIL_ARN } },
+      },
+      {
+        Sid: "CloudTrailWrite",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `${bucketArn}/AWSLogs/111111111111/*`,
+        Condition: { StringEquals: { "aws:SourceArn": TRAIL_ARN, "s3:x-amz-acl": "bucket-owner-full-control" } },
+      },
+    ];
+    const objectDeny = (bucketArn: string) => ({
+      Sid: "DenyLogFileChangesExceptCloudTrail",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["s3:PutObject*", "s3:DeleteObject*", "s3:Replicate*", "s3:BypassGovernanceRetention"],
+      Resource: `${bucketArn}/*`,
+      Condition: { StringNotEqualsIfExists: { "aws:PrincipalServiceName": "cloudtrail.amazonaws.com" } },
+    });
+    const administeredBucketChanges = (bucketArn: string) => [
+      {
+        Sid: "DenyLogExpiryAndReplication",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration"],
+        Resource: bucketArn,
+        Condition: { ArnNotLike: { "aws:PrincipalArn": [DEPLOYER] } },
+      },
+      {
+        Sid: "DenyBucketChangesExceptAdministrators",
+        Effect: "Deny",
+        Principal: "*",
+        Action: [
+          "s3:PutBucketPolicy",
+          "s3:DeleteBucketPolicy",
+          "s3:PutBucketVersioning",
+          "s3:PutEncryptionConfiguration",
+          "s3:PutBucketOwnershipControls",
+          "s3:PutBucketPublicAccessBlock",
+          "s3:DeleteBucket",
+        ],
+        Resource: bucketArn,
+        Condition: { ArnNotLike: { "aws:PrincipalArn": [DEPLOYER] } },
+      },
+    ];
+
+    test("without it the trail bucket policy is the one that keeps the evidence, statement for statement", () => {
+      const byDefault = trailBucketPolicy(audit());
+      expect(byDefault.doc.Statement).toEqual([
+        ...keptEvidence(byDefault.bucketArn),
+        objectDeny(byDefault.bucketArn),
+        {
+          Sid: "DenyLogExpiryAndReplication",
+          Effect: "Deny",
+          Principal: "*",
+          Action: ["s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration"],
+          Resource: byDefault.bucketArn,
+        },
+      ]);
+      const administered = trailBucketPolicy(stackUnderTest("audit", { config: ADMINISTERED }));
+      const readers = ["arn:aws:iam::111111111111:role/SecurityAudit"];
+      expect(administered.doc.Statement).toEqual([
+        ...keptEvidence(administered.bucketArn),
+        {
+          Sid: "LogReadersList",
+          Effect: "Allow",
+          Principal: { AWS: readers },
+          Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+          Resource: administered.bucketArn,
+        },
+        {
+          Sid: "LogReadersRead",
+          Effect: "Allow",
+          Principal: { AWS: readers },
+          Action: ["s3:GetObject", "s3:GetObjectVersion"],
+          Resource: `${administered.bucketArn}/*`,
+        },
+        objectDeny(administered.bucketArn),
+        ...administeredBucketChanges(administered.bucketArn),
+      ]);
+    });
+
+    test("with it the administrators alone may delete log files and their versions, and nothing else of a log file", () => {
+      const { bucketArn, doc } = trailBucketPolicy(retiring());
+      expect(doc.Statement).toEqual([
+        ...keptEvidence(bucketArn),
+        {
+          ...objectDeny(bucketArn),
+          // Denied unless the CloudTrail service or an administrator: everyone else exactly as before.
+          Condition: {
+            StringNotEqualsIfExists: { "aws:PrincipalServiceName": "cloudtrail.amazonaws.com" },
+            ArnNotLike: { "aws:PrincipalArn": [DEPLOYER] },
+          },
+        },
+        {
+          Sid: "DenyLogFileWritesEvenToAdministrators",
+          Effect: "Deny",
+          Principal: "*",
+          Action: [
+            "s3:PutObject*",
+            "s3:DeleteObjectTagging",
+            "s3:DeleteObjectVersionTagging",
+            "s3:Replicate*",
+            "s3:BypassGovernanceRetention",
+          ],
+          Resource: `${bucketArn}/*`,
+          Condition: { ArnLike: { "aws:PrincipalArn": [DEPLOYER] } },
+        },
+        ...administeredBucketChanges(bucketArn),
+      ]);
+    });
+
+    test("the builder refuses it without an administrator, as the configuration does", () => {
+      expect(() =>
+        trailBucketProtections("arn:aws:s3:::trail", { logReaderArns: [], administratorArns: [], allowDestroy: true }),
+      ).toThrow(/allowDestroy needs at least one administrator ARN/);
+    });
+
+    test.each([
+      ["by default", audit],
+      ["with it", retiring],
+    ])("%s the key and its alias are destroyed last: the bucket and the log group depend on them", (_what, stack) => {
+      const tf = stack();
+      // depends_on holds addresses: the reference without `${`, `}` and the attribute.
+      const address = (type: string, prefix: string) => tf.ref(type, prefix, "id").replace(/^\$\{(.*)\.id\}$/, "$1");
+      const key = address("aws_kms_key", "AuditKey");
+      const alias = address("aws_kms_alias", "AuditKeyAlias");
+      expect(tf.only("aws_s3_bucket").depends_on).toEqual([key, alias]);
+      const group = tf.only("aws_cloudwatch_log_group");
+      expect(group.depends_on).toEqual([alias]);
+      // The group reaches the key through its own argument.
+      expect(group.kms_key_id).toBe(tf.ref("aws_kms_key", "AuditKey", "arn"));
+      expect(tf.only("aws_kms_alias").target_key_id).toBe(tf.ref("aws_kms_key", "AuditKey", "key_id"));
+    });
+
+    /**
+     * What each command of the README's retire procedure asks of IAM. DeleteObjects is authorized per
+     * key, as s3:DeleteObjectVersion when a version id is given (the loop always gives one) and
+     * s3:DeleteObject otherwise; destroying the bucket's resources calls DeleteBucketPolicy,
+     * PutBucketVersioning (versioning suspended), DeleteBucketEncryption, DeleteBucketOwnershipControls
+     * and DeletePublicAccessBlock (authorized as the Put actions), DeleteBucket, then ScheduleKeyDeletion.
+     */
+    const RETIRE_CALLS: Record<string, readonly string[]> = {
+      "aws cloudtrail stop-logging": ["cloudtrail:StopLogging"],
+      "aws s3api list-object-versions": ["s3:ListBucketVersions"],
+      "aws s3api delete-objects": ["s3:DeleteObjectVersion", "s3:DeleteObject"],
+      "cdktf destroy audit": [
+        "s3:DeleteBucketPolicy",
+        "s3:PutBucketVersioning",
+        "s3:PutEncryptionConfiguration",
+        "s3:PutBucketOwnershipControls",
+        "s3:PutBucketPublicAccessBlock",
+        "s3:DeleteBucket",
+        "kms:ScheduleKeyDeletion",
+      ],
+    };
+    const scenarioRows = (file: string) =>
+      (
+        JSON.parse(readFileSync(path.join(__dirname, "..", "..", "scenarios", file), "utf8")) as {
+          config: unknown;
+          scenarios: Array<{ principal: string; action: string; expect: string }>;
+        }
+      ).scenarios;
+    const byDeployer = (rows: ReturnType<typeof scenarioRows>, expected: string) =>
+      rows.filter((r) => r.principal.includes(":assumed-role/Deployer/") && r.expect === expected).map((r) => r.action);
+
+    test("every call of the README's retire procedure is proven allowed to the administrator (scenarios/audit.retire.json)", () => {
+      const readme = readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+      const block = /To retire the audit stack[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+      const commands = [...block.matchAll(/\b(aws [a-z0-9-]+ [a-z0-9-]+|cdktf destroy audit)\b/g)].map((m) => m[1]);
+      // A command added to the procedure must be added to RETIRE_CALLS and proven.
+      expect([...new Set(commands)].sort()).toEqual(Object.keys(RETIRE_CALLS).sort());
+      const allowed = byDeployer(scenarioRows("audit.retire.json"), "Allowed");
+      expect(allowed).toEqual(expect.arrayContaining(Object.values(RETIRE_CALLS).flat()));
+    });
+
+    test("without it the same administrator is proven denied every deletion of a log file (scenarios/audit.retire-refused.json)", () => {
+      const denied = byDeployer(scenarioRows("audit.retire-refused.json"), "ExplicitlyDenied");
+      expect(denied).toEqual(expect.arrayContaining(RETIRE_CALLS["aws s3api delete-objects"]));
     });
   });
 

@@ -131,6 +131,61 @@ function expectEndpointPolicies(endpoints: Block[]): void {
   }
 }
 
+describe.each(NETWORK_STACKS)("%s flow log", (id) => {
+  test("is created only after its role's policy, so its first deliveries are not refused", () => {
+    const stack = stackUnderTest(id);
+    // The address cdktf writes in depends_on: the policy's reference without `${` and the attribute.
+    const policy = stack
+      .ref("aws_iam_role_policy", "Network_FlowLogRolePolicy", "id")
+      .replace(/^\$\{(.*)\.id\}$/, "$1");
+    expect(stack.only("aws_flow_log").depends_on).toEqual([policy]);
+  });
+});
+
+/** The plan-time checks that the instance's type is offered in its zones, in the order of the zones. */
+function typeOfferings(stack: StackUnderTest): Block[] {
+  return Object.entries(stack.data?.aws_ec2_instance_type_offerings ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, block]) => block as Block);
+}
+/** Each check: the zone it asks about, and the message that stops the plan when the zone lacks the type. */
+function offeringChecks(stack: StackUnderTest) {
+  return typeOfferings(stack).map((block) => {
+    expect(block).toMatchObject({ location_type: "availability-zone-id" });
+    const filters = block.filter as Array<{ name: string; values: string[] }>;
+    expect(filters.find((f) => f.name === "instance-type")?.values).toEqual(["t3.micro"]);
+    const [postcondition] = (block.lifecycle as { postcondition: Array<Record<string, string>> }).postcondition;
+    // The offering is returned only where the type is offered: an empty list is a zone without it.
+    expect(postcondition.condition).toBe("${length(self.instance_types) > 0}");
+    return { zone: filters.find((f) => f.name === "location")?.values, message: postcondition.error_message };
+  });
+}
+
+describe("the instance's type is checked at plan time against the zones it may go in", () => {
+  test("looked-up zones: both zones the lookup chose, by zone ID, with the fields that change the choice", () => {
+    const stack = stackUnderTest("private-access");
+    const lookup = Object.keys(stack.data?.aws_availability_zones ?? {})[0];
+    const checks = offeringChecks(stack);
+    expect(checks.map((c) => c.zone)).toEqual(
+      [0, 1].map((i) => [`\${element(data.aws_availability_zones.${lookup}.zone_ids, ${i})}`]),
+    );
+    expect(checks[1].message).toBe(
+      `instance.type t3.micro is not offered in Availability Zone \${element(data.aws_availability_zones.${lookup}.zone_ids, 1)}: the zone lookup chose it; add it to network.excludeZoneIds, or pin network.availabilityZoneIds to zones that offer the type, or choose another instance.type.`,
+    );
+  });
+
+  test("pinned zones: each pinned zone ID, and the message says it is pinned", () => {
+    const stack = stackUnderTest("private-access", {
+      config: testConfig({ region: "ap-northeast-1", network: { availabilityZoneIds: ["apne1-az4", "apne1-az1"] } }),
+    });
+    const checks = offeringChecks(stack);
+    expect(checks.map((c) => c.zone)).toEqual([["apne1-az4"], ["apne1-az1"]]);
+    expect(checks[0].message).toBe(
+      "instance.type t3.micro is not offered in Availability Zone apne1-az4: it is pinned in network.availabilityZoneIds; pin zones that offer the type, or choose another instance.type.",
+    );
+  });
+});
+
 describe("fully private mode (network.natGateways none)", () => {
   const synthesis = synthNetworkStacks(networkConfig(NETWORK_MODES.private));
 
@@ -352,6 +407,20 @@ describe("an existing network (network.existing)", () => {
     expect(defence).not.toContain("--vpc-endpoint-ids");
   });
 
+  test.each(NETWORK_STACKS)(
+    "%s checks its instance's type in the zone of the first subnet, where the instance goes",
+    (id) => {
+      const stack = viewOf(synthesis.stacks[id]);
+      const [check, ...others] = offeringChecks(stack);
+      expect(others).toEqual([]);
+      const zone = dataRef(stack, "aws_subnet", "Network_Subnet1", "availability_zone_id");
+      expect(check.zone).toEqual([zone]);
+      expect(check.message).toBe(
+        `instance.type t3.micro is not offered in Availability Zone ${zone}: it is the zone of subnet ${EXISTING_SUBNETS[0]}, the first of network.existing.subnetIds, where the instance goes; list first a subnet of a zone that offers the type, or choose another instance.type.`,
+      );
+    },
+  );
+
   test("private-access prints no warning when it owns the perimeter", () => {
     expect(messages(synthesis, "private-access", "warn")).toEqual([]);
   });
@@ -378,8 +447,10 @@ describe("an existing network without route tables, with one subnet", () => {
     expect(JSON.stringify(owner.policyOf("aws_iam_policy", "EiceOperatorPolicy"))).toContain(
       JSON.stringify([dataRef(owner, "aws_subnet", "Network_Subnet1", "cidr_block")]),
     );
-    // No interface endpoints, so nothing for the plan to check about zones or DNS.
-    expect(JSON.stringify(owner.data)).not.toContain("postcondition");
+    // No interface endpoints, so nothing for the plan to check about zones or DNS (only the instance's type).
+    const { aws_ec2_instance_type_offerings: offerings, ...others } = owner.data ?? {};
+    expect(Object.keys(offerings ?? {})).toHaveLength(1);
+    expect(JSON.stringify(others)).not.toContain("postcondition");
   });
 });
 
@@ -390,6 +461,10 @@ describe("an existing network offline", () => {
     const stack = viewOf(synthesis.stacks[id]);
     expect(stack.data?.aws_vpc).toBeUndefined();
     expect(stack.data?.aws_subnet).toBeUndefined();
+    expect(stack.data?.aws_ec2_instance_type_offerings).toBeUndefined();
+    expect(messages(synthesis, id, "warn")).toContain(
+      "Offline mode: whether instance.type t3.micro is offered in the instance's Availability Zones is not read from AWS. An online plan checks it.",
+    );
     expect(messages(synthesis, id, "warn").filter((m) => m.includes("network.existing not read"))).toHaveLength(1);
     expect(messages(synthesis, id, "error")).toEqual([]);
   });

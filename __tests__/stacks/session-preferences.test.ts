@@ -16,7 +16,8 @@ const WITH_S3 = testConfig({
       runAsDefaultUser: "operator",
     },
   },
-  audit: { allowDestroy: true },
+  // audit.allowDestroy needs an administrator who empties the trail bucket.
+  audit: { allowDestroy: true, administratorArns: ["arn:aws:iam::111111111111:role/Deployer"] },
 });
 const EXISTING = testConfig({ ssm: { sessionPreferences: "existing" } });
 

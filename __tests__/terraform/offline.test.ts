@@ -71,7 +71,16 @@ const preventsDestroy = (r: Record<string, unknown>) =>
 /** Stacks holding evidence by default: `terraform test`'s teardown must be refused on them. */
 const retaining = stackIds.filter((id) => addresses(online.stacks[id], preventsDestroy).length > 0);
 /** The same stacks synthesized to allow destroy, so their mocked apply is also torn down. */
-const destroyable = synthApp({ offline: false, config: testConfig({ audit: { allowDestroy: true } }) }, true);
+const destroyable = synthApp(
+  {
+    offline: false,
+    // audit.allowDestroy needs an administrator who empties the trail bucket.
+    config: testConfig({
+      audit: { allowDestroy: true, administratorArns: ["arn:aws:iam::111111111111:role/Deployer"] },
+    }),
+  },
+  true,
+);
 /**
  * The network stacks in the other network modes (fully private, an existing VPC), as `<mode>-<stack
  * id>`, in the same runs: all validated; mock-applied except where a stack repeats another's network

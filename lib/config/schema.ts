@@ -966,7 +966,7 @@ const auditSchema = section({
   // On only for throwaway demo accounts; the bucket is still never force-destroyed.
   allowDestroy: doc(bool().default(false), {
     description:
-      "let `cdktf destroy audit` delete the trail's bucket, key and log group (throwaway demo accounts only; the bucket is still never force-destroyed)",
+      "let `cdktf destroy audit` delete the trail's bucket, key and log group, and `audit.administratorArns` (then required) empty the bucket first (throwaway demo accounts only; the bucket is still never force-destroyed)",
   }),
   logReaderArns: doc(userOrRoleArns.default([]), {
     description:
@@ -976,9 +976,27 @@ const auditSchema = section({
   // bucket policy would be denied; only expiry and replication rules are denied to everyone.
   administratorArns: doc(userOrRoleArns.default([]), {
     description:
-      "existing roles/users that alone may change the trail bucket's policy, versioning, encryption, public access block, lifecycle or replication, or delete it (list the role that runs `cdktf deploy audit`); empty: lifecycle and replication rules are denied to everyone, other bucket changes left to IAM",
+      "existing roles/users that alone may change the trail bucket's policy, versioning, encryption, public access block, lifecycle or replication, or delete it (list the role that runs `cdktf deploy audit`), and with `audit.allowDestroy` alone delete its log files; empty: lifecycle and replication rules are denied to everyone, other bucket changes left to IAM (not allowed with `audit.allowDestroy`)",
   }),
 });
+
+/**
+ * Retiring the audit stack deletes the trail bucket's log files first, and with `audit.allowDestroy` the
+ * bucket policy lets only `audit.administratorArns` delete them (trailBucketProtections): with nobody
+ * named, nobody can empty the bucket, the README's emptying loop never ends and `cdktf destroy audit`
+ * stops at the non-empty bucket.
+ */
+function auditDestroyIssues(config: { audit: Record<string, unknown> }, ctx: z.RefinementCtx): void {
+  const { allowDestroy, administratorArns } = config.audit;
+  if (allowDestroy !== true || !Array.isArray(administratorArns) || administratorArns.length > 0) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["audit", "administratorArns"],
+    input: administratorArns,
+    message:
+      "list the role that runs `cdktf destroy audit` (and anyone else who empties the trail bucket) when audit.allowDestroy is true: only audit.administratorArns may then delete the trail's log files, so with none the bucket can never be emptied and the destroy stops at it; or set audit.allowDestroy to false",
+  });
+}
 
 const keyPrefix = satisfying(
   (prefix) =>
@@ -1209,6 +1227,9 @@ export const configSchema = z
   })
   .superRefine((config, ctx) => credentialIssues(config, ctx), {
     when: ({ value }) => isObject(value) && isObject(value.accounts) && isObject(value.accounts.data),
+  })
+  .superRefine((config, ctx) => auditDestroyIssues(config, ctx), {
+    when: ({ value }) => isObject(value) && isObject(value.audit),
   });
 
 /** The validated configuration, every default filled in. */

@@ -4,7 +4,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { toPolicyJson, type PolicyDocument } from "../policies/document";
-import type { NetworkPlacement } from "./network-placement";
+import type { InstanceZones, NetworkPlacement } from "./network-placement";
 
 /**
  * Ranges that stand in offline for the existing VPC and subnets (TEST-NET-1, RFC 5737: documentation
@@ -47,6 +47,7 @@ export class ExistingNetwork extends Construct implements NetworkPlacement {
   readonly privateSubnetCidrs: readonly string[];
   readonly vpcCidr: string;
   readonly s3Endpoint?: VpcEndpoint;
+  readonly instanceZones: InstanceZones;
 
   constructor(scope: Construct, id: string, props: ExistingNetworkProps) {
     super(scope, id);
@@ -55,6 +56,7 @@ export class ExistingNetwork extends Construct implements NetworkPlacement {
     if (props.offline) {
       this.vpcCidr = OFFLINE_PLACEHOLDER_VPC_CIDR;
       this.privateSubnetCidrs = props.subnetIds.map((_, i) => OFFLINE_PLACEHOLDER_SUBNET_CIDRS[i]);
+      this.instanceZones = { kind: "offline" };
       Annotations.of(scope).addWarning(
         `Offline mode: network.existing not read, placeholder ranges ${OFFLINE_PLACEHOLDER_VPC_CIDR} (VPC) and ${this.privateSubnetCidrs.join(", ")} (subnets) used. An online plan reads ${props.vpcId} and its subnets.`,
       );
@@ -90,6 +92,12 @@ export class ExistingNetwork extends Construct implements NetworkPlacement {
       }
       this.vpcCidr = vpc.cidrBlock;
       this.privateSubnetCidrs = subnets.map((s) => s.cidrBlock);
+      // The instance goes in the first subnet; the second only holds interface endpoints.
+      this.instanceZones = {
+        kind: "checked",
+        zoneIds: [subnets[0].availabilityZoneId],
+        fix: `it is the zone of subnet ${props.subnetIds[0]}, the first of network.existing.subnetIds, where the instance goes; list first a subnet of a zone that offers the type, or choose another instance.type`,
+      };
     }
     if (props.s3Endpoint) {
       // AWS allows one S3 gateway endpoint per route table (a route table has one route per prefix

@@ -4,7 +4,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import type { TerraformProvider } from "cdktf";
+import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { toPolicyJson, type PolicyStatement } from "../policies/document";
 import { lockedBucketPolicy } from "../policies/s3-bucket";
@@ -40,6 +40,13 @@ export interface LockedBucketProps {
    */
   readonly preventDestroy?: boolean;
   /**
+   * Resources the bucket is created after and, what matters, destroyed before (Terraform destroys
+   * dependants first): the key that encrypts it, so that a destroy stopping at a bucket that still holds
+   * objects has not yet scheduled the key's deletion.
+   * @default - none besides what the bucket's arguments reference
+   */
+  readonly dependsOn?: ITerraformDependable[];
+  /**
    * Provider to create the bucket with, for stacks that span two accounts.
    * @default - the stack's default provider
    */
@@ -70,6 +77,7 @@ export class LockedBucket extends Construct {
       bucketPrefix: props.bucketPrefix,
       forceDestroy: props.forceDestroy ?? false,
       lifecycle,
+      dependsOn: props.dependsOn,
       provider,
     });
     const publicAccessBlock = new S3BucketPublicAccessBlock(this, "PublicAccessBlock", {

@@ -19,4 +19,15 @@ export interface NetworkPlacement {
   readonly vpcCidr: string;
   /** The S3 gateway endpoint with the data-perimeter policy, when this stack owns one. */
   readonly s3Endpoint?: VpcEndpoint;
+  /** Where the stack's instance may go, for the plan-time check that its type is offered there. */
+  readonly instanceZones: InstanceZones;
 }
+
+/**
+ * The zones a network lets an instance be placed in. `checked`: the zone IDs (literals, or references
+ * read at plan time) and what to change, naming the configuration fields, when one does not offer the
+ * instance's type. `offline`: nothing may be read from AWS, so nothing is checked (with a warning).
+ */
+export type InstanceZones =
+  | { readonly kind: "checked"; readonly zoneIds: readonly string[]; readonly fix: string }
+  | { readonly kind: "offline" };

@@ -1,3 +1,4 @@
+import { DataAwsEc2InstanceTypeOfferings } from "@cdktf/provider-aws/lib/data-aws-ec2-instance-type-offerings";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -5,10 +6,12 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { supportsEbsOptimization } from "../config/instance-types";
 import { toPolicyJson, type PolicyDocument } from "../policies/document";
 import { ec2TrustPolicy, SSM_MANAGED_INSTANCE_CORE } from "../policies/instance-role";
+import type { InstanceZones } from "./network-placement";
 
 export interface PrivateInstanceProps {
   readonly vpcId: string;
@@ -51,6 +54,13 @@ export interface PrivateInstanceProps {
    * @default - none
    */
   readonly sessionLoggingPolicy?: PolicyDocument;
+  /**
+   * The zones the instance may be placed in (NetworkPlacement.instanceZones). The plan reads, for each
+   * zone ID, whether it offers `instanceType`, and stops naming the zone where it does not: otherwise
+   * RunInstances fails (Unsupported) only after the network and everything else are built.
+   * @default - not checked
+   */
+  readonly zones?: InstanceZones;
 }
 
 /** See PrivateInstanceProps.egress. */
@@ -76,6 +86,7 @@ export class PrivateInstance extends Construct {
   constructor(scope: Construct, id: string, props: PrivateInstanceProps) {
     super(scope, id);
     const instanceType = props.instanceType ?? "t3.micro";
+    checkTypeOffered(this, instanceType, props.zones);
 
     // No inline rules: Terraform removes AWS's default allow-all egress, and each rule below is explicit.
     this.securityGroup = new SecurityGroup(this, "SecurityGroup", {
@@ -155,4 +166,42 @@ export class PrivateInstance extends Construct {
       lifecycle: { ignoreChanges: ["ami"] },
     });
   }
+}
+
+/**
+ * One `aws_ec2_instance_type_offerings` per zone ID (`TypeOfferedInZone<n>` in `scope`), filtered to
+ * the type and the zone with `location_type = "availability-zone-id"`: DescribeInstanceTypeOfferings
+ * returns the offering only where the type is offered, so an empty `instance_types` means the zone
+ * lacks it, and the postcondition stops the plan with the zone's ID (one error per zone lacking it).
+ * By zone ID, not name: names map to different physical zones in each account.
+ * https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/ec2_instance_type_offerings
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceTypeOfferings.html
+ * Offline nothing is read, and a warning says the check did not run.
+ */
+function checkTypeOffered(scope: Construct, instanceType: string, zones: InstanceZones | undefined): void {
+  if (zones === undefined) return;
+  if (zones.kind === "offline") {
+    Annotations.of(scope).addWarning(
+      `Offline mode: whether instance.type ${instanceType} is offered in the instance's Availability Zones is not read from AWS. An online plan checks it.`,
+    );
+    return;
+  }
+  zones.zoneIds.forEach(
+    (zoneId, i) =>
+      new DataAwsEc2InstanceTypeOfferings(scope, `TypeOfferedInZone${i + 1}`, {
+        locationType: "availability-zone-id",
+        filter: [
+          { name: "instance-type", values: [instanceType] },
+          { name: "location", values: [zoneId] },
+        ],
+        lifecycle: {
+          postcondition: [
+            {
+              condition: "${length(self.instance_types) > 0}",
+              errorMessage: `instance.type ${instanceType} is not offered in Availability Zone ${zoneId}: ${zones.fix}.`,
+            },
+          ],
+        },
+      }),
+  );
 }

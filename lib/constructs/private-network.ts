@@ -18,7 +18,7 @@ import type { NatGatewayMode } from "../config";
 import { toPolicyJson, type PolicyDocument } from "../policies/document";
 import { flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "../policies/flow-logs";
 import { cidrSubnet } from "./cidr";
-import type { NetworkPlacement } from "./network-placement";
+import type { InstanceZones, NetworkPlacement } from "./network-placement";
 import { networkZoneIds } from "./zones";
 
 export interface PrivateNetworkProps {
@@ -68,6 +68,7 @@ export class PrivateNetwork extends Construct implements NetworkPlacement {
   readonly s3Endpoint: VpcEndpoint;
   readonly natGateways: NatGateway[];
   readonly vpcCidr: string;
+  readonly instanceZones: InstanceZones;
 
   get vpcId(): string {
     return this.vpc.id;
@@ -94,6 +95,17 @@ export class PrivateNetwork extends Construct implements NetworkPlacement {
     const natMode = props.natGateways ?? "single";
     const retention = props.flowLogRetentionDays ?? 90;
     this.vpcCidr = props.cidr;
+    // Both zones: the instance goes in the first, the second private subnet is there for more.
+    this.instanceZones = props.offline
+      ? { kind: "offline" }
+      : {
+          kind: "checked",
+          zoneIds: azs,
+          fix:
+            props.availabilityZoneIds === undefined
+              ? "the zone lookup chose it; add it to network.excludeZoneIds, or pin network.availabilityZoneIds to zones that offer the type, or choose another instance.type"
+              : "it is pinned in network.availabilityZoneIds; pin zones that offer the type, or choose another instance.type",
+        };
 
     this.vpc = new Vpc(this, "Vpc", {
       cidrBlock: props.cidr,
@@ -206,7 +218,7 @@ export class PrivateNetwork extends Construct implements NetworkPlacement {
       namePrefix: "vpc-flow-logs-",
       assumeRolePolicy: toPolicyJson(flowLogsTrustPolicy({ accountId: props.accountId, region: props.region })),
     });
-    new IamRolePolicy(this, "FlowLogRolePolicy", {
+    const flowLogRolePolicy = new IamRolePolicy(this, "FlowLogRolePolicy", {
       role: flowLogRole.id,
       policy: toPolicyJson(flowLogsDeliveryPolicy(flowLogGroup.arn)),
     });
@@ -216,6 +228,12 @@ export class PrivateNetwork extends Construct implements NetworkPlacement {
       logDestinationType: "cloud-watch-logs",
       logDestination: flowLogGroup.arn,
       iamRoleArn: flowLogRole.arn,
+      // The flow log names the role, not its policy, so without this edge Terraform may call
+      // CreateFlowLogs before the role may write, and the flow log's deliveries then fail
+      // (DeliverLogsStatus FAILED, "Access error": the role "does not have sufficient permissions to
+      // publish to CloudWatch Logs", EC2 API Reference, FlowLog). On destroy the edge keeps the policy
+      // until the flow log is gone.
+      dependsOn: [flowLogRolePolicy],
     });
   }
 }

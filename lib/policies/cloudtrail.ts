@@ -89,18 +89,74 @@ export interface TrailBucketAccess {
   readonly logReaderArns: readonly string[];
   /** Principals that may still change the bucket's configuration; none: only what Terraform needs stays open. */
   readonly administratorArns: readonly string[];
+  /**
+   * The stack is being retired (`audit.allowDestroy`): the administrators may delete log files and their
+   * versions, which emptying the versioned bucket before `cdktf destroy audit` needs. Needs at least one
+   * administrator.
+   * @default false
+   */
+  readonly allowDestroy?: boolean;
 }
+
+/**
+ * Object actions the administrators stay denied while retiring the stack: every object write of
+ * `denyObjectWritesExceptService` except deleting an object or one of its versions. Retiring empties
+ * the bucket; it never rewrites, retags or replicates a log file.
+ */
+export const TRAIL_OBJECT_WRITES_DENIED_TO_ADMINISTRATORS = [
+  "s3:PutObject*",
+  "s3:DeleteObjectTagging",
+  "s3:DeleteObjectVersionTagging",
+  "s3:Replicate*",
+  "s3:BypassGovernanceRetention",
+] as const;
 
 /**
  * What keeps the trail's evidence as CloudTrail wrote it: nobody but the CloudTrail service writes,
  * overwrites, retags or deletes an object (the instance role's `s3:PutObject` on `*`, an account admin,
  * the root user alike); expiry and replication rules are denied to all but the administrators; with
  * administrators named, every other bucket-level change is theirs alone.
+ *
+ * With `allowDestroy` the administrators alone may also delete objects and object versions (the
+ * README's emptying loop: `DeleteObjects` with version ids is authorized as `s3:DeleteObjectVersion`
+ * per key), and still nothing else of an object: the object deny exempts them, and a second deny gives
+ * them back every other write. Everyone else is denied exactly as before. Without `allowDestroy` the
+ * statements are those of a bucket that keeps its evidence, unchanged.
  */
 export function trailBucketProtections(bucketArn: string, access: TrailBucketAccess): PolicyStatement[] {
   const { administratorArns } = access;
+  const retiring = access.allowDestroy === true;
+  if (retiring && administratorArns.length === 0) {
+    // The configuration refuses this pair (audit.administratorArns); a caller of this builder gets the same reason.
+    throw new Error(
+      "trailBucketProtections: allowDestroy needs at least one administrator ARN: with none, nobody may delete the log files, so the bucket can never be emptied and destroyed.",
+    );
+  }
+  const objectWrites = denyObjectWritesExceptService(
+    bucketArn,
+    CLOUDTRAIL.Service,
+    "DenyLogFileChangesExceptCloudTrail",
+  );
   return [
-    denyObjectWritesExceptService(bucketArn, CLOUDTRAIL.Service, "DenyLogFileChangesExceptCloudTrail"),
+    retiring
+      ? {
+          ...objectWrites,
+          // Both must hold for the deny to apply: neither the CloudTrail service nor an administrator.
+          Condition: { ...objectWrites.Condition, ArnNotLike: { "aws:PrincipalArn": [...administratorArns] } },
+        }
+      : objectWrites,
+    ...(retiring
+      ? [
+          {
+            Sid: "DenyLogFileWritesEvenToAdministrators",
+            Effect: "Deny",
+            Principal: "*",
+            Action: [...TRAIL_OBJECT_WRITES_DENIED_TO_ADMINISTRATORS],
+            Resource: `${bucketArn}/*`,
+            Condition: { ArnLike: { "aws:PrincipalArn": [...administratorArns] } },
+          } satisfies PolicyStatement,
+        ]
+      : []),
     denyBucketActionsExcept(bucketArn, TRAIL_BUCKET_EXPIRY_ACTIONS, administratorArns, "DenyLogExpiryAndReplication"),
     ...(administratorArns.length > 0
       ? [
@@ -186,6 +242,22 @@ export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
       Effect: "Allow",
       Principal: CLOUDTRAIL,
       Action: "kms:DescribeKey",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceArn": trailArn(props) } },
+    },
+    {
+      // The trail bucket encrypts with an S3 Bucket Key (LockedBucket turns it on with a KMS key), and
+      // then CloudTrail itself needs Decrypt: "If you are using an existing S3 bucket with an S3 Bucket
+      // Key, kms:Decrypt permissions are required to create or update a trail with SSE-KMS encryption
+      // enabled" (CloudTrail User Guide, "Configure AWS KMS key policies for CloudTrail", which gives
+      // this grant to the cloudtrail.amazonaws.com principal). Without it CreateTrail fails with
+      // InsufficientEncryptionPolicyException. Bound to this trail by aws:SourceArn like the statements
+      // above; no encryption-context condition, since with a Bucket Key S3 sends the bucket's ARN as the
+      // context, not the trail's (S3 User Guide, "Configuring your bucket to use an S3 Bucket Key").
+      Sid: "CloudTrailDecryptsForTheBucketKey",
+      Effect: "Allow",
+      Principal: CLOUDTRAIL,
+      Action: "kms:Decrypt",
       Resource: "*",
       Condition: { StringEquals: { "aws:SourceArn": trailArn(props) } },
     },

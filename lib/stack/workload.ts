@@ -248,5 +248,6 @@ export function workloadInstance(
           }),
     egress: props.egress === "closed" ? closedEgress(stack, network) : { kind: "open" },
     sessionLoggingPolicy: props.sessionLogging ? instanceSessionLoggingPolicy(props.sessionLogging) : undefined,
+    zones: network.instanceZones,
   });
 }

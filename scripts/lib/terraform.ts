@@ -158,6 +158,12 @@ const MOCK_DATA: Record<string, JsonObject> = {
   // plan's postconditions want DNS on (zone ids stay random, so two subnets are in two zones).
   aws_vpc: { cidr_block: "10.20.0.0/16", enable_dns_support: true, enable_dns_hostnames: true },
   aws_subnet: { cidr_block: "10.20.8.0/24" },
+  // The instance's zones offer its type: the plan's postcondition wants a non-empty list (the mock's is empty).
+  aws_ec2_instance_type_offerings: {
+    instance_types: ["t3.micro"],
+    locations: ["euw1-az1"],
+    location_types: ["availability-zone-id"],
+  },
   // Identity Center (ssm.principals identity-center): one instance, as the lookup's postcondition wants.
   aws_ssoadmin_instances: {
     arns: ["arn:aws:sso:::instance/ssoins-1234567890abcdef"],

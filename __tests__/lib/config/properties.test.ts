@@ -10,8 +10,9 @@
  *   names, valid S3 bucket names, SCP targets that are roots or OUs (never the management account) and
  *   deployer principal ARNs, exempt role ARNs with their administrator roles (or neither), an S3 resource
  *   perimeter (an organization id and approved accounts) or none, an IAM user name, either value of
- *   audit.allowDestroy, session preferences existing (no sessionLogs) or managed with any allowed
- *   sessionLogs (retention, S3 prefix, idle and maximum minutes, Run As user).
+ *   audit.allowDestroy (true only with audit administrators), session preferences existing (no
+ *   sessionLogs) or managed with any allowed sessionLogs (retention, S3 prefix, idle and maximum minutes,
+ *   Run As user).
  * - `mutation`: one bad field of a valid configuration, with the field path the error must name:
  *   - wrong types for every kind of field (numbers, booleans, null, lists, objects where a string, a number,
  *     a boolean or a list belongs);
@@ -35,7 +36,8 @@
  *   - conflicting fields: profile together with roleArn, accounts.data.id equal to accounts.workload.id,
  *     the management account in scp.targetIds, exempt roles without an administrator, approved perimeter
  *     accounts without an organization id, crossAccount.pgpKey without createAccessKey, a pinned zone
- *     also excluded, an AMI parameter of the other architecture than instance.type's.
+ *     also excluded, an AMI parameter of the other architecture than instance.type's, audit.allowDestroy
+ *     with no audit.administratorArns.
  *   An invalid configuration is a valid one with 1-5 mutations on distinct fields; conflicts are applied
  *   last because they copy values from other fields. Not generated: fractional numbers for integer
  *   fields. zod aborts the whole parse on them (explicit abort of z.int), so a conflict elsewhere is
@@ -326,7 +328,8 @@ const validConfig: fc.Arbitrary<Raw> = fc
     crossAccount: { createAccessKey: false, approvedBuckets: v.approvedBuckets },
     audit: {
       logRetentionDays: v.logRetentionDays,
-      allowDestroy: v.allowDestroy,
+      // Nobody could empty the trail bucket without an administrator: that pair is refused.
+      allowDestroy: v.allowDestroy && v.administratorArns.length > 0,
       logReaderArns: v.logReaderArns,
       administratorArns: v.administratorArns,
     },
@@ -849,6 +852,14 @@ const conflicts: Array<fc.Arbitrary<Mutation>> = [
     },
   }),
   fc.constant<Mutation>({
+    group: "audit.destroy",
+    apply: (config) => {
+      config.audit.allowDestroy = true;
+      config.audit.administratorArns = [];
+      return "audit.administratorArns";
+    },
+  }),
+  fc.constant<Mutation>({
     group: "crossAccount.pgpKey",
     apply: (config) => {
       config.crossAccount.pgpKey = "keybase:someone";
@@ -1016,11 +1027,17 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     "audit.alarmEmail",
     fc.oneof(wrongType("string"), fc.constantFrom("not-an-email", "a@b", "@x.io", "a b@x.io")),
   ),
-  setField("audit.allowDestroy", fc.oneof(wrongType("boolean"), fc.constantFrom("true", "false", "yes", 0, 1))),
+  // One group with the allowDestroy/administratorArns conflict, which writes both fields.
+  setField("audit.allowDestroy", fc.oneof(wrongType("boolean"), fc.constantFrom("true", "false", "yes", 0, 1))).map(
+    (m) => ({ ...m, group: "audit.destroy" }),
+  ),
   setElement("audit.logReaderArns", badUserOrRoleArn),
   duplicate("audit.logReaderArns", "arn:aws:iam::123456789012:role/SecurityAudit"),
-  setElement("audit.administratorArns", badUserOrRoleArn),
-  duplicate("audit.administratorArns", "arn:aws:iam::123456789012:role/Deployer"),
+  setElement("audit.administratorArns", badUserOrRoleArn).map((m) => ({ ...m, group: "audit.destroy" })),
+  duplicate("audit.administratorArns", "arn:aws:iam::123456789012:role/Deployer").map((m) => ({
+    ...m,
+    group: "audit.destroy",
+  })),
   ...[
     "",
     "network",

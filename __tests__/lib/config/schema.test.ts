@@ -247,6 +247,11 @@ describe("configuration schema", () => {
       'Invalid audit.administratorArns[0] "arn:aws:iam::111111111111:group/Admins": use an IAM role or user ARN such as arn:aws:iam::123456789012:role/SecurityAudit.',
     ],
     [
+      "audit.allowDestroy without an administrator to empty the trail bucket",
+      (c: Editable) => (c.audit.allowDestroy = true),
+      "Invalid audit.administratorArns []: list the role that runs `cdktf destroy audit` (and anyone else who empties the trail bucket) when audit.allowDestroy is true: only audit.administratorArns may then delete the trail's log files, so with none the bucket can never be emptied and the destroy stops at it; or set audit.allowDestroy to false.",
+    ],
+    [
       "an unknown key in audit",
       (c: Editable) => (c.audit.allowDestory = true),
       "Unknown field audit.allowDestory: remove it or correct its spelling (unknown fields are rejected).",
@@ -432,6 +437,15 @@ describe("configuration schema", () => {
     ["a fixed AMI id (checked at plan time)", { type: "c7gn.large", amiId: "ami-0123456789abcdef0" }],
   ])("accepts %s", (_what, instance) => {
     expect(problems((c) => (c.instance = instance))).toEqual([]);
+  });
+
+  test("accepts audit.allowDestroy with an administrator who empties the trail bucket", () => {
+    expect(
+      problems((c) => {
+        c.audit.allowDestroy = true;
+        c.audit.administratorArns = ["arn:aws:iam::111111111111:role/Deployer"];
+      }),
+    ).toEqual([]);
   });
 
   test("accepts existing session preferences with no ssm.sessionLogs", () => {
