@@ -76,7 +76,9 @@ const shellWord = (word: string) => (/^[\w./:,=@+-]+$/.test(word) ? word : `'${w
 export const importCommand = (stack: string, address: string, id: string) =>
   `cd cdktf.out/stacks/${stack} && terraform import ${shellWord(address)} ${shellWord(id)}`;
 
-const fieldList = (fields: readonly string[]) => fields.map((f) => `\`${f}\``).join(" or ");
+/** Configuration fields as a fix names them, or `fallback` when no field holds the value. */
+const fieldList = (fields: readonly string[], fallback = "the configuration") =>
+  fields.length > 0 ? fields.map((f) => `\`${f}\``).join(" or ") : fallback;
 
 /** A row for a question AWS did not answer. */
 function uncheckedRow(subject: Pick<Subject, "view" | "target">, address: string, what: string, err: unknown): Row {
@@ -405,7 +407,7 @@ async function organizationRows(env: CheckEnv): Promise<Row[]> {
         rows.push({
           ...base,
           finding: `${account} is not in an organization: the SCP has nowhere to go`,
-          fix: `point ${fieldList(target.accountFields)} at the management account of your organization`,
+          fix: `point ${fieldList(target.accountFields, "the provider")} at the management account of your organization`,
         });
         continue;
       }
@@ -472,7 +474,7 @@ async function identityCenterRows(env: CheckEnv): Promise<Row[]> {
       stack: view.stackName,
       address: resource.address,
       finding: `no IAM Identity Center instance is visible from ${accountLabel(target.accountId, target.accountFields)} in ${target.region}`,
-      fix: `run it with the account that administers Identity Center (${fieldList(target.accountFields)}) and the instance's Region (${fieldList(regionFields.length > 0 ? regionFields : ["region"])})`,
+      fix: `run it with the account that administers Identity Center (${fieldList(target.accountFields)}) and the instance's Region (${fieldList(regionFields, "the Region")})`,
     });
   }
   return rows;
@@ -589,7 +591,7 @@ async function instanceRows(env: CheckEnv): Promise<Row[]> {
         rows.push({
           ...base,
           finding: `subnet ${String(resource.config.subnet_id)} does not exist in ${accountLabel(target.accountId, target.accountFields)}, ${target.region}`,
-          fix: `change ${fieldList(configFields(env.config, String(resource.config.subnet_id), "equal"))} to a subnet of that account and Region`,
+          fix: `change ${fieldList(configFields(env.config, String(resource.config.subnet_id), "equal"), "the subnet")} to a subnet of that account and Region`,
         });
         continue;
       }
@@ -619,7 +621,7 @@ async function instanceRows(env: CheckEnv): Promise<Row[]> {
       rows.push({
         ...base,
         finding: `instance type ${type} is not offered in zone ${zone} (${target.region}), where the instance's subnet is`,
-        fix: `change ${fieldList(typeFields.length > 0 ? typeFields : ["instance.type"])} to a type ${zone} offers, or ${facts.fields.length > 0 ? `change ${fieldList(facts.fields)}` : "place the subnets in zones that offer it"}`,
+        fix: `change ${fieldList(typeFields, "the instance type")} to a type ${zone} offers, or ${facts.fields.length > 0 ? `change ${fieldList(facts.fields)}` : "place the subnets in zones that offer it"}`,
       });
     } catch (err) {
       rows.push(uncheckedRow(subject, resource.address, `the zone and instance type ${type ?? ""}`, err));
@@ -752,11 +754,12 @@ async function endpointRows(env: CheckEnv): Promise<Row[]> {
         if (facts === "missing" || !facts.vpcId) continue; // a missing subnet is reported with the instance; a new VPC has no endpoint
         const inVpc = existing.filter((e) => e.VpcId === facts.vpcId);
         if (inVpc.length === 0) continue;
+        const vpcFields = configFields(env.config, facts.vpcId, "equal");
         rows.push({
           stack: view.stackName,
           address: resource.address,
           finding: `VPC ${facts.vpcId} already has EC2 Instance Connect Endpoint ${inVpc.map((e) => e.InstanceConnectEndpointId).join(", ")}; AWS allows one per VPC (not adjustable)`,
-          fix: `delete it, or use another VPC (${fieldList(configFields(env.config, facts.vpcId, "equal"))})`,
+          fix: `delete it, or use another VPC${vpcFields.length > 0 ? ` (${fieldList(vpcFields)})` : ""}`,
         });
       } catch (err) {
         rows.push(uncheckedRow(subject, resource.address, "the endpoint's VPC", err));
