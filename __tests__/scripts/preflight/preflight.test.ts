@@ -8,7 +8,7 @@
  * credentials the client was built with (ambient, a profile's, or AssumeRole's), so a provider that
  * reaches the wrong account is caught the way it would be for real.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
@@ -822,6 +822,25 @@ describe("preflight only reads", () => {
     }
     expect(named.size).toBeGreaterThan(20);
     expect([...named].filter((name) => !REGISTERED.has(name))).toEqual([]);
+  });
+
+  test("the SDK stays out of the app: nothing main.ts, stacks/ or lib/ import names it or the preflight code", () => {
+    const root = path.join(__dirname, "../../..");
+    const files = [
+      "main.ts",
+      ...["stacks", "lib"].flatMap((dir) =>
+        readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })
+          .filter((f) => f.endsWith(".ts"))
+          .map((f) => path.join(dir, f)),
+      ),
+    ];
+    expect(files.length).toBeGreaterThan(40);
+    const offenders = files.filter((f) =>
+      /(?:from |require\()"(@aws-sdk\/|aws-sdk-client-mock|[./]*scripts\/)/.test(
+        readFileSync(path.join(root, f), "utf8"),
+      ),
+    );
+    expect(offenders).toEqual([]);
   });
 
   test("a command outside the registry is refused before it is signed", async () => {
