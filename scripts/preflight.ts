@@ -26,7 +26,16 @@ async function main(): Promise<number> {
     return 2;
   }
   process.stderr.write(`preflight: synthesizing the stacks of ${settings.source}\n`);
-  const { stacks } = synthesize((app) => defineStacks(app, settings));
+  const { stacks, annotations } = synthesize((app) => defineStacks(app, settings));
+  // cdktf synth refuses a synthesis with error annotations (the guardrails): so does preflight.
+  const errors = Object.values(annotations)
+    .flat()
+    .filter((a) => a.level === "@cdktf/error");
+  if (errors.length > 0) {
+    for (const e of errors) process.stderr.write(`${e.constructPath}: ${e.message}\n`);
+    process.stderr.write("The stacks do not synthesize: fix the errors above (npx cdktf synth shows them) first.\n");
+    return 1;
+  }
   const clients = new Clients();
   try {
     const result = await runPreflight(stacks, settings.config, {

@@ -10,7 +10,7 @@
  * A question that cannot be answered (access denied, throttled) is a row too, never a silent pass.
  */
 import type { Config } from "../../../lib/config";
-import { blocks, strings, type ResourceJson, type StackView } from "../../../lib/tfjson";
+import { blocks, isTrue, strings, type ResourceJson, type StackView } from "../../../lib/tfjson";
 import { SESSION_PREFERENCES_DOCUMENT } from "../../../stacks/session-preferences";
 import {
   awsError,
@@ -523,15 +523,20 @@ async function lookedUpZones(access: Access, config: Record<string, unknown>): P
     const out = await access.call<ec2.DescribeAvailabilityZonesCommandOutput>(
       new ec2.DescribeAvailabilityZonesCommand({
         Filters: filters.length > 0 ? filters : undefined,
-        AllAvailabilityZones: config.all_availability_zones === true ? true : undefined,
+        AllAvailabilityZones: isTrue(config.all_availability_zones) ? true : undefined,
       }),
     );
     const excludedNames = new Set(strings(config.exclude_names));
     const excludedIds = new Set(strings(config.exclude_zone_ids));
-    return (out.AvailabilityZones ?? [])
-      .sort((a, b) => (a.ZoneName ?? "").localeCompare(b.ZoneName ?? ""))
-      .filter((z) => !excludedNames.has(z.ZoneName ?? "") && !excludedIds.has(z.ZoneId ?? ""))
-      .map((z) => z.ZoneId ?? "");
+    return (
+      (out.AvailabilityZones ?? [])
+        // Byte order, as Go's string comparison in the provider.
+        .sort((a, b) =>
+          (a.ZoneName ?? "") < (b.ZoneName ?? "") ? -1 : (a.ZoneName ?? "") > (b.ZoneName ?? "") ? 1 : 0,
+        )
+        .filter((z) => !excludedNames.has(z.ZoneName ?? "") && !excludedIds.has(z.ZoneId ?? ""))
+        .map((z) => z.ZoneId ?? "")
+    );
   });
 }
 
