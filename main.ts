@@ -1,6 +1,6 @@
 import { App, DISABLE_STACK_TRACE_IN_METADATA } from "cdktf";
 import { applyGuardrails } from "./lib/aspects/guardrails";
-import { loadSettingsOrExit, type Settings } from "./lib/config";
+import { loadSettingsOrExit, managesSessionPreferences, type Settings } from "./lib/config";
 import { AuditStack } from "./stacks/audit";
 import { CrossAccountS3Stack } from "./stacks/cross-account-s3";
 import { OrgGuardrailsStack } from "./stacks/org-guardrails";
@@ -59,10 +59,10 @@ export function defineStacks(app: App, settings: Settings, selected: readonly St
   // Annotations (synth warnings) otherwise carry a stack trace of this machine's absolute paths into
   // manifest.json: noise in review, and the synthesized output must not depend on where it was made.
   app.node.setContext(DISABLE_STACK_TRACE_IN_METADATA, true);
-  // Only with ssm.sessionPreferences "manage": with "existing" the document is someone else's, and the
-  // stacks that would use it say in a synth warning what its owner must grant.
+  // Only with ssm.sessionPreferences "manage" or "adopt": with "existing" the document is someone else's,
+  // and the stacks that would use it say in a synth warning what its owner must grant.
   const sessionPreferences =
-    config.ssm.sessionPreferences === "manage" && declared.has("session-preferences")
+    managesSessionPreferences(config.ssm) && declared.has("session-preferences")
       ? new SessionPreferencesStack(app, "session-preferences", { config, offline })
       : undefined;
   const sessionLogging = sessionPreferences?.logging;

@@ -64,14 +64,14 @@ export function sessionPreferencesContent(config: Config, inputs: SessionPrefere
 }
 
 /**
- * Stack `session-preferences` (workload account, only with `ssm.sessionPreferences: "manage"`): the
+ * Stack `session-preferences` (workload account, with `ssm.sessionPreferences` `manage` or `adopt`): the
  * Session Manager preferences document `SSM-SessionManagerRunShell` of the account and region, so every
  * session is encrypted with a customer managed key (rotated) and its transcript streamed to a
  * KMS-encrypted CloudWatch Logs group and, with `ssm.sessionLogs.s3KeyPrefix`, uploaded to a locked
  * bucket. `logging` is what the instance roles and the Session Manager principals are granted on.
  *
  * The document exists already wherever someone saved preferences in the console, and creating it then
- * fails: import it first (README, "Session preferences").
+ * fails: `adopt` imports it (an `import` block), or import it by hand once (README, "Session preferences").
  */
 export class SessionPreferencesStack extends GuardrailsStack {
   readonly key: KmsKey;
@@ -140,6 +140,14 @@ export class SessionPreferencesStack extends GuardrailsStack {
       // unlogged, while the principals' policies still name this document. Kept like the evidence.
       lifecycle,
     });
+    if (config.ssm.sessionPreferences === "adopt") {
+      // The console created the document (it exists wherever preferences were once saved), so creating
+      // it fails with DocumentAlreadyExists: an `import` block (Terraform >= 1.5) takes it over on the
+      // next apply and the update replaces its content. The import ID of aws_ssm_document is its name.
+      // Opt-in: the block fails the plan in an account where the document does not exist.
+      // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/ssm_document#import
+      this.document.importFrom(SESSION_PREFERENCES_DOCUMENT);
+    }
 
     this.logging = {
       keyArn: this.key.arn,

@@ -1,5 +1,5 @@
 import { evaluateStack } from "../../lib/aspects/guardrails";
-import { parsePolicy, statement, synthCached, testConfig } from "../helpers";
+import { parsePolicy, stackJson, statement, synthCached, testConfig, type TfJson } from "../helpers";
 import { stackUnderTest, viewOf, type StackUnderTest } from "../helpers/stack-test";
 
 const LOG_GROUP = "/ec2-access-guardrails/session-manager/sessions";
@@ -20,6 +20,7 @@ const WITH_S3 = testConfig({
   audit: { allowDestroy: true, administratorArns: ["arn:aws:iam::111111111111:role/Deployer"] },
 });
 const EXISTING = testConfig({ ssm: { sessionPreferences: "existing" } });
+const ADOPT = testConfig({ ssm: { sessionPreferences: "adopt" } });
 
 const preferences = () => stackUnderTest("session-preferences");
 const withS3 = () => viewOf(synthCached({ config: WITH_S3 }).stacks["session-preferences"]);
@@ -218,5 +219,35 @@ describe("session-preferences", () => {
 
   test('does not exist with ssm.sessionPreferences "existing"', () => {
     expect(Object.keys(synthCached({ config: EXISTING }).stacks)).not.toContain("session-preferences");
+  });
+});
+
+describe('session-preferences with ssm.sessionPreferences "adopt"', () => {
+  /** The stacks that read the session key and log group, and their producer, synthesized for adopt. */
+  const adopted = () => synthCached({ config: ADOPT }, ["private-access"]).stacks;
+  /** What must match the managed synthesis: providers, backend and resources (outputs depend on the readers declared). */
+  const built = (stack: TfJson) => ({ provider: stack.provider, terraform: stack.terraform, resource: stack.resource });
+
+  test("imports the existing SSM-SessionManagerRunShell into the document resource, by its name", () => {
+    const stack = viewOf(adopted()["session-preferences"]);
+    const document = Object.keys(stack.all("aws_ssm_document"));
+    // aws_ssm_document's import ID is the document name (provider 5.100.0 docs, "Import").
+    expect(stack.import).toEqual([{ to: `aws_ssm_document.${document[0]}`, id: "SSM-SessionManagerRunShell" }]);
+    expect(stack.only("aws_ssm_document").name).toBe("SSM-SessionManagerRunShell");
+  });
+
+  test("is otherwise the managed stack, resource for resource: the same key, log group and document", () => {
+    expect(built(adopted()["session-preferences"])).toEqual(built(stackJson("session-preferences")));
+  });
+
+  test('with "manage" no import block is written: it would fail where the document does not exist', () => {
+    expect(preferences().import).toBeUndefined();
+  });
+
+  test("its readers get the logging grants of the managed preferences", () => {
+    const role = viewOf(adopted()["private-access"]).named("aws_iam_role_policy", "Target_SessionLogging");
+    expect(parsePolicy(role.policy)).toEqual(
+      parsePolicy(viewOf(stackJson("private-access")).named("aws_iam_role_policy", "Target_SessionLogging").policy),
+    );
   });
 });

@@ -179,6 +179,26 @@ const sharedReaders = Object.entries(shared).flatMap(([kind, synth]) =>
 );
 const sharedName = (kind: string, id: string) => `${kind}-${id}`;
 
+/**
+ * `ssm.sessionPreferences: "adopt"`: the session-preferences stack plus an `import` block. Terraform
+ * allows import blocks only in the root module, and every stack here is a module: the stack joins the
+ * single validate without its block, and the block itself is written into the root module addressed
+ * `module.<name>.<to>`, where validate checks that its target exists (a wrong target fails with
+ * "Configuration for import target does not exist"). Not mock-applied: Terraform 1.11 refuses to
+ * import from a mocked provider ("Cannot import resources from mock providers"; with an
+ * `override_resource` of the document the refresh fails with unknown values), and the rest of the stack
+ * is the managed stack's, resource for resource (__tests__/stacks/session-preferences.test.ts), which
+ * is mock-applied above.
+ */
+const ADOPT = "adopt-session-preferences";
+const adopt = synthApp(
+  { offline: false, config: testConfig({ ssm: { sessionPreferences: "adopt" } }) },
+  true,
+  undefined,
+  ["session-preferences"],
+);
+const adoptImports = (adopt.stacks["session-preferences"].import ?? []) as Array<{ to: string; id: string }>;
+
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 /** The stack the validation canary is copied from, and the two ways it is broken: each returns the error expected. */
 const CANARY = "private-access";
@@ -249,16 +269,22 @@ const showFile = (name: string) => {
     const sharedDirs = Object.fromEntries(
       sharedReaders.map(([kind, id]) => [sharedName(kind, id), stackDirs(shared[kind].outdir)[id]]),
     );
+    const adoptDir = path.join(workRoot, ADOPT);
+    mkdirSync(adoptDir);
+    const adoptModule = Object.entries(adopt.stacks["session-preferences"]).filter(([key]) => key !== "import");
+    writeFileSync(path.join(adoptDir, "cdk.tf.json"), JSON.stringify(Object.fromEntries(adoptModule)));
     const modules = {
       ...onlineDirs,
       ...brokenDirs,
       ...Object.fromEntries(modeChecks.map((c) => [c.name, c.onlineDir])),
       ...sharedDirs,
+      [ADOPT]: adoptDir,
     };
     writeFileSync(
       path.join(checks, "main.tf.json"),
       JSON.stringify({
         module: Object.fromEntries(Object.entries(modules).map(([name, dir]) => [name, { source: source(dir) }])),
+        import: adoptImports.map((block) => ({ ...block, to: `module.${ADOPT}.${block.to}` })),
       }),
     );
 
@@ -345,6 +371,7 @@ const showFile = (name: string) => {
       online.outdir,
       offline.outdir,
       destroyable.outdir,
+      adopt.outdir,
       ...modeDirs,
       ...Object.values(shared).map((s) => s.outdir),
     ])
@@ -414,6 +441,15 @@ const showFile = (name: string) => {
         ]),
       });
     }
+  });
+
+  test('session-preferences with ssm.sessionPreferences "adopt" passes terraform validate, its import block checked in the root module', () => {
+    expect(validate?.stdout).toContain('"format_version"');
+    expect(adoptImports.map((block) => block.id)).toEqual(["SSM-SessionManagerRunShell"]);
+    const root = JSON.parse(readFileSync(path.join(checks, "main.tf.json"), "utf8"));
+    expect(root.import).toEqual([{ to: `module.${ADOPT}.${adoptImports[0].to}`, id: "SSM-SessionManagerRunShell" }]);
+    const errors = [...(validationErrors[ADOPT] ?? []), ...(validationErrors["(no stack)"] ?? [])];
+    expect(errors.map((d) => `${d.summary} ${d.detail ?? ""}`)).toEqual([]);
   });
 
   test("terraform validate still fails on a broken stack, in its provider configuration and in a resource argument", () => {

@@ -40,10 +40,17 @@ export type SsmOwnSessionRule = (typeof SSM_OWN_SESSION_RULES)[number];
 /**
  * Who owns Session Manager's preferences document `SSM-SessionManagerRunShell` in the workload account
  * and region (`ssm.sessionPreferences`): `manage`, the session-preferences stack (logged, encrypted
- * sessions); `existing`, somebody else (the console or another tool): this project leaves it alone.
+ * sessions); `adopt`, the same, for an account where the document already exists (saved once in the
+ * console): the stack takes it over with a Terraform `import` block instead of failing to create it;
+ * `existing`, somebody else (the console or another tool): this project leaves it alone.
  */
-export const SSM_SESSION_PREFERENCES = ["manage", "existing"] as const;
+export const SSM_SESSION_PREFERENCES = ["manage", "adopt", "existing"] as const;
 export type SsmSessionPreferences = (typeof SSM_SESSION_PREFERENCES)[number];
+
+/** True when the session-preferences stack owns the preferences document (`manage`, or `adopt`ed). */
+export function managesSessionPreferences(ssm: Pick<Config["ssm"], "sessionPreferences">): boolean {
+  return ssm.sessionPreferences !== "existing";
+}
 
 /**
  * Who the ssm-* stacks give Session Manager to (`ssm.principals`): the articles' IAM user, group and
@@ -419,7 +426,7 @@ export function sessionInputIssues(input: unknown): z.core.$ZodIssue[] {
       path: ["ssm", "sessionLogs"],
       input: ssm.sessionLogs,
       message:
-        'remove it, or set ssm.sessionPreferences to "manage": with "existing" this project leaves the preferences document alone, so ssm.sessionLogs would be ignored',
+        'remove it, or set ssm.sessionPreferences to "manage" or "adopt": with "existing" this project leaves the preferences document alone, so ssm.sessionLogs would be ignored',
     });
   }
   // Identity Center settings beside IAM-user principals (written or defaulted) would be ignored. Raw, so
@@ -907,7 +914,7 @@ const ssmSchema = section({
   }),
   sessionPreferences: doc(oneOf(SSM_SESSION_PREFERENCES).default("manage"), {
     description:
-      "`manage`: the session-preferences stack owns `SSM-SessionManagerRunShell` (sessions encrypted with its KMS key and logged); `existing`: the document is someone else's and is left alone (no key, log group or logging grants)",
+      "`manage`: the session-preferences stack owns `SSM-SessionManagerRunShell` (sessions encrypted with its KMS key and logged); `adopt`: the same, where the document already exists (saved once in the console): an `import` block takes it over on the first deploy (`npm run preflight` tells which); `existing`: the document is someone else's and is left alone (no key, log group or logging grants)",
   }),
   sessionLogs: doc(sessionLogsSchema.prefault({}), {
     description: 'what the managed preferences set (not with `sessionPreferences: "existing"`)',

@@ -1,6 +1,6 @@
 import { DataAwsEc2ManagedPrefixList } from "@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list";
 import { Annotations } from "cdktf";
-import { interfaceEndpointsOn, type NatGatewayMode, type OwnedBucket } from "../config";
+import { interfaceEndpointsOn, managesSessionPreferences, type NatGatewayMode, type OwnedBucket } from "../config";
 import { instanceAmi } from "../constructs/ami";
 import { ExistingNetwork } from "../constructs/existing-network";
 import {
@@ -39,7 +39,7 @@ export interface WorkloadStackProps extends GuardrailsStackProps {
  * with KMS (SPEC §6, "Session Manager without NAT"). S3 uploads take the gateway endpoint.
  */
 function interfaceEndpointServices(stack: GuardrailsStack): readonly InterfaceEndpointService[] {
-  const managed = stack.config.ssm.sessionPreferences === "manage";
+  const managed = managesSessionPreferences(stack.config.ssm);
   return managed ? [...SESSION_MANAGER_ENDPOINT_SERVICES, "logs", "kms"] : SESSION_MANAGER_ENDPOINT_SERVICES;
 }
 

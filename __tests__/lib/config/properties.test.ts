@@ -187,7 +187,7 @@ const validSession: fc.Arbitrary<Raw> = fc.oneof(
   fc.constant({ sessionPreferences: "existing" }),
   fc.record(
     {
-      sessionPreferences: fc.constant("manage"),
+      sessionPreferences: fc.constantFrom("manage", "adopt"),
       sessionLogs: fc.record(
         {
           retentionDays: fc.constantFrom(...LOG_RETENTION_DAYS),
@@ -911,7 +911,10 @@ const badMinutes = (max: number) =>
     wrongType("number"),
   );
 const sessionMutations: Array<fc.Arbitrary<Mutation>> = [
-  setField("ssm.sessionPreferences", notOneOf(["manage", "existing"])).map((m) => ({ ...m, group: "ssm.session" })),
+  setField("ssm.sessionPreferences", notOneOf(["manage", "adopt", "existing"])).map((m) => ({
+    ...m,
+    group: "ssm.session",
+  })),
   setSessionLog("retentionDays", badRetention),
   setSessionLog(
     "s3KeyPrefix",

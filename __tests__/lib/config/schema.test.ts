@@ -343,12 +343,12 @@ describe("configuration schema", () => {
     [
       "an ssm.sessionPreferences that is neither mode",
       (c: Editable) => (c.ssm.sessionPreferences = "managed"),
-      'Invalid ssm.sessionPreferences "managed": use one of manage, existing.',
+      'Invalid ssm.sessionPreferences "managed": use one of manage, adopt, existing.',
     ],
     [
       "an ssm.sessionPreferences as a boolean",
       (c: Editable) => (c.ssm.sessionPreferences = true),
-      "Invalid ssm.sessionPreferences true: use one of manage, existing.",
+      "Invalid ssm.sessionPreferences true: use one of manage, adopt, existing.",
     ],
     [
       "ssm.sessionLogs written beside existing preferences (would be ignored), even empty",
@@ -356,7 +356,7 @@ describe("configuration schema", () => {
         c.ssm.sessionPreferences = "existing";
         c.ssm.sessionLogs = {};
       },
-      'Invalid ssm.sessionLogs {}: remove it, or set ssm.sessionPreferences to "manage": with "existing" this project leaves the preferences document alone, so ssm.sessionLogs would be ignored.',
+      'Invalid ssm.sessionLogs {}: remove it, or set ssm.sessionPreferences to "manage" or "adopt": with "existing" this project leaves the preferences document alone, so ssm.sessionLogs would be ignored.',
     ],
     [
       "an ssm.sessionLogs.retentionDays CloudWatch Logs does not offer",
@@ -453,6 +453,15 @@ describe("configuration schema", () => {
       problems((c) => {
         c.ssm.sessionPreferences = "existing";
         delete c.ssm.sessionLogs;
+      }),
+    ).toEqual([]);
+  });
+
+  test("accepts adopted session preferences with ssm.sessionLogs: adopt manages the document like manage", () => {
+    expect(
+      problems((c) => {
+        c.ssm.sessionPreferences = "adopt";
+        c.ssm.sessionLogs = { retentionDays: 30, s3KeyPrefix: "session-logs/" };
       }),
     ).toEqual([]);
   });
