@@ -31,8 +31,6 @@ import {
 } from "./lib/offline-plan";
 import { terraform, terraformEnv } from "./lib/terraform";
 
-const ROOT = path.join(__dirname, "..");
-const WORK = path.join(ROOT, ".tmp", "offline-plan");
 /** What the offline plan leaves alone, by `state.backend`. */
 const CONFIGURED_STATE: Record<Settings["config"]["state"]["backend"], string> = {
   local: "the project folder's terraform.<stack-id>.tfstate files are",
@@ -40,8 +38,16 @@ const CONFIGURED_STATE: Record<Settings["config"]["state"]["backend"], string> =
   cloud: "the HCP Terraform workspaces are",
 };
 const rel = (p: string) => path.relative(process.cwd(), p) || ".";
-const say = (text: string) => process.stdout.write(`${text}\n`);
-const complain = (text: string) => process.stderr.write(`${text}\n`);
+
+/** Where the offline plan works and talks: the project folder and the terminal, or a test's stand-ins. */
+export interface OfflinePlanIo {
+  /** The project folder: the work goes to `<root>/.tmp/offline-plan`, the Terraform CLI config to `<root>/.tmp/terraform`. */
+  readonly root: string;
+  /** The caller's environment (ACCESS_GUARDRAILS_CONFIG, PATH, a provider mirror). */
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: (text: string | Buffer) => void;
+  readonly stderr: (text: string | Buffer) => void;
+}
 
 /** Synthesizes the app with `settings`, as `cdktf synth` would (the same wiring, main.ts's defineStacks). */
 function synth(settings: Settings, outdir?: string): Synthesis {
@@ -52,17 +58,22 @@ function synth(settings: Settings, outdir?: string): Synthesis {
 }
 
 /** Runs `terraform plan` in one prepared folder, showing its output as it comes, and keeps a copy. */
-function planOne(stack: PreparedStack, flags: readonly string[], env: NodeJS.ProcessEnv): Promise<StackPlan> {
+function planOne(
+  stack: PreparedStack,
+  flags: readonly string[],
+  env: NodeJS.ProcessEnv,
+  io: OfflinePlanIo,
+): Promise<StackPlan> {
   return new Promise((resolve) => {
     const child = spawn("terraform", ["plan", "-input=false", ...flags], { cwd: stack.dir, env });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      process.stdout.write(chunk);
+      io.stdout(chunk);
     });
     child.stderr.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      process.stderr.write(chunk);
+      io.stderr(chunk);
     });
     const done = (ok: boolean, extra = "") => {
       const text = stripAnsi(output + extra);
@@ -73,7 +84,11 @@ function planOne(stack: PreparedStack, flags: readonly string[], env: NodeJS.Pro
   });
 }
 
-async function main(args: readonly string[]): Promise<number> {
+/** The whole command: returns its exit code. */
+export async function offlinePlan(args: readonly string[], io: OfflinePlanIo): Promise<number> {
+  const say = (text: string) => io.stdout(`${text}\n`);
+  const complain = (text: string) => io.stderr(`${text}\n`);
+  const work = path.join(io.root, ".tmp", "offline-plan");
   const named = args.filter((a) => !a.startsWith("-"));
   const flags = args.filter((a) => a.startsWith("-"));
   if (named.length === 0 && flags.length > 0) {
@@ -85,7 +100,7 @@ async function main(args: readonly string[]): Promise<number> {
   }
 
   const env: NodeJS.ProcessEnv = {
-    ...terraformEnv(path.join(ROOT, ".tmp", "terraform")),
+    ...terraformEnv(path.join(io.root, ".tmp", "terraform"), io.env),
     ACCESS_GUARDRAILS_OFFLINE: "1",
   };
   let settings: Settings;
@@ -97,9 +112,9 @@ async function main(args: readonly string[]): Promise<number> {
     return 1;
   }
 
-  rmSync(WORK, { recursive: true, force: true });
-  mkdirSync(WORK, { recursive: true });
-  const offline = synth(settings, path.join(WORK, "cdktf.out"));
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const offline = synth(settings, path.join(work, "cdktf.out"));
   // A configuration may synthesize fewer stacks (no session-preferences with existing preferences).
   const ids: string[] = deployOrder(STACK_IDS.filter((id) => id in offline.stacks));
   const unknown = named.filter((id) => !ids.includes(id));
@@ -120,12 +135,12 @@ async function main(args: readonly string[]): Promise<number> {
   // The producers' outputs shape the placeholder values; offline providers name no account, so the
   // values come from the same configuration synthesized online (which makes no AWS call either).
   const online = synth({ ...settings, offline: false });
-  const prepared = prepareOfflinePlan(offline, online.stacks, WORK);
+  const prepared = prepareOfflinePlan(offline, online.stacks, work);
 
   const selected = named.length > 0 ? ids.filter((id) => named.includes(id)) : ids;
   say(
     `Planning ${selected.join(", ")} offline (${rel(settings.source)}), each against a throwaway local state in ` +
-      `${rel(path.join(WORK, "state"))}: ${CONFIGURED_STATE[settings.config.state.backend]} neither read nor written. ` +
+      `${rel(path.join(work, "state"))}: ${CONFIGURED_STATE[settings.config.state.backend]} neither read nor written. ` +
       `Never apply an offline plan.`,
   );
   for (const id of selected) {
@@ -144,17 +159,17 @@ async function main(args: readonly string[]): Promise<number> {
       say(`\n=== ${id} ===`);
       const init = await terraform(["init", "-input=false", "-no-color"], prepared[id].dir, env);
       plans[id] = init.ok
-        ? await planOne(prepared[id], flags, env)
+        ? await planOne(prepared[id], flags, env, io)
         : { id, ok: false, output: init.output, report: { warnings: [] } };
       if (!init.ok) complain(init.output);
     }
   } else {
     const resources = (id: string) =>
       Object.values(offline.stacks[id].resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-    plans = await planInTests(prepared, selected, path.join(WORK, "tests"), env, resources);
+    plans = await planInTests(prepared, selected, path.join(work, "tests"), env, resources);
   }
 
-  const planDir = path.join(WORK, "plans");
+  const planDir = path.join(work, "plans");
   mkdirSync(planDir, { recursive: true });
   for (const plan of Object.values(plans)) writeFileSync(path.join(planDir, `${plan.id}.txt`), plan.output);
   const warnings = (id: string) => [
@@ -197,10 +212,18 @@ async function main(args: readonly string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (err: unknown) => {
-    complain(err instanceof Error ? (err.stack ?? err.message) : String(err));
-    process.exitCode = 1;
-  },
-);
+if (require.main === module) {
+  const io: OfflinePlanIo = {
+    root: path.join(__dirname, ".."),
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  };
+  offlinePlan(process.argv.slice(2), io).then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      io.stderr(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
