@@ -47,6 +47,11 @@ export interface OfflinePlanIo {
   readonly env: NodeJS.ProcessEnv;
   readonly stdout: (text: string | Buffer) => void;
   readonly stderr: (text: string | Buffer) => void;
+  /**
+   * Synthesizes the app with `settings` into `outdir` (kept), or into a temporary folder (removed).
+   * @default - main.ts's `defineStacks` on a real App, as `cdktf synth` does
+   */
+  readonly synth?: (settings: Settings, outdir?: string) => Synthesis;
 }
 
 /** Synthesizes the app with `settings`, as `cdktf synth` would (the same wiring, main.ts's defineStacks). */
@@ -114,7 +119,8 @@ export async function offlinePlan(args: readonly string[], io: OfflinePlanIo): P
 
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const offline = synth(settings, path.join(work, "cdktf.out"));
+  const synthesizeApp = io.synth ?? synth;
+  const offline = synthesizeApp(settings, path.join(work, "cdktf.out"));
   // A configuration may synthesize fewer stacks (no session-preferences with existing preferences).
   const ids: string[] = deployOrder(STACK_IDS.filter((id) => id in offline.stacks));
   const unknown = named.filter((id) => !ids.includes(id));
@@ -134,7 +140,7 @@ export async function offlinePlan(args: readonly string[], io: OfflinePlanIo): P
   }
   // The producers' outputs shape the placeholder values; offline providers name no account, so the
   // values come from the same configuration synthesized online (which makes no AWS call either).
-  const online = synth({ ...settings, offline: false });
+  const online = synthesizeApp({ ...settings, offline: false });
   const prepared = prepareOfflinePlan(offline, online.stacks, work);
 
   const selected = named.length > 0 ? ids.filter((id) => named.includes(id)) : ids;

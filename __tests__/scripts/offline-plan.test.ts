@@ -3,11 +3,13 @@
  * its order, its one line per stack whose reads get placeholders, its summary and its exit code. The
  * real plans of the folders it prepares are the Terraform layer's (__tests__/terraform/offline.test.ts).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { deployOrder, READS_FROM, STACK_IDS } from "../../lib/stack/dependencies";
+import { readSynthesis } from "../../lib/tfjson";
 import { offlinePlan } from "../../scripts/offline-plan";
+import { synthCached } from "../helpers";
 
 const root = mkdtempSync(path.join(tmpdir(), "guardrails-offline-plan-cli-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -47,6 +49,14 @@ async function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
     env,
     stdout: (t) => (stdout += t.toString()),
     stderr: (t) => (stderr += t.toString()),
+    // The run's shared syntheses of the default configuration, copied where the command writes: the
+    // command's own synthesis is main.ts's defineStacks, which the rest of the suite checks.
+    synth: (settings, outdir) => {
+      const shared = synthCached({ offline: settings.offline, config: settings.config });
+      if (outdir === undefined) return shared;
+      cpSync(shared.outdir, outdir, { recursive: true });
+      return readSynthesis(outdir);
+    },
   });
   return { code, stdout, stderr };
 }
