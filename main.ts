@@ -1,6 +1,7 @@
 import { App, DISABLE_STACK_TRACE_IN_METADATA } from "cdktf";
 import { applyGuardrails } from "./lib/aspects/guardrails";
 import { loadSettingsOrExit, managesSessionPreferences, type Settings } from "./lib/config";
+import { READS_FROM, STACK_IDS, type StackId } from "./lib/stack/dependencies";
 import { AuditStack } from "./stacks/audit";
 import { CrossAccountS3Stack } from "./stacks/cross-account-s3";
 import { OrgGuardrailsStack } from "./stacks/org-guardrails";
@@ -10,30 +11,8 @@ import { SsmAbacStack } from "./stacks/ssm-abac";
 import { SsmFixedTagStack } from "./stacks/ssm-fixed-tag";
 import { SsmInstanceArnStack } from "./stacks/ssm-instance-arn";
 
-/** Every stack id, in the order `defineStacks` declares them. Stack ids are the names users type: `cdktf plan <id>`. */
-export const STACK_IDS = [
-  "session-preferences",
-  "private-access",
-  "org-guardrails",
-  "ssm-instance-arn",
-  "ssm-fixed-tag",
-  "ssm-abac",
-  "cross-account-s3",
-  "audit",
-] as const;
-export type StackId = (typeof STACK_IDS)[number];
-
-/** The stacks each stack reads from through cross-stack references: a reader needs its producer in the app. */
-export const READS_FROM: Record<StackId, readonly StackId[]> = {
-  "session-preferences": [],
-  "private-access": ["session-preferences"],
-  "org-guardrails": [],
-  "ssm-instance-arn": ["session-preferences", "private-access"],
-  "ssm-fixed-tag": ["session-preferences"],
-  "ssm-abac": ["session-preferences"],
-  "cross-account-s3": ["session-preferences"],
-  audit: [],
-};
+// The dependency graph lives in a module of its own: scripts and tests that need only the order load no stack.
+export { READS_FROM, STACK_IDS, type StackId };
 
 /** `selected` and every stack they read from, directly or through another. */
 function withProducers(selected: readonly StackId[]): ReadonlySet<StackId> {

@@ -8,14 +8,17 @@ import { parseConfig } from "../lib/config";
 import { SCP_DENIED_ACTIONS } from "../lib/policies/scp";
 import {
   configTable,
+  GENERATED_FILES,
   GENERATED_TABLES,
   README_PATH,
   regenerate,
   SCP_DOORS,
   scpDoorTable,
   staleReport,
+  stateSharingTable,
   type TableName,
 } from "../scripts/docs";
+import { synthCached } from "./helpers";
 
 const ROOT = path.join(__dirname, "..");
 const README = readFileSync(README_PATH, "utf8");
@@ -33,6 +36,22 @@ function tableRows(markdown: string): string[][] {
         .map((c) => c.replace(/\\\|/g, "|")),
     );
 }
+
+describe("the HCP Terraform state sharing table", () => {
+  test("lists for each stack's workspace exactly the workspaces of the stacks cdktf records as depending on it", () => {
+    const { manifest } = synthCached();
+    const workspace = (id: string) => `\`<workspacePrefix>${id}\``;
+    const rows = Object.fromEntries(tableRows(stateSharingTable()).map(([w, readers]) => [w, readers]));
+    expect(Object.keys(rows).sort()).toEqual(Object.keys(manifest.stacks).map(workspace).sort());
+    for (const id of Object.keys(manifest.stacks)) {
+      const readers = Object.values(manifest.stacks)
+        .filter((s) => s.dependencies.includes(id))
+        .map((s) => workspace(s.name));
+      const listed = rows[workspace(id)] === "no workspace: leave sharing off" ? [] : rows[workspace(id)].split(", ");
+      expect({ id, readers: listed.sort() }).toEqual({ id, readers: readers.sort() });
+    }
+  });
+});
 
 describe("the SCP door table (which variant closes which Instance Connect door)", () => {
   test("every action any variant denies belongs to exactly one door", () => {
@@ -59,6 +78,29 @@ describe("README generated tables", () => {
     const { stale } = regenerate(README);
     if (stale.includes(name)) throw new Error(staleReport([name]));
     expect(stale).not.toContain(name);
+  });
+
+  const parts = Object.entries(GENERATED_FILES).flatMap(([file, byName]) =>
+    Object.keys(byName).map((name) => [file, name] as const),
+  );
+  test.each(parts)("%s: the generated %s part matches the code", (file, name) => {
+    const { stale } = regenerate(readFileSync(path.join(ROOT, file), "utf8"), GENERATED_FILES[file], file);
+    if (stale.includes(name)) throw new Error(staleReport([name], GENERATED_FILES[file], file));
+    expect(stale).not.toContain(name);
+  });
+
+  test("a stack reordered by hand in the pipeline loop marks the pipeline stale, naming it", () => {
+    const edited = README.replace(
+      "for stack in session-preferences private-access",
+      "for stack in private-access session-preferences",
+    );
+    expect(edited).not.toBe(README);
+    const { text, stale } = regenerate(edited);
+    expect(stale).toEqual(["pipeline"]);
+    expect(staleReport(stale)).toBe(
+      "README.md: the pipeline block differs from the code. Run `npm run docs` and commit README.md.",
+    );
+    expect(text).toBe(README);
   });
 
   test("a hand edit inside a table marks that table stale, names it and says how to fix it", () => {

@@ -1,12 +1,15 @@
 /**
- * `npm run docs`: writes the README's reference tables from the code, so they cannot drift from it:
+ * `npm run docs`: writes the documentation's reference parts from the code, so they cannot drift from it:
  * - configuration: every field of the schema (lib/config/schema.ts), its default as the schema applies
  *   it and the description attached to the field;
  * - guardrails: the rule pack (GUARDRAIL_RULES: id, mirrored checks, reason, fix);
- * - alarms: the audit stack's CloudTrail events (AUDIT_EVENTS: id, description, filter pattern).
- * Each table sits between `<!-- generated:<name>:start -->` and `<!-- generated:<name>:end -->`; the
+ * - alarms: the audit stack's CloudTrail events (AUDIT_EVENTS: id, description, filter pattern);
+ * - from the stack dependency graph (lib/stack/dependencies.ts): the pipeline's commands in dependency
+ *   order, the HCP Terraform workspaces that must share their state, and the walk-through's deploy
+ *   command (docs/cross-account-s3-walkthrough.md).
+ * Each part sits between `<!-- generated:<name>:start -->` and `<!-- generated:<name>:end -->`; the
  * prose around them is written by hand. `npm run docs -- --check` changes nothing and exits 1 when a
- * table is stale (__tests__/readme.test.ts runs the same check).
+ * part is stale (__tests__/readme.test.ts runs the same check).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -15,9 +18,12 @@ import { GUARDRAIL_RULES } from "../lib/aspects/rules";
 import { AUDIT_EVENTS } from "../lib/audit/metric-filters";
 import { configSchema, type FieldDoc } from "../lib/config";
 import { SCP_VARIANTS } from "../lib/config/schema";
+import { cloudWorkspaceName } from "../lib/constructs/backend";
+import { deployOrder, readersOf, STACK_IDS, withProducers } from "../lib/stack/dependencies";
 import { SCP_DENIED_ACTIONS } from "../lib/policies/scp";
 
-export const README_PATH = path.join(__dirname, "..", "README.md");
+const ROOT = path.join(__dirname, "..");
+export const README_PATH = path.join(ROOT, "README.md");
 
 /** A markdown table cell: a `|` would end the cell, even inside backticks. */
 const cell = (text: string) => text.replace(/\|/g, "\\|");
@@ -173,64 +179,140 @@ export function scpDoorTable(): string {
   );
 }
 
-/** The generated tables by marker name, with the words a stale-table report uses for each. */
+/** Every stack, each after the stacks whose state it reads: the order cdktf deploys them in. */
+const ORDER = deployOrder(STACK_IDS);
+
+/**
+ * The README's pipeline: synthesize once, plan every stack in dependency order (a plan reads the state
+ * of the stacks before it), then deploy them all in one command, which cdktf runs in the same order.
+ */
+export function pipelineCommands(): string {
+  return [
+    "```sh",
+    "export ACCESS_GUARDRAILS_CONFIG=config/my-org.json CHECKPOINT_DISABLE=1",
+    "npx cdktf synth",
+    `for stack in ${ORDER.join(" ")}; do`,
+    '  npx cdktf plan "$stack" --skip-synth --no-color || exit 1',
+    "done",
+    "# after review:",
+    `npx cdktf deploy ${ORDER.join(" ")} --skip-synth --auto-approve`,
+    "```",
+  ].join("\n");
+}
+
+/** A workspace name as the configuration makes it, with the prefix left for the reader to fill in. */
+const workspace = (id: string) => `\`${cloudWorkspaceName("<workspacePrefix>", id)}\``;
+
+/**
+ * With HCP Terraform state, each stack's workspace and the workspaces whose runs read its state
+ * (`terraform_remote_state`): what its "Remote state sharing" setting must allow.
+ */
+export function stateSharingTable(): string {
+  return table(
+    ["workspace", "read by (allow in its Remote state sharing)"],
+    ORDER.map((id) => {
+      const readers = readersOf(id, ORDER);
+      return [
+        workspace(id),
+        readers.length > 0 ? readers.map(workspace).join(", ") : "no workspace: leave sharing off",
+      ];
+    }),
+  );
+}
+
+/** The walk-through's deploy command: cross-account-s3 with the stacks it reads, which cdktf wants named. */
+export function walkthroughDeploy(): string {
+  return ["```sh", `npx cdktf deploy ${withProducers(["cross-account-s3"], STACK_IDS).join(" ")}`, "```"].join("\n");
+}
+
+/** A part of a document written from the code, with the words a stale report uses for it. */
+export interface GeneratedPart {
+  readonly title: string;
+  readonly render: () => string;
+}
+
+/** The README's generated tables by marker name, with the words a stale-table report uses for each. */
 export const GENERATED_TABLES = {
   config: { title: "configuration table", render: configTable },
   guardrails: { title: "guardrail table", render: guardrailTable },
   alarms: { title: "alarm table", render: alarmTable },
   "scp-doors": { title: "SCP door table", render: scpDoorTable },
+  "state-sharing": { title: "HCP Terraform state sharing table", render: stateSharingTable },
 } as const;
 export type TableName = keyof typeof GENERATED_TABLES;
 
-const markers = (name: TableName) => [`<!-- generated:${name}:start -->`, `<!-- generated:${name}:end -->`] as const;
+/** The README's generated commands (code blocks) by marker name. */
+export const GENERATED_COMMANDS = {
+  pipeline: { title: "pipeline block", render: pipelineCommands },
+} as const;
 
-/** The README with every generated table rewritten, and the tables whose text changed. */
-export function regenerate(readme: string): { readonly text: string; readonly stale: readonly TableName[] } {
-  let text = readme;
-  const stale: TableName[] = [];
-  for (const name of Object.keys(GENERATED_TABLES) as TableName[]) {
+/** Every generated part, by file (relative to the project folder) and marker name. */
+export const GENERATED_FILES: Readonly<Record<string, Readonly<Record<string, GeneratedPart>>>> = {
+  "README.md": { ...GENERATED_TABLES, ...GENERATED_COMMANDS },
+  "docs/cross-account-s3-walkthrough.md": {
+    "walkthrough-deploy": { title: "walk-through deploy command", render: walkthroughDeploy },
+  },
+};
+const README_PARTS = GENERATED_FILES["README.md"];
+
+const markers = (name: string) => [`<!-- generated:${name}:start -->`, `<!-- generated:${name}:end -->`] as const;
+
+/**
+ * `text` (the README unless `parts` and `file` name another document) with every generated part
+ * rewritten, and the parts whose text changed.
+ */
+export function regenerate(
+  text: string,
+  parts: Readonly<Record<string, GeneratedPart>> = README_PARTS,
+  file = "README.md",
+): { readonly text: string; readonly stale: readonly string[] } {
+  let out = text;
+  const stale: string[] = [];
+  for (const [name, part] of Object.entries(parts)) {
     const [start, end] = markers(name);
-    const from = text.indexOf(start);
-    const to = text.indexOf(end, from);
+    const from = out.indexOf(start);
+    const to = out.indexOf(end, from);
     if (from < 0 || to < 0) {
-      throw new Error(
-        `README.md has no ${start} ... ${end} pair: put both markers where the ${GENERATED_TABLES[name].title} belongs.`,
-      );
+      throw new Error(`${file} has no ${start} ... ${end} pair: put both markers where the ${part.title} belongs.`);
     }
-    const current = text.slice(from + start.length, to);
-    const wanted = `\n${GENERATED_TABLES[name].render()}\n`;
+    const current = out.slice(from + start.length, to);
+    const wanted = `\n${part.render()}\n`;
     if (current !== wanted) {
       stale.push(name);
-      text = text.slice(0, from + start.length) + wanted + text.slice(to);
+      out = out.slice(0, from + start.length) + wanted + out.slice(to);
     }
   }
-  return { text, stale };
+  return { text: out, stale };
 }
 
-/** One sentence per stale table: which one, and the command that fixes it. */
-export function staleReport(stale: readonly TableName[]): string {
+/** One sentence per stale part: which one, and the command that fixes it. */
+export function staleReport(
+  stale: readonly string[],
+  parts: Readonly<Record<string, GeneratedPart>> = README_PARTS,
+  file = "README.md",
+): string {
   return stale
-    .map(
-      (name) =>
-        `README.md: the ${GENERATED_TABLES[name].title} differs from the code. Run \`npm run docs\` and commit README.md.`,
-    )
+    .map((name) => `${file}: the ${parts[name].title} differs from the code. Run \`npm run docs\` and commit ${file}.`)
     .join("\n");
 }
 
 function main(argv: readonly string[]): number {
   const check = argv.includes("--check");
-  const { text, stale } = regenerate(readFileSync(README_PATH, "utf8"));
-  if (stale.length === 0) {
-    process.stdout.write("README.md: the generated tables are up to date.\n");
-    return 0;
+  let status = 0;
+  for (const [file, parts] of Object.entries(GENERATED_FILES)) {
+    const at = path.join(ROOT, file);
+    const { text, stale } = regenerate(readFileSync(at, "utf8"), parts, file);
+    if (stale.length === 0) {
+      process.stdout.write(`${file}: the generated parts are up to date.\n`);
+    } else if (check) {
+      process.stderr.write(`${staleReport(stale, parts, file)}\n`);
+      status = 1;
+    } else {
+      writeFileSync(at, text);
+      process.stdout.write(`${file}: rewrote the ${stale.map((n) => parts[n].title).join(", ")}.\n`);
+    }
   }
-  if (check) {
-    process.stderr.write(`${staleReport(stale)}\n`);
-    return 1;
-  }
-  writeFileSync(README_PATH, text);
-  process.stdout.write(`README.md: rewrote the ${stale.map((n) => GENERATED_TABLES[n].title).join(", ")}.\n`);
-  return 0;
+  return status;
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -4,9 +4,11 @@
  *   every stack: provider configuration and resource arguments;
  * - `terraform test` planning and applying every stack against a mocked provider, cross-stack inputs
  *   overridden (the only way a dependent stack plans before its source stack has state);
- * - a real `terraform plan` of every stack synthesized in offline mode, which proves the offline provider
- *   configuration makes no AWS call; a stack that reads another's state has those reads answered with
- *   realistic outputs of the producing stack (`override_data`), as mocked runs do;
+ * - a real `terraform plan` of every stack synthesized in offline mode and prepared as `npm run
+ *   plan:offline` prepares it (scripts/lib/offline-plan.ts), which proves the offline provider
+ *   configuration makes no AWS call and that the script's plans succeed: a stack that reads another's
+ *   state has those reads answered by placeholder state files with realistic outputs of the producing
+ *   stack;
  * - for stacks that keep evidence (`lifecycle.prevent_destroy`, the audit stack by default), `terraform
  *   test` cannot tear down what it applied: the default synthesis proves Terraform refuses that destroy
  *   at plan time and deletes nothing, and the mocked plan+apply+destroy runs on a synthesis with
@@ -33,6 +35,7 @@ import {
   type CommandResult,
   type TestFileResult,
 } from "../../scripts/lib/terraform";
+import { prepareOfflinePlan, type PreparedStack } from "../../scripts/lib/offline-plan";
 import { configWithStateOf, STATE_EXAMPLES, synthApp, testConfig, type TfJson } from "../helpers";
 import { NETWORK_MODES, networkConfig, synthNetworkStacks } from "../helpers/network-modes";
 
@@ -47,7 +50,7 @@ const offline = synthApp({ offline: true }, true);
 const stackIds = Object.keys(online.stacks).sort();
 /**
  * Stacks that read another stack's state: planned for real all the same, their `terraform_remote_state`
- * answered by `override_data` with what the producing stack outputs once applied (no state file needed).
+ * pointed at a placeholder state holding what the producing stack outputs once applied.
  */
 const readers = stackIds.filter((id) => offline.stacks[id].data?.terraform_remote_state);
 /**
@@ -139,11 +142,12 @@ const modes = [
 const modeChecks = modes.flatMap(({ mode, online: modeOnline, offline: modeOffline, ...rest }) =>
   ("only" in rest ? rest.only : Object.keys(modeOnline.stacks)).map((id) => ({
     name: `${mode}-${id}`,
+    mode,
+    id,
     producers: modeOnline.stacks,
     online: modeOnline.stacks[id],
     onlineDir: stackDirs(modeOnline.outdir)[id],
     offline: modeOffline.stacks[id],
-    offlineDir: stackDirs(modeOffline.outdir)[id],
   })),
 );
 const modeNames = modeChecks.map((c) => c.name);
@@ -250,15 +254,31 @@ const showFile = (name: string) => {
   const workRoot = mkdtempSync(path.join(tmpdir(), "guardrails-tf-"));
   const checks = path.join(workRoot, "checks");
   const onlineDirs = stackDirs(online.outdir);
-  const offlineDirs = stackDirs(offline.outdir);
   const destroyableDirs = stackDirs(destroyable.outdir);
   const brokenDirs = Object.fromEntries(Object.keys(BROKEN).map((name) => [name, path.join(workRoot, name)]));
   /** Module sources are relative paths from the working folder. */
   const source = (dir: string) => path.relative(checks, dir);
+  /**
+   * The offline syntheses, prepared as `npm run plan:offline` prepares them (scripts/lib/offline-plan.ts):
+   * a throwaway backend, and every read of another stack's state pointed at a placeholder state with the
+   * producer's outputs. The real plans below plan these very folders, as the script does.
+   */
+  let prepared: Record<string, PreparedStack> = {};
+  const modePrepared: Record<string, Record<string, PreparedStack>> = {};
 
   beforeAll(async () => {
     const env = terraformEnv(workRoot);
     mkdirSync(checks);
+    // The producers' outputs come from the online synthesis: the same expressions, and its providers
+    // name the accounts the ARNs belong to.
+    prepared = prepareOfflinePlan(offline, online.stacks, path.join(workRoot, "offline-plan", "default"));
+    for (const m of modes) {
+      modePrepared[m.mode] = prepareOfflinePlan(
+        m.offline,
+        m.online.stacks,
+        path.join(workRoot, "offline-plan", m.mode),
+      );
+    }
     for (const [name, breakIt] of Object.entries(BROKEN)) {
       const copy = JSON.parse(JSON.stringify(online.stacks[CANARY]));
       expectedErrors[name] = breakIt(copy);
@@ -304,11 +324,9 @@ const showFile = (name: string) => {
         const text = mockTestFile(shared[kind].stacks[id], withArn, source(sharedDirs[name]), shared[kind].stacks);
         files[file.mocked(name)] = { text, weight: weight(shared[kind].stacks[id]) };
       }
-      // The producers' outputs come from the online synthesis: the same expressions, and its providers
-      // name the accounts the ARNs belong to.
       for (const id of planned)
         files[file.offline(id)] = {
-          text: realPlanTestFile(source(offlineDirs[id]), offline.stacks[id], online.stacks),
+          text: realPlanTestFile(source(prepared[id].dir)),
           weight: weight(offline.stacks[id]),
         };
       for (const check of modeChecks) {
@@ -319,7 +337,7 @@ const showFile = (name: string) => {
           };
         if (MODE_CHECKS[check.name].planned)
           files[file.offline(check.name)] = {
-            text: realPlanTestFile(source(check.offlineDir), check.offline, check.producers),
+            text: realPlanTestFile(source(modePrepared[check.mode][check.id].dir)),
             weight: weight(check.offline),
           };
       }
@@ -515,15 +533,21 @@ const showFile = (name: string) => {
     },
   );
 
-  test("a stack that reads another's state is planned for real, its reads answered with realistic outputs (ssm-instance-arn reads the instance id)", () => {
+  test("a stack that reads another's state plans the folder npm run plan:offline prepares, its reads answered by the placeholder states (ssm-instance-arn's policy names the placeholder instance)", () => {
     expect(readers).toContain("ssm-instance-arn");
-    const text = readFileSync(path.join(checks, file.offline("ssm-instance-arn")), "utf8");
-    const block =
-      /override_data \{\s+target = data\.terraform_remote_state\.cross-stack-reference-input-private-access\s+values = \{ outputs = (\{.*\}) \}/.exec(
-        text,
-      );
-    expect(Object.values(JSON.parse(block?.[1] ?? "{}"))).toEqual([expect.stringMatching(/^i-[0-9a-f]{17}$/)]);
-    expect(tests[file.offline("ssm-instance-arn")]?.status).toBe("pass");
+    const fromPrivateAccess = prepared["ssm-instance-arn"].placeholders.find((p) => p.producer === "private-access");
+    const [instanceId] = Object.values(fromPrivateAccess?.outputs ?? {});
+    expect(instanceId).toMatch(/^i-[0-9a-f]{17}$/);
+    const name = file.offline("ssm-instance-arn");
+    const result = tests[name];
+    expect({ planned: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
+      planned: "pass",
+      output: "",
+    });
+    // The value reached the plan through the real terraform_remote_state read of the placeholder file.
+    expect(result.output).toContain(`:instance/${instanceId}"`);
+    // The test file adds nothing of its own: it plans the prepared folder as the script does.
+    expect(readFileSync(path.join(checks, name), "utf8")).not.toContain("override");
   });
 
   test("the stacks not planned for real are built like one that is: same resource kinds and provider configuration", () => {

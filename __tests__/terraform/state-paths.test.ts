@@ -8,14 +8,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import {
-  backendKind,
-  findTerraform,
-  terraform,
-  terraformEnv,
-  writeThrowawayBackend,
-} from "../../scripts/lib/terraform";
-import { configWithStateOf, STATE_EXAMPLES, synthApp, synthCached } from "../helpers";
+import { prepareOfflinePlan } from "../../scripts/lib/offline-plan";
+import { backendKind, findTerraform, inParallel, terraform, terraformEnv } from "../../scripts/lib/terraform";
+import { configWithStateOf, STATE_EXAMPLES, synthApp, synthCached, type TfJson } from "../helpers";
 
 const SOURCE = "private-access";
 const READER = "ssm-instance-arn";
@@ -82,44 +77,69 @@ const READER = "ssm-instance-arn";
   });
 
   /**
-   * The offline plan's protection (scripts/offline-plan.ts): with s3 or cloud state, the stack folder
-   * gets a throwaway local backend. Checked on the stack's own synthesized `terraform` block (backend or
-   * cloud, without the provider: no schema to load), by a real init and apply. Terraform runs here with
-   * no AWS credentials and no HCP Terraform token, so a backend left in effect fails the init.
+   * The offline plan's preparation (scripts/lib/offline-plan.ts) with s3 or cloud state: each stack folder
+   * gets a throwaway local backend, and each read of another stack's state is pointed at a placeholder
+   * state. Checked on every reader's own synthesized `terraform` block (backend or cloud) and
+   * `terraform_remote_state` data sources, exactly as synthesized and prepared, without the provider (no
+   * schema to load): a real init and apply, whose outputs echo every value the stack reads. Terraform
+   * runs here with no AWS credentials and no HCP Terraform token, so a backend or a read left pointing at
+   * S3 or HCP Terraform fails. Apart from their backend and these reads, the stacks of both
+   * configurations are the default configuration's (__tests__/lib/stack/state-backends.test.ts), whose
+   * prepared folders __tests__/terraform/offline.test.ts plans for real: together, every stack plans
+   * offline with shared state as it does with the default one.
    */
   const shared = Object.entries(STATE_EXAMPLES).map(([kind, example]) => {
     const { stacks, outdir } = synthApp({ config: configWithStateOf(example) });
     rmSync(outdir, { recursive: true, force: true });
-    return [kind, stacks[SOURCE]] as const;
+    return [kind, stacks] as const;
   });
+  /** A stack's state plumbing: its backend, its reads, and one output echoing each value it reads. */
+  const plumbing = (stack: TfJson): TfJson => {
+    const { backend, cloud } = stack.terraform as Record<string, unknown>;
+    const reads = stack.data?.terraform_remote_state ?? {};
+    const used = [...JSON.stringify(stack).matchAll(/data\.terraform_remote_state\.([\w-]+)\.outputs\.([\w-]+)/g)];
+    const output = Object.fromEntries(
+      [...new Set(used.map((m) => m[0]))].map((ref, i) => [`Read${i}`, { value: `\${${ref}}` }]),
+    );
+    return { terraform: { backend, cloud }, data: { terraform_remote_state: reads }, output };
+  };
 
   test.each(shared)(
-    `with %s state, ${SOURCE}'s folder plans and applies against a throwaway local state, never the shared one`,
-    async (kind, stack) => {
-      expect(backendKind(stack)).toBe(kind);
+    "with %s state, every stack that reads another's state plans against a throwaway local state, each read answered by its placeholder",
+    async (kind, stacks) => {
+      const readers = Object.keys(stacks).filter((id) => stacks[id].data?.terraform_remote_state);
+      expect(readers).toEqual(expect.arrayContaining(["private-access", "ssm-instance-arn"]));
+      for (const id of readers) expect(backendKind(stacks[id])).toBe(kind);
       const env = terraformEnv(workRoot);
-      const dir = path.join(workRoot, `throwaway-${kind}`);
-      mkdirSync(dir, { recursive: true });
-      const { backend, cloud } = stack.terraform as Record<string, unknown>;
-      writeFileSync(
-        path.join(dir, "cdk.tf.json"),
-        JSON.stringify({ terraform: { backend, cloud }, output: { Planned: { value: kind } } }),
-      );
-      const statePath = path.join(workRoot, `throwaway-${kind}.tfstate`);
-      writeThrowawayBackend(dir, statePath);
-      for (const args of [
-        ["init", "-no-color"],
-        ["apply", "-auto-approve", "-no-color"],
-      ]) {
-        const r = await terraform(args, dir, env);
-        expect({ kind, args, ok: r.ok, output: r.ok ? "" : r.output }).toEqual({ kind, args, ok: true, output: "" });
+      const outdir = path.join(workRoot, `prepared-${kind}`);
+      const stripped = Object.fromEntries(readers.map((id) => [id, plumbing(stacks[id])]));
+      for (const id of readers) {
+        mkdirSync(path.join(outdir, "stacks", id), { recursive: true });
+        writeFileSync(path.join(outdir, "stacks", id, "cdk.tf.json"), JSON.stringify(stripped[id]));
       }
-      expect(JSON.parse(readFileSync(statePath, "utf8")).outputs.Planned.value).toBe(kind);
+      const prepared = prepareOfflinePlan({ outdir, stacks: stripped }, stacks, path.join(workRoot, `work-${kind}`));
+      await inParallel(readers, 2, async (id) => {
+        for (const args of [
+          ["init", "-no-color"],
+          ["apply", "-auto-approve", "-no-color"],
+        ]) {
+          const r = await terraform(args, prepared[id].dir, env);
+          expect({ id, args, ok: r.ok, output: r.ok ? "" : r.output }).toEqual({ id, args, ok: true, output: "" });
+        }
+      });
+      for (const id of readers) {
+        // The state is the throwaway one, and every value read is the placeholder's value.
+        const { outputs } = JSON.parse(readFileSync(prepared[id].statePath, "utf8"));
+        const expected = Object.assign({}, ...prepared[id].placeholders.map((p) => p.outputs));
+        const read = Object.values(outputs as Record<string, { value: string }>).map((o) => o.value);
+        expect({ id, read: read.sort() }).toEqual({ id, read: Object.values(expected).sort() });
+        expect(read.length).toBeGreaterThan(0);
+      }
     },
   );
 
   test("without the throwaway backend, the s3 state cannot even be initialized here: the check above would fail loudly", async () => {
-    const [, stack] = shared.find(([kind]) => kind === "s3")!;
+    const [, { [SOURCE]: stack }] = shared.find(([kind]) => kind === "s3")!;
     const dir = path.join(workRoot, "no-throwaway-s3");
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify({ terraform: { backend: stack.terraform?.backend } }));

@@ -326,28 +326,14 @@ const moduleBlock = (source: string | undefined) =>
 
 /**
  * A `terraform test` file with one real `terraform plan` of the stack folder at `moduleSource`, with the
- * providers the stack configures itself (no mock, no provider block in the file). On a stack
- * synthesized in offline mode this is the plan `npm run plan:offline` makes: it proves the offline
- * provider configuration plans without credentials or AWS calls. Nothing is applied, and test runs
- * keep their state in memory, so no backend or state file is touched.
- *
- * A stack that reads another's state (`stack` has `terraform_remote_state`) plans the same way, its
- * reads answered by `override_data` with realistic outputs of the producing stack (`producers`): the
- * plan it makes once the producer is applied, without the producer's state file or backend.
+ * providers the stack configures itself (no mock, no provider block in the file). On a folder prepared
+ * by `prepareOfflinePlan` (scripts/lib/offline-plan.ts) this is the plan `npm run plan:offline` makes:
+ * offline providers, and every read of another stack's state answered by a placeholder state holding
+ * realistic outputs of the producing stack (the plan it makes once the producer is applied). Nothing
+ * is applied, and test runs keep their state in memory, so no backend or state file is touched.
  */
-export function realPlanTestFile(
-  moduleSource: string,
-  stack?: TfJson,
-  producers: Readonly<Record<string, TfJson>> = {},
-): string {
-  return [
-    ...(stack ? remoteStateOverrides(stack, producers) : []),
-    `run "plan" {`,
-    `  command = plan`,
-    ...moduleBlock(moduleSource),
-    `}`,
-    ``,
-  ].join("\n");
+export function realPlanTestFile(moduleSource: string): string {
+  return [`run "plan" {`, `  command = plan`, ...moduleBlock(moduleSource), `}`, ``].join("\n");
 }
 
 /** What `terraform test` reported for one test file. */
@@ -419,19 +405,4 @@ export function backendKind(stack: TfJson): string {
   const terraformBlock = (stack.terraform ?? {}) as { backend?: Record<string, unknown>; cloud?: unknown };
   if (terraformBlock.cloud !== undefined) return "cloud";
   return Object.keys(terraformBlock.backend ?? {})[0] ?? "local";
-}
-
-/** The file an override names: Terraform merges `override.tf.json` over the stack's `cdk.tf.json`. */
-export const BACKEND_OVERRIDE_FILE = "override.tf.json";
-
-/**
- * Points a synthesized stack folder at a throwaway local state file, whatever backend (s3) or cloud
- * block it names, so Terraform neither reads nor writes the real state: a local `backend` block in an
- * override file replaces the stack's backend or `cloud` block (developer.hashicorp.com/terraform/
- * language/files/override, "Merging terraform blocks"). Returns the override file's path.
- */
-export function writeThrowawayBackend(stackDir: string, statePath: string): string {
-  const file = path.join(stackDir, BACKEND_OVERRIDE_FILE);
-  writeFileSync(file, JSON.stringify({ terraform: { backend: { local: { path: statePath } } } }, null, 2));
-  return file;
 }

@@ -1,5 +1,5 @@
 import type { TfJson } from "../../../lib/tfjson";
-import { realPlanTestFile, remoteStateOutputs } from "../../../scripts/lib/terraform";
+import { remoteStateOutputs } from "../../../scripts/lib/terraform";
 
 /** A producer shaped like cdktf's cross-stack outputs: one resource attribute each, one resource on an aliased provider. */
 const producer = {
@@ -65,13 +65,5 @@ describe("remoteStateOutputs", () => {
   test("without the producer, every output is a placeholder", () => {
     const outputs = remoteStateOutputs(reader)["cross-stack-reference-input-session-preferences"];
     expect(Object.values(outputs).every((v) => v.startsWith("mock-"))).toBe(true);
-  });
-
-  test("the real-plan file overrides the reads before its plan run, and a self-contained stack gets none", () => {
-    const text = realPlanTestFile("../stacks/x", reader, { "session-preferences": producer });
-    expect(text).toMatch(
-      /^override_data \{\n {2}target = data\.terraform_remote_state\.cross-stack-reference-input-session-preferences\n {2}values = \{ outputs = \{.*"arn:aws:kms:.*\} \}\n\}\n\nrun "plan" \{/,
-    );
-    expect(realPlanTestFile("../stacks/x", producer)).not.toContain("override_data");
   });
 });
