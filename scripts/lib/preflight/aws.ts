@@ -62,34 +62,82 @@ export interface Credentials {
   readonly expiration?: Date;
 }
 
-/** How a provider block of a synthesized stack reaches its account. */
+/** One `assume_role` block of a provider. */
+export interface AssumedRole {
+  readonly roleArn: string;
+  readonly sessionName?: string;
+  readonly externalId?: string;
+}
+
+/**
+ * How a provider block of a synthesized stack reaches its account: the credentials it starts from,
+ * then its `assume_role` blocks in order, each assumed with the credentials of the step before, as
+ * hashicorp/aws does from 5.67.0 on (role chaining; see `wayIn` in lib/constructs/account-provider.ts).
+ */
 export interface Route {
-  /** The provider's `profile`, else the default credential chain. */
+  /** The provider's `profile`, else the default credential chain (the ambient credentials). */
   readonly profile?: string;
-  /** `assume_role[0]`: assumed with the profile's (or the ambient) credentials, as Terraform does. */
-  readonly assumeRole?: { readonly roleArn: string; readonly sessionName?: string; readonly externalId?: string };
+  /** The roles assumed one after the other; empty: the starting credentials are used as they are. */
+  readonly roles: readonly AssumedRole[];
 }
 
 /** Session name when the provider gives none; CloudTrail shows it as the caller. */
 const PREFLIGHT_SESSION_NAME = "ec2-access-guardrails-preflight";
 
-/** The credentials of a route in words, for progress lines and errors. */
+/** Words for the ambient credentials: where the default credential chain finds them. */
+export const AMBIENT_CREDENTIALS = "the ambient credentials (environment, AWS_PROFILE, SSO cache or instance role)";
+
+/**
+ * The credentials of a route in words, for progress lines and errors: the last role first, each
+ * "assumed with" the step before, down to the starting credentials.
+ */
 export function describeCredentials(route: Route): string {
-  const base = route.profile
-    ? `profile "${route.profile}"`
-    : "the ambient credentials (environment, AWS_PROFILE, SSO cache or instance role)";
-  return route.assumeRole ? `role ${route.assumeRole.roleArn}, assumed with ${base}` : base;
+  const base = route.profile ? `profile "${route.profile}"` : AMBIENT_CREDENTIALS;
+  return route.roles.reduce((words, role) => `role ${role.roleArn}, assumed with ${words}`, base);
 }
 
-/** A stable key of a route's credentials: clients and reach results are cached by it. */
+/** The route of the first `steps` roles of `route`: the credentials its next role is assumed with. */
+export const routePrefix = (route: Route, steps: number): Route => ({
+  profile: route.profile,
+  roles: route.roles.slice(0, steps),
+});
+
+/** A stable key of a route's credentials, the whole chain: clients and reach results are cached by it. */
 export function routeKey(route: Route): string {
-  const role = route.assumeRole;
   return JSON.stringify([
     route.profile ?? null,
-    role?.roleArn ?? null,
-    role?.sessionName ?? null,
-    role?.externalId ?? null,
+    ...route.roles.map((r) => [r.roleArn, r.sessionName ?? null, r.externalId ?? null]),
   ]);
+}
+
+/**
+ * Why a route's credentials could not be had: at its start (`step` -1: no credentials from the
+ * profile or the default chain) or at the AssumeRole of `route.roles[step]`. The step is the same in
+ * every longer chain that starts with this one, so a failure shared through the cache is told right.
+ */
+export class RouteError extends Error {
+  constructor(
+    readonly step: number,
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(detail, options);
+  }
+}
+
+/**
+ * What failed on `route`, in words: the starting credentials, or which role of the chain (its place,
+ * and the credentials it was assumed with) and AWS's answer.
+ */
+export function routeFailure(route: Route, err: unknown): string {
+  if (!(err instanceof RouteError)) return err instanceof Error ? err.message : String(err);
+  if (err.step < 0) return err.detail;
+  const role = route.roles[err.step];
+  const place =
+    route.roles.length > 1
+      ? ` (role ${err.step + 1} of ${route.roles.length} of the chain, assumed with ${describeCredentials(routePrefix(route, err.step))})`
+      : "";
+  return `AssumeRole of ${role.roleArn}${place} failed: ${err.detail}`;
 }
 
 /** An error as AWS reported it: the SDK's exception name and HTTP status. */
@@ -143,9 +191,12 @@ export class Clients {
   }
 
   /**
-   * The credentials of a route, resolved once: the profile's (or the default chain's), then, with
-   * `assume_role`, the role's, from STS AssumeRole sent with the first. Explicit rather than the SDK's
-   * fromTemporaryCredentials, whose own STS client would bypass the registry.
+   * The credentials of a route, resolved once per whole route: the profile's (or the default
+   * chain's), then each role's, from STS AssumeRole sent with the credentials of the step before.
+   * Every prefix of a chain is a route of its own here, so a role that starts several chains (the
+   * management account's `roleArn`) is assumed once. Explicit rather than the SDK's
+   * fromTemporaryCredentials, whose own STS client would bypass the registry. Rejects with a
+   * RouteError (see routeFailure).
    */
   resolve(route: Route, stsRegion: string): Promise<Credentials> {
     const key = routeKey(route);
@@ -158,35 +209,40 @@ export class Clients {
   }
 
   private async assume(route: Route, stsRegion: string): Promise<Credentials> {
-    const baseProvider = route.profile ? fromIni({ profile: route.profile }) : fromNodeProviderChain();
-    const baseRoute: Route = { profile: route.profile };
-    let baseCredentials: Credentials;
-    try {
-      baseCredentials = await baseProvider();
-    } catch (err) {
-      const e = awsError(err);
-      throw new Error(`no credentials from ${describeCredentials(baseRoute)}: ${e.name}: ${e.message}`, { cause: err });
+    const step = route.roles.length - 1;
+    if (step < 0) {
+      const provider = route.profile ? fromIni({ profile: route.profile }) : fromNodeProviderChain();
+      try {
+        return await provider();
+      } catch (err) {
+        const e = awsError(err);
+        throw new RouteError(-1, `no credentials from ${describeCredentials(route)}: ${e.name}: ${e.message}`, {
+          cause: err,
+        });
+      }
     }
-    const role = route.assumeRole;
-    if (!role) return baseCredentials;
+    const previous = routePrefix(route, step);
+    const previousCredentials = await this.resolve(previous, stsRegion);
+    const role = route.roles[step];
     let out: sts.AssumeRoleCommandOutput;
     try {
+      // Sent by the STS client of the previous step's credentials: the role's trust policy sees that caller.
       out = await this.send<sts.AssumeRoleCommandOutput>(
         new sts.AssumeRoleCommand({
           RoleArn: role.roleArn,
           RoleSessionName: role.sessionName ?? PREFLIGHT_SESSION_NAME,
           ExternalId: role.externalId,
         }),
-        routeKey(baseRoute),
-        async () => baseCredentials,
+        routeKey(previous),
+        async () => previousCredentials,
         stsRegion,
       );
     } catch (err) {
       const e = awsError(err);
-      throw new Error(`AssumeRole of ${role.roleArn} failed: ${e.name}: ${e.message}`, { cause: err });
+      throw new RouteError(step, `${e.name}: ${e.message}`, { cause: err });
     }
     const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`AssumeRole of ${role.roleArn} returned no credentials`);
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new RouteError(step, "AssumeRole returned no credentials");
     return {
       accessKeyId: c.AccessKeyId,
       secretAccessKey: c.SecretAccessKey,

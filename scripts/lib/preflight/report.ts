@@ -3,17 +3,24 @@
  * reach, as stack | address | finding | fix; or the same as JSON with `--json`.
  */
 import { accountLabel } from "./targets";
-import type { PreflightResult } from "./index";
+import { rerunCommand, type PreflightResult } from "./index";
 
 export const TABLE_HEADER = ["stack", "address", "finding", "fix"] as const;
 
 /** The table's rows: unreachable accounts first (nothing behind them was checked), then the findings. */
 export function tableRows(result: PreflightResult): string[][] {
   const unreachable = result.unreachable.map((u) => [
-    u.providers.map((p) => p.replace(/ \(.*\)$/, "")).join(", "),
+    u.providers
+      .map((p) => p.replace(/ \(.*\)$/, ""))
+      .filter((s, i, all) => all.indexOf(s) === i)
+      .join(", "),
     `provider ${[...new Set(u.providers.map((p) => /\((.*)\)$/.exec(p)?.[1] ?? "aws"))].join(", ")}`,
-    `cannot reach ${accountLabel(u.accountId, u.accountFields)} with ${u.credentials}: ${u.reason}`,
-    `give ${u.accountFields.length > 0 ? u.accountFields.join(" / ") : "the account"} a way in that works (profile or roleArn); nothing in it was checked`,
+    u.notChecked
+      ? `not checked: under credentials "per-stack" it runs with the credentials of ${accountLabel(u.accountId, u.accountFields)}, and ${u.credentials} belong to account ${u.notChecked.ambientAccount}`
+      : `cannot reach ${accountLabel(u.accountId, u.accountFields)} with ${u.credentials}: ${u.reason}`,
+    u.notChecked
+      ? `run preflight for this stack with account ${u.accountId}'s credentials: ${rerunCommand(u)}`
+      : `give ${(u.fixFields ?? u.accountFields).length > 0 ? (u.fixFields ?? u.accountFields).join(" / ") : "the account"} a way in that works (profile or roleArn); nothing in it was checked`,
   ]);
   return [...unreachable, ...result.rows.map((r) => [r.stack, r.address, r.finding, r.fix])];
 }
@@ -34,7 +41,17 @@ export function formatTable(rows: readonly string[][]): string {
 
 /** The closing line: what the exit code means. */
 export function summary(result: PreflightResult): string {
-  if (result.exitCode === 2) return `${result.unreachable.length} account(s) could not be reached: exit 2`;
+  if (result.exitCode === 2) {
+    const notChecked = result.unreachable.filter((u) => u.notChecked).length;
+    const unreached = result.unreachable.length - notChecked;
+    const parts = [
+      ...(unreached > 0 ? [`${unreached} account(s) could not be reached`] : []),
+      ...(notChecked > 0
+        ? [`${notChecked} account(s)' stacks not checked: run preflight for them with their credentials`]
+        : []),
+    ];
+    return `${parts.join("; ")}: exit 2`;
+  }
   if (result.exitCode === 1) return `${result.rows.length} finding(s): exit 1`;
   return "nothing in the way of the first apply: exit 0";
 }

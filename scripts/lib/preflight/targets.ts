@@ -6,7 +6,7 @@
  */
 import type { Config } from "../../../lib/config";
 import { blocks, isObject, strings, type ResourceJson, type StackView } from "../../../lib/tfjson";
-import { describeCredentials, routeKey, type Route } from "./aws";
+import { describeCredentials, RouteError, routeKey, type Route } from "./aws";
 
 /** One AWS provider block of a stack. */
 export interface ProviderTarget {
@@ -52,13 +52,23 @@ export function providerTargets(view: StackView, config: Config): { targets: Pro
       );
       continue;
     }
-    const [role] = blocks(block.assume_role);
-    const roleArn = role ? literal(role.role_arn) : undefined;
+    // Every assume_role block, in order: a role chain (hashicorp/aws >= 5.67) reaches the account
+    // through its last role only, so reading the first alone would check the wrong account.
+    const roleBlocks = blocks(block.assume_role);
+    const roles = roleBlocks.map((role) => ({
+      roleArn: literal(role.role_arn),
+      sessionName: literal(role.session_name),
+      externalId: literal(role.external_id),
+    }));
+    if (roles.some((role) => role.roleArn === undefined)) {
+      problems.push(
+        `stack ${view.stackName}, provider ${reference}: an assume_role block's role_arn is an expression, so preflight cannot tell which role to assume`,
+      );
+      continue;
+    }
     const route: Route = {
       profile: literal(block.profile),
-      assumeRole: roleArn
-        ? { roleArn, sessionName: literal(role.session_name), externalId: literal(role.external_id) }
-        : undefined,
+      roles: roles.map((role) => ({ ...role, roleArn: role.roleArn as string })),
     };
     targets.push({
       stack: view.stackName,
@@ -106,6 +116,30 @@ export function reaches(targets: readonly ProviderTarget[]): Reach[] {
 /** `account 111111111111 (accounts.workload)`: how messages name an account. */
 export function accountLabel(accountId: string, fields: readonly string[]): string {
   return `account ${accountId} (${fields.length > 0 ? fields.join(", ") : "no configuration account has this id"})`;
+}
+
+/**
+ * The configuration accounts whose way in failed on `route`, to name in the fix: the account holding
+ * the profile that gave no credentials, or the `roleArn` that could not be assumed, else the account of
+ * the role (an `OrganizationAccountAccessRole` stands for the account that lacks a way in of its own).
+ * Falls back to `fallback` (the fields of the account being reached).
+ */
+export function failedWayIn(config: Config, route: Route, err: unknown, fallback: readonly string[]): string[] {
+  if (!(err instanceof RouteError)) return [...fallback];
+  const owners = (field: "profile" | "roleArn", value: string) =>
+    configFields(config, value, "equal")
+      .filter((f) => f.startsWith("accounts.") && f.endsWith(`.${field}`))
+      .map((f) => f.slice(0, -`.${field}`.length));
+  if (err.step < 0) {
+    const found = route.profile ? owners("profile", route.profile) : [];
+    return found.length > 0 ? found : [...fallback];
+  }
+  const roleArn = route.roles[err.step].roleArn;
+  const found = owners("roleArn", roleArn);
+  if (found.length > 0) return found;
+  const account = /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1];
+  const byId = account ? accountFields(config, account) : [];
+  return byId.length > 0 ? byId : [...fallback];
 }
 
 /** The credentials a reach tried, in words. */
