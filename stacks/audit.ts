@@ -12,6 +12,7 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Annotations, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { suppressGuardrail } from "../lib/aspects/suppressions";
+import { wayIn } from "../lib/constructs/account-provider";
 import { AUDIT_EVENTS, AUDIT_METRIC_NAMESPACE } from "../lib/audit/metric-filters";
 import { LockedBucket } from "../lib/constructs/locked-bucket";
 import {
@@ -148,6 +149,8 @@ export class AuditStack extends GuardrailsStack {
       Annotations.of(this).addWarning(
         "audit.administratorArns is empty: any account administrator may disable the audit keys, schedule their deletion or replace their policies, which stops the trail's delivery and silences its alarms; list the role that runs `cdktf deploy audit` in audit.administratorArns (required for accounts other than the shipped placeholders).",
       );
+    } else {
+      this.warnUnlessDeployerAdministers(administratorArns);
     }
 
     // Not evidence (a topic keeps no messages), so no prevent_destroy: it goes with the topic.
@@ -215,5 +218,28 @@ export class AuditStack extends GuardrailsStack {
     new TerraformOutput(this, "TrailArn", { value: this.trail.arn });
     new TerraformOutput(this, "TrailBucketName", { value: this.bucket.bucket.bucket });
     new TerraformOutput(this, "AlarmTopicArn", { value: this.topic.arn });
+  }
+
+  /**
+   * The role this stack's provider assumes last is the principal that puts the key and bucket policies.
+   * KMS refuses a key policy that denies its caller kms:PutKeyPolicy (the lockout safety check, KMS API
+   * Reference, CreateKey / PutKeyPolicy), so such an apply fails at the audit key, and nothing is locked:
+   * the trail bucket (and so its policy, which S3 would accept) is ordered after the key. A warning, then,
+   * that names the role before the apply fails; known only when the provider assumes a role (not with a
+   * profile or the ambient credentials), and the README says whom to list otherwise.
+   */
+  private warnUnlessDeployerAdministers(administratorArns: readonly string[]): void {
+    const { config } = this;
+    const { profile, roleArns } = wayIn({
+      credentials: config.credentials,
+      target: this.account,
+      home: this.account,
+      management: config.accounts.management,
+    });
+    const deployer = roleArns.at(-1);
+    if (profile !== undefined || deployer === undefined || administratorArns.includes(deployer)) return;
+    Annotations.of(this).addWarning(
+      `audit.administratorArns does not list ${deployer}, the role this stack's provider assumes to deploy it: KMS refuses key policies that deny their caller kms:PutKeyPolicy, so the apply fails at the audit keys, and the trail bucket's policy would deny that role its next change. Add it to audit.administratorArns, or deploy as a listed role (accounts.workload.roleArn).`,
+    );
   }
 }

@@ -15,11 +15,17 @@ const TRAIL_ARN = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/ec2-access-gu
 const audit = () => stackUnderTest("audit");
 /** The administrator of scenarios/audit.readers.json and audit.retire*.json, who runs the deploys. */
 const DEPLOYER = "arn:aws:iam::111111111111:role/Deployer";
+/** The administrator deploys the stack: its provider assumes that role (accounts.workload.roleArn). */
+const DEPLOYED_BY_ADMINISTRATOR = { workload: { id: "111111111111", roleArn: DEPLOYER } };
 /** Retiring the stack: scenarios/audit.retire.json's configuration, so the proofs reuse this synthesis. */
-const RETIRING = testConfig({ audit: { allowDestroy: true, administratorArns: [DEPLOYER] } });
+const RETIRING = testConfig({
+  accounts: DEPLOYED_BY_ADMINISTRATOR,
+  audit: { allowDestroy: true, administratorArns: [DEPLOYER] },
+});
 const retiring = () => stackUnderTest("audit", { config: RETIRING });
 /** Log readers and an administrator, no allowDestroy: scenarios/audit.readers.json's configuration. */
 const ADMINISTERED = testConfig({
+  accounts: DEPLOYED_BY_ADMINISTRATOR,
   audit: { logReaderArns: ["arn:aws:iam::111111111111:role/SecurityAudit"], administratorArns: [DEPLOYER] },
 });
 
@@ -872,15 +878,35 @@ describe("audit", () => {
       ]);
     });
 
-    test("says nothing once audit.alarmEmail and audit.administratorArns are set", () => {
+    test("says nothing once audit.alarmEmail and audit.administratorArns (with the deploying role) are set", () => {
+      const config = testConfig({
+        accounts: DEPLOYED_BY_ADMINISTRATOR,
+        audit: { alarmEmail: "security@example.com", administratorArns: [DEPLOYER] },
+      });
+      expect(auditWarnings({ config })).toEqual([]);
+    });
+
+    test("names the role the provider deploys as when audit.administratorArns leaves it out", () => {
+      // The default credentials reach the workload account through its OrganizationAccountAccessRole.
       const config = testConfig({ audit: { alarmEmail: "security@example.com", administratorArns: [DEPLOYER] } });
+      expect(auditWarnings({ config })).toEqual([
+        "audit.administratorArns does not list arn:aws:iam::111111111111:role/OrganizationAccountAccessRole, the role this stack's provider assumes to deploy it: KMS refuses key policies that deny their caller kms:PutKeyPolicy, so the apply fails at the audit keys, and the trail bucket's policy would deny that role its next change. Add it to audit.administratorArns, or deploy as a listed role (accounts.workload.roleArn).",
+      ]);
+    });
+
+    test("cannot name the deploying role when the provider uses a profile, and stays silent", () => {
+      const config = testConfig({
+        accounts: { workload: { id: "111111111111", profile: "workload-admin" } },
+        audit: { alarmEmail: "security@example.com", administratorArns: [DEPLOYER] },
+      });
       expect(auditWarnings({ config })).toEqual([]);
     });
 
     test("with audit.noAlarmSubscriber subscribes nobody and no longer warns about it: the choice is in the file", () => {
+      const deployer = "arn:aws:iam::444455556666:role/Deployer";
       const config = testConfig({
-        accounts: { workload: { id: "444455556666" } },
-        audit: { noAlarmSubscriber: true, administratorArns: ["arn:aws:iam::444455556666:role/Deployer"] },
+        accounts: { workload: { id: "444455556666", roleArn: deployer } },
+        audit: { noAlarmSubscriber: true, administratorArns: [deployer] },
       });
       expect(stackUnderTest("audit", { config }).all("aws_sns_topic_subscription")).toEqual({});
       expect(auditWarnings({ config })).toEqual([]);
