@@ -230,14 +230,15 @@ export class AuditStack extends GuardrailsStack {
    */
   private warnUnlessDeployerAdministers(administratorArns: readonly string[]): void {
     const { config } = this;
-    const { profile, roleArns } = wayIn({
+    // A profile or the ambient credentials start the way in; only an assumed role names the deployer.
+    const { roleArns } = wayIn({
       credentials: config.credentials,
       target: this.account,
       home: this.account,
       management: config.accounts.management,
     });
     const deployer = roleArns.at(-1);
-    if (profile !== undefined || deployer === undefined || administratorArns.includes(deployer)) return;
+    if (deployer === undefined || administratorArns.includes(deployer)) return;
     Annotations.of(this).addWarning(
       `audit.administratorArns does not list ${deployer}, the role this stack's provider assumes to deploy it: KMS refuses key policies that deny their caller kms:PutKeyPolicy, so the apply fails at the audit keys, and the trail bucket's policy would deny that role its next change. Add it to audit.administratorArns, or deploy as a listed role (accounts.workload.roleArn).`,
     );

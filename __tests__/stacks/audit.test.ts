@@ -894,7 +894,19 @@ describe("audit", () => {
       ]);
     });
 
-    test("cannot name the deploying role when the provider uses a profile, and stays silent", () => {
+    test("names the role assumed after a profile: the management profile, then OrganizationAccountAccessRole", () => {
+      const config = testConfig({
+        accounts: { management: { id: "222222222222", profile: "org-admin" } },
+        audit: { alarmEmail: "security@example.com", administratorArns: [DEPLOYER] },
+      });
+      expect(auditWarnings({ config })).toEqual([
+        expect.stringMatching(
+          /^audit\.administratorArns does not list arn:aws:iam::111111111111:role\/OrganizationAccountAccessRole, /,
+        ),
+      ]);
+    });
+
+    test("cannot name the deploying role when the provider uses the workload account's own profile, and stays silent", () => {
       const config = testConfig({
         accounts: { workload: { id: "111111111111", profile: "workload-admin" } },
         audit: { alarmEmail: "security@example.com", administratorArns: [DEPLOYER] },
