@@ -12,9 +12,11 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Annotations, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { suppressGuardrail } from "../lib/aspects/suppressions";
+import { wayIn } from "../lib/constructs/account-provider";
 import { AUDIT_EVENTS, AUDIT_METRIC_NAMESPACE } from "../lib/audit/metric-filters";
 import { LockedBucket } from "../lib/constructs/locked-bucket";
 import {
+  alarmTopicKeyPolicy,
   alarmTopicPolicy,
   auditKeyPolicy,
   cloudTrailBucketGrants,
@@ -36,11 +38,14 @@ export const AUDIT_LOG_GROUP_NAME = "/aws/cloudtrail/ec2-access-guardrails";
  * Stack `audit` (workload account): a multi-region CloudTrail trail with log file validation, encrypted
  * with a customer managed key, to a locked-down bucket and to CloudWatch Logs, where metric filters count
  * EICE tunnels, EIC key pushes, Session Manager sessions, endpoint changes and denied attempts, each
- * with an alarm to an encrypted SNS topic.
+ * with an alarm to an SNS topic encrypted with a key of its own. Only `audit.administratorArns` may
+ * disable either key, schedule its deletion or replace its policy.
  */
 export class AuditStack extends GuardrailsStack {
   readonly trail: Cloudtrail;
   readonly key: KmsKey;
+  /** The alarm topic's own key: disabling the audit key no longer also silences the alarm meant to report it. */
+  readonly topicKey: KmsKey;
   readonly logGroup: CloudwatchLogGroup;
   readonly topic: SnsTopic;
   readonly bucket: LockedBucket;
@@ -54,12 +59,18 @@ export class AuditStack extends GuardrailsStack {
     // prevent_destroy makes Terraform refuse the whole destroy plan before it deletes anything.
     const retainEvidence = !settings.allowDestroy;
 
+    const { administratorArns } = settings;
     this.key = new KmsKey(this, "AuditKey", {
-      description: "Encrypts the ec2-access-guardrails trail, its log group and its alarm topic",
+      description: "Encrypts the ec2-access-guardrails trail and its log group",
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: toPolicyJson(
-        auditKeyPolicy({ ...location, logGroupName: AUDIT_LOG_GROUP_NAME, logReaderArns: settings.logReaderArns }),
+        auditKeyPolicy({
+          ...location,
+          logGroupName: AUDIT_LOG_GROUP_NAME,
+          logReaderArns: settings.logReaderArns,
+          administratorArns,
+        }),
       ),
       // A key scheduled for deletion takes every log file and log event it encrypted with it.
       lifecycle: retainEvidence ? { preventDestroy: true } : undefined,
@@ -133,28 +144,52 @@ export class AuditStack extends GuardrailsStack {
       }
     }
 
+    if (administratorArns.length === 0) {
+      // Only the shipped placeholder accounts get here: lib/config refuses an empty list for any other.
+      Annotations.of(this).addWarning(
+        "audit.administratorArns is empty: any account administrator may disable the audit keys, schedule their deletion or replace their policies, which stops the trail's delivery and silences its alarms; list the role that runs `cdktf deploy audit` in audit.administratorArns (required for accounts other than the shipped placeholders).",
+      );
+    } else {
+      this.warnUnlessDeployerAdministers(administratorArns);
+    }
+
+    // Not evidence (a topic keeps no messages), so no prevent_destroy: it goes with the topic.
+    this.topicKey = new KmsKey(this, "AlarmTopicKey", {
+      description: "Encrypts the ec2-access-guardrails alarm topic",
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: toPolicyJson(alarmTopicKeyPolicy({ region, accountId, administratorArns })),
+    });
+    new KmsAlias(this, "AlarmTopicKeyAlias", {
+      name: "alias/ec2-access-guardrails-alarms",
+      targetKeyId: this.topicKey.keyId,
+    });
+
     this.topic = new SnsTopic(this, "AlarmTopic", {
       name: "ec2-access-guardrails-alarms",
-      // A customer managed key, not aws/sns: CloudWatch alarms cannot use the AWS managed key.
-      kmsMasterKeyId: this.key.arn,
+      // A customer managed key, not aws/sns: CloudWatch alarms cannot use the AWS managed key. Its own key,
+      // not the audit key: one disabled key must not stop both the trail and the alarm reporting it.
+      // Moving an existing topic to this key is an in-place update (kms_master_key_id is not ForceNew in
+      // the provider's aws_sns_topic schema; SetTopicAttributes changes it).
+      kmsMasterKeyId: this.topicKey.arn,
     });
     new SnsTopicPolicy(this, "AlarmTopicPolicy", {
       arn: this.topic.arn,
       policy: toPolicyJson(alarmTopicPolicy(this.topic.arn, region, accountId)),
     });
-    if (settings.alarmEmail === undefined) {
-      // Not an error: a team may subscribe its own endpoint to the AlarmTopicArn output. But an alarm
-      // nobody receives is silent, and nothing else would say so.
-      Annotations.of(this).addWarning(
-        "audit.alarmEmail is not set: the alarm topic has no subscriber, so no alarm reaches anyone; set audit.alarmEmail or subscribe an endpoint to the AlarmTopicArn output.",
-      );
-    } else {
+    if (settings.alarmEmail !== undefined) {
       // Stays "pending confirmation" until the recipient follows the link AWS mails.
       new SnsTopicSubscription(this, "AlarmEmail", {
         topicArn: this.topic.arn,
         protocol: "email",
         endpoint: settings.alarmEmail,
       });
+    } else if (!settings.noAlarmSubscriber) {
+      // Only the shipped placeholder accounts get here (lib/config refuses it for any other): an alarm
+      // nobody receives is silent, and nothing else would say so. audit.noAlarmSubscriber says it was meant.
+      Annotations.of(this).addWarning(
+        "audit.alarmEmail is not set: the alarm topic has no subscriber, so no alarm reaches anyone; set audit.alarmEmail, or subscribe your own endpoint to the AlarmTopicArn output and set audit.noAlarmSubscriber to true.",
+      );
     }
 
     for (const event of AUDIT_EVENTS) {
@@ -183,5 +218,29 @@ export class AuditStack extends GuardrailsStack {
     new TerraformOutput(this, "TrailArn", { value: this.trail.arn });
     new TerraformOutput(this, "TrailBucketName", { value: this.bucket.bucket.bucket });
     new TerraformOutput(this, "AlarmTopicArn", { value: this.topic.arn });
+  }
+
+  /**
+   * The role this stack's provider assumes last is the principal that puts the key and bucket policies.
+   * KMS refuses a key policy that denies its caller kms:PutKeyPolicy (the lockout safety check, KMS API
+   * Reference, CreateKey / PutKeyPolicy), so such an apply fails at the audit key, and nothing is locked:
+   * the trail bucket (and so its policy, which S3 would accept) is ordered after the key. A warning, then,
+   * that names the role before the apply fails; known only when the provider assumes a role (not with a
+   * profile or the ambient credentials), and the README says whom to list otherwise.
+   */
+  private warnUnlessDeployerAdministers(administratorArns: readonly string[]): void {
+    const { config } = this;
+    // A profile or the ambient credentials start the way in; only an assumed role names the deployer.
+    const { roleArns } = wayIn({
+      credentials: config.credentials,
+      target: this.account,
+      home: this.account,
+      management: config.accounts.management,
+    });
+    const deployer = roleArns.at(-1);
+    if (deployer === undefined || administratorArns.includes(deployer)) return;
+    Annotations.of(this).addWarning(
+      `audit.administratorArns does not list ${deployer}, the role this stack's provider assumes to deploy it: KMS refuses key policies that deny their caller kms:PutKeyPolicy, so the apply fails at the audit keys, and the trail bucket's policy would deny that role its next change. Add it to audit.administratorArns, or deploy as a listed role (accounts.workload.roleArn).`,
+    );
   }
 }

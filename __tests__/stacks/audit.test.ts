@@ -2,10 +2,12 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { TerraformStack, Testing } from "cdktf";
 import { evaluateStack } from "../../lib/aspects/guardrails";
+import { isObject } from "../../lib/tfjson";
 import { LockedBucket } from "../../lib/constructs/locked-bucket";
-import { trailBucketProtections } from "../../lib/policies/cloudtrail";
+import { CLOUDTRAIL_ALARM_TOPIC_OWN_KEY } from "../../lib/aspects/rules/cloudtrail-alarm-topic-own-key";
+import { AUDIT_KEY_PROTECTED_ACTIONS, trailBucketProtections } from "../../lib/policies/cloudtrail";
 import { SCP_DENIED_ACTIONS } from "../../lib/policies/scp";
-import { parsePolicy, statement, synthCached, testConfig } from "../helpers";
+import { asList, parsePolicy, statement, synthCached, testConfig } from "../helpers";
 import { stackUnderTest, type StackUnderTest } from "../helpers/stack-test";
 import { filterPatternMatches } from "../helpers/filter-pattern";
 
@@ -13,11 +15,17 @@ const TRAIL_ARN = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/ec2-access-gu
 const audit = () => stackUnderTest("audit");
 /** The administrator of scenarios/audit.readers.json and audit.retire*.json, who runs the deploys. */
 const DEPLOYER = "arn:aws:iam::111111111111:role/Deployer";
+/** The administrator deploys the stack: its provider assumes that role (accounts.workload.roleArn). */
+const DEPLOYED_BY_ADMINISTRATOR = { workload: { id: "111111111111", roleArn: DEPLOYER } };
 /** Retiring the stack: scenarios/audit.retire.json's configuration, so the proofs reuse this synthesis. */
-const RETIRING = testConfig({ audit: { allowDestroy: true, administratorArns: [DEPLOYER] } });
+const RETIRING = testConfig({
+  accounts: DEPLOYED_BY_ADMINISTRATOR,
+  audit: { allowDestroy: true, administratorArns: [DEPLOYER] },
+});
 const retiring = () => stackUnderTest("audit", { config: RETIRING });
 /** Log readers and an administrator, no allowDestroy: scenarios/audit.readers.json's configuration. */
 const ADMINISTERED = testConfig({
+  accounts: DEPLOYED_BY_ADMINISTRATOR,
   audit: { logReaderArns: ["arn:aws:iam::111111111111:role/SecurityAudit"], administratorArns: [DEPLOYER] },
 });
 
@@ -188,11 +196,11 @@ describe("audit", () => {
 
   describe("key", () => {
     test("rotates", () => {
-      expect(audit().only("aws_kms_key")).toMatchObject({ enable_key_rotation: true });
+      expect(audit().named("aws_kms_key", "AuditKey")).toMatchObject({ enable_key_rotation: true });
     });
 
     test("lets CloudTrail encrypt only for this trail and only with a trail encryption context", () => {
-      const doc = parsePolicy(audit().only("aws_kms_key").policy);
+      const doc = parsePolicy(audit().named("aws_kms_key", "AuditKey").policy);
       expect(statement(doc, "CloudTrailEncryptsLogFiles")).toMatchObject({
         Principal: { Service: "cloudtrail.amazonaws.com" },
         Action: "kms:GenerateDataKey*",
@@ -214,7 +222,9 @@ describe("audit", () => {
       expect(encryption.rule[0].bucket_key_enabled).toBe(true);
       // "If you are using an existing S3 bucket with an S3 Bucket Key, kms:Decrypt permissions are
       // required to create or update a trail with SSE-KMS encryption enabled" (CloudTrail User Guide).
-      expect(statement(parsePolicy(stack.only("aws_kms_key").policy), "CloudTrailDecryptsForTheBucketKey")).toEqual({
+      expect(
+        statement(parsePolicy(stack.named("aws_kms_key", "AuditKey").policy), "CloudTrailDecryptsForTheBucketKey"),
+      ).toEqual({
         Sid: "CloudTrailDecryptsForTheBucketKey",
         Effect: "Allow",
         Principal: { Service: "cloudtrail.amazonaws.com" },
@@ -225,7 +235,7 @@ describe("audit", () => {
     });
 
     test("lets CloudWatch Logs use it for the audit log group only", () => {
-      const doc = parsePolicy(audit().only("aws_kms_key").policy);
+      const doc = parsePolicy(audit().named("aws_kms_key", "AuditKey").policy);
       expect(statement(doc, "CloudWatchLogsEncryptsTheLogGroup")).toMatchObject({
         Principal: { Service: "logs.eu-west-1.amazonaws.com" },
         Condition: {
@@ -237,16 +247,121 @@ describe("audit", () => {
       });
     });
 
-    test("lets only this account's CloudWatch alarms use it to publish to the encrypted topic", () => {
-      const doc = parsePolicy(audit().only("aws_kms_key").policy);
-      expect(statement(doc, "CloudWatchAlarmsPublishToTheTopic")).toMatchObject({
-        Principal: { Service: "cloudwatch.amazonaws.com" },
-        Condition: {
-          StringEquals: { "aws:SourceAccount": "111111111111" },
-          ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:*" },
-        },
+    test("grants CloudWatch alarms nothing: the alarm topic has a key of its own", () => {
+      const doc = parsePolicy(audit().named("aws_kms_key", "AuditKey").policy);
+      expect(JSON.stringify(doc)).not.toContain("cloudwatch.amazonaws.com");
+    });
+  });
+
+  describe("alarm topic key", () => {
+    test("encrypts the topic: a key of its own, not the audit key, so one disabled key cannot stop both the trail and its alarms", () => {
+      const stack = audit();
+      const topicKey = stack.ref("aws_kms_key", "AlarmTopicKey", "arn");
+      expect(stack.only("aws_sns_topic").kms_master_key_id).toBe(topicKey);
+      expect(topicKey).not.toBe(stack.ref("aws_kms_key", "AuditKey", "arn"));
+      // Nothing of the trail uses it.
+      expect(JSON.stringify([stack.only("aws_cloudtrail"), stack.only("aws_cloudwatch_log_group")])).not.toContain(
+        topicKey.slice(2, -1),
+      );
+    });
+
+    test("the synthesized stack passes CLOUDTRAIL_ALARM_TOPIC_OWN_KEY, which flags a topic sharing the trail's key", () => {
+      const findings = evaluateStack("audit", audit(), [CLOUDTRAIL_ALARM_TOPIC_OWN_KEY]);
+      expect(findings).toEqual([]);
+    });
+
+    test("rotates, has its own alias and is not kept on destroy (a topic holds no evidence)", () => {
+      const stack = audit();
+      const key = stack.named("aws_kms_key", "AlarmTopicKey");
+      expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+      expect(key.lifecycle).toBeUndefined();
+      expect(stack.named("aws_kms_alias", "AlarmTopicKeyAlias")).toMatchObject({
+        name: "alias/ec2-access-guardrails-alarms",
+        target_key_id: stack.ref("aws_kms_key", "AlarmTopicKey", "key_id"),
       });
     });
+
+    test("lets the account administer it and only this account's CloudWatch alarms make and read its data keys", () => {
+      const doc = parsePolicy(audit().named("aws_kms_key", "AlarmTopicKey").policy);
+      expect(doc.Statement).toEqual([
+        {
+          Sid: "AccountAdministersTheKey",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::111111111111:root" },
+          Action: "kms:*",
+          Resource: "*",
+        },
+        {
+          Sid: "CloudWatchAlarmsPublishToTheTopic",
+          Effect: "Allow",
+          Principal: { Service: "cloudwatch.amazonaws.com" },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          Resource: "*",
+          Condition: {
+            StringEquals: { "aws:SourceAccount": "111111111111" },
+            ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:*" },
+          },
+        },
+      ]);
+    });
+  });
+
+  describe("key protections (audit.administratorArns)", () => {
+    const keys = ["AuditKey", "AlarmTopicKey"] as const;
+    const DENY_KEY_DISABLING = {
+      Sid: "DenyKeyDisablingExceptAuditAdministrators",
+      Effect: "Deny",
+      Principal: "*",
+      Action: ["kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"],
+      Resource: "*",
+      Condition: { ArnNotLike: { "aws:PrincipalArn": [DEPLOYER] } },
+    };
+
+    test.each(keys)(
+      "the %s policy denies disabling, deletion and policy changes to all but the administrators, last",
+      (key) => {
+        const doc = stackUnderTest("audit", { config: ADMINISTERED }).policyOf("aws_kms_key", key);
+        expect(doc.Statement.at(-1)).toEqual(DENY_KEY_DISABLING);
+        expect(doc.Statement.filter((s) => s.Effect === "Deny")).toHaveLength(1);
+      },
+    );
+
+    test.each(keys)(
+      "no service grant of the %s policy is caught by the deny (CloudTrail, CloudWatch Logs, alarms)",
+      (key) => {
+        // The simulator cannot evaluate the encryption-context conditions of these grants
+        // (scenarios/audit.keys.json), so this compares the actions: IAM matches `*` in an action name.
+        const matches = (pattern: string, action: string) =>
+          new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`, "i").test(action);
+        const doc = stackUnderTest("audit", { config: ADMINISTERED }).policyOf("aws_kms_key", key);
+        const services = doc.Statement.filter(
+          (s) => s.Effect === "Allow" && isObject(s.Principal) && "Service" in s.Principal,
+        );
+        expect(services.length).toBeGreaterThan(0);
+        const denied = [...AUDIT_KEY_PROTECTED_ACTIONS];
+        const caught = services.flatMap((s) =>
+          asList(s.Action).flatMap((pattern) =>
+            denied.filter((action) => matches(pattern, action)).map((a) => `${s.Sid}: ${a}`),
+          ),
+        );
+        expect(caught).toEqual([]);
+      },
+    );
+
+    test.each(keys)("the %s policy keeps the same deny when retiring the stack", (key) => {
+      expect(retiring().policyOf("aws_kms_key", key).Statement.at(-1)).toEqual(DENY_KEY_DISABLING);
+    });
+
+    test.each(keys)(
+      "with the placeholder accounts and no administrators the %s policy has no deny (it would deny the deployer too)",
+      (key) => {
+        expect(
+          audit()
+            .policyOf("aws_kms_key", key)
+            .Statement.filter((s) => s.Effect === "Deny"),
+        ).toEqual([]);
+      },
+    );
   });
 
   describe("log group", () => {
@@ -313,7 +428,7 @@ describe("audit", () => {
     });
 
     test("by default the audit key refuses destroy (its deletion would make every log file unreadable)", () => {
-      expect(lifecycle(audit().only("aws_kms_key"))).toEqual({ prevent_destroy: true });
+      expect(lifecycle(audit().named("aws_kms_key", "AuditKey"))).toEqual({ prevent_destroy: true });
     });
 
     test("by default destroy forgets the log group instead of deleting its events", () => {
@@ -322,7 +437,10 @@ describe("audit", () => {
 
     test("with audit.allowDestroy nothing refuses destroy and the log group is deleted", () => {
       const stack = allowDestroy();
-      for (const [type, resource] of [...bucketParts(stack), ["aws_kms_key", stack.only("aws_kms_key")] as const]) {
+      for (const [type, resource] of [
+        ...bucketParts(stack),
+        ["aws_kms_key", stack.named("aws_kms_key", "AuditKey")] as const,
+      ]) {
         expect({ type, lifecycle: lifecycle(resource) }).toEqual({ type, lifecycle: undefined });
       }
       expect(stack.only("aws_cloudwatch_log_group").skip_destroy).toBe(false);
@@ -511,7 +629,9 @@ describe("audit", () => {
       expect(group.depends_on).toEqual([alias]);
       // The group reaches the key through its own argument.
       expect(group.kms_key_id).toBe(tf.ref("aws_kms_key", "AuditKey", "arn"));
-      expect(tf.only("aws_kms_alias").target_key_id).toBe(tf.ref("aws_kms_key", "AuditKey", "key_id"));
+      expect(tf.named("aws_kms_alias", "AuditKeyAlias").target_key_id).toBe(
+        tf.ref("aws_kms_key", "AuditKey", "key_id"),
+      );
     });
 
     /**
@@ -716,10 +836,9 @@ describe("audit", () => {
       );
     });
 
-    test("the topic is encrypted with the audit key and only CloudWatch alarms of this account may publish", () => {
+    test("only CloudWatch alarms of this account may publish to the topic", () => {
       const stack = audit();
       const topicArn = stack.ref("aws_sns_topic", "AlarmTopic", "arn");
-      expect(stack.only("aws_sns_topic").kms_master_key_id).toBe(stack.ref("aws_kms_key", "AuditKey", "arn"));
       const topicPolicy = stack.only("aws_sns_topic_policy");
       expect(topicPolicy.arn).toBe(topicArn);
       const [publish, ...others] = parsePolicy(topicPolicy.policy).Statement;
@@ -739,7 +858,7 @@ describe("audit", () => {
         "aws:SourceArn": "arn:aws:cloudwatch:eu-west-1:111111111111:alarm:*",
       });
       // The key that encrypts the topic trusts the same alarms, no others.
-      const key = parsePolicy(stack.only("aws_kms_key").policy);
+      const key = stack.policyOf("aws_kms_key", "AlarmTopicKey");
       expect(statement(key, "CloudWatchAlarmsPublishToTheTopic").Condition).toEqual(publish.Condition);
     });
 
@@ -752,14 +871,57 @@ describe("audit", () => {
         .annotations.audit.filter((a) => a.level === "@cdktf/warn")
         .map((a) => a.message);
 
-    test("says at synth, in one line, that alarms reach no one when audit.alarmEmail is unset", () => {
+    test("says at synth, one line each, that alarms reach no one and any admin may disable the keys (placeholder accounts)", () => {
       expect(auditWarnings()).toEqual([
-        "audit.alarmEmail is not set: the alarm topic has no subscriber, so no alarm reaches anyone; set audit.alarmEmail or subscribe an endpoint to the AlarmTopicArn output.",
+        "audit.administratorArns is empty: any account administrator may disable the audit keys, schedule their deletion or replace their policies, which stops the trail's delivery and silences its alarms; list the role that runs `cdktf deploy audit` in audit.administratorArns (required for accounts other than the shipped placeholders).",
+        "audit.alarmEmail is not set: the alarm topic has no subscriber, so no alarm reaches anyone; set audit.alarmEmail, or subscribe your own endpoint to the AlarmTopicArn output and set audit.noAlarmSubscriber to true.",
       ]);
     });
 
-    test("says nothing about subscribers once audit.alarmEmail is set", () => {
-      expect(auditWarnings({ config: testConfig({ audit: { alarmEmail: "security@example.com" } }) })).toEqual([]);
+    test("says nothing once audit.alarmEmail and audit.administratorArns (with the deploying role) are set", () => {
+      const config = testConfig({
+        accounts: DEPLOYED_BY_ADMINISTRATOR,
+        audit: { alarmEmail: "security@example.com", administratorArns: [DEPLOYER] },
+      });
+      expect(auditWarnings({ config })).toEqual([]);
+    });
+
+    test("names the role the provider deploys as when audit.administratorArns leaves it out", () => {
+      // The default credentials reach the workload account through its OrganizationAccountAccessRole.
+      const config = testConfig({ audit: { alarmEmail: "security@example.com", administratorArns: [DEPLOYER] } });
+      expect(auditWarnings({ config })).toEqual([
+        "audit.administratorArns does not list arn:aws:iam::111111111111:role/OrganizationAccountAccessRole, the role this stack's provider assumes to deploy it: KMS refuses key policies that deny their caller kms:PutKeyPolicy, so the apply fails at the audit keys, and the trail bucket's policy would deny that role its next change. Add it to audit.administratorArns, or deploy as a listed role (accounts.workload.roleArn).",
+      ]);
+    });
+
+    test("names the role assumed after a profile: the management profile, then OrganizationAccountAccessRole", () => {
+      const config = testConfig({
+        accounts: { management: { id: "222222222222", profile: "org-admin" } },
+        audit: { alarmEmail: "security@example.com", administratorArns: [DEPLOYER] },
+      });
+      expect(auditWarnings({ config })).toEqual([
+        expect.stringMatching(
+          /^audit\.administratorArns does not list arn:aws:iam::111111111111:role\/OrganizationAccountAccessRole, /,
+        ),
+      ]);
+    });
+
+    test("cannot name the deploying role when the provider uses the workload account's own profile, and stays silent", () => {
+      const config = testConfig({
+        accounts: { workload: { id: "111111111111", profile: "workload-admin" } },
+        audit: { alarmEmail: "security@example.com", administratorArns: [DEPLOYER] },
+      });
+      expect(auditWarnings({ config })).toEqual([]);
+    });
+
+    test("with audit.noAlarmSubscriber subscribes nobody and no longer warns about it: the choice is in the file", () => {
+      const deployer = "arn:aws:iam::444455556666:role/Deployer";
+      const config = testConfig({
+        accounts: { workload: { id: "444455556666", roleArn: deployer } },
+        audit: { noAlarmSubscriber: true, administratorArns: [deployer] },
+      });
+      expect(stackUnderTest("audit", { config }).all("aws_sns_topic_subscription")).toEqual({});
+      expect(auditWarnings({ config })).toEqual([]);
     });
 
     test("subscribes the configured email address to the topic", () => {
@@ -778,20 +940,29 @@ describe("audit", () => {
     expect(audit().provider?.aws?.[0]).toMatchObject({ allowed_account_ids: ["111111111111"] });
   });
 
-  test('opens the key to no principal "*": decrypting log files is not granted to every principal of the account', () => {
-    const doc = parsePolicy(audit().only("aws_kms_key").policy);
-    expect(doc.Statement.filter((s) => JSON.stringify(s.Principal).includes('"*"'))).toEqual([]);
-    // Only the account itself (delegating to IAM) and services are named; no principal reads by default.
-    const awsPrincipals = doc.Statement.filter((s) => s.Principal !== undefined && typeof s.Principal === "object")
-      .map((s) => (s.Principal as { AWS?: unknown }).AWS)
-      .filter((p) => p !== undefined);
-    expect(awsPrincipals).toEqual(["arn:aws:iam::111111111111:root"]);
-  });
+  test.each([
+    ["audit key (administrators named, no log readers)", RETIRING, "AuditKey"],
+    ["alarm topic key (administrators and log readers named)", ADMINISTERED, "AlarmTopicKey"],
+    ["audit key (the default configuration)", undefined, "AuditKey"],
+  ])(
+    'grants the %s to no principal "*": decrypting log files is not granted to every principal of the account',
+    (_what, config, key) => {
+      const doc = stackUnderTest("audit", config ? { config } : {}).policyOf("aws_kms_key", key);
+      const grants = doc.Statement.filter((s) => s.Effect === "Allow");
+      expect(grants.filter((s) => JSON.stringify(s.Principal).includes('"*"'))).toEqual([]);
+      // Only the account itself (delegating to IAM) and services are named; no principal reads by default.
+      const awsPrincipals = grants
+        .filter((s) => s.Principal !== undefined && typeof s.Principal === "object")
+        .map((s) => (s.Principal as { AWS?: unknown }).AWS)
+        .filter((p) => p !== undefined);
+      expect(awsPrincipals).toEqual(["arn:aws:iam::111111111111:root"]);
+    },
+  );
 
   test("lets exactly the configured log readers decrypt log files, only with a trail encryption context", () => {
     const readers = ["arn:aws:iam::111111111111:role/SecurityAudit", "arn:aws:iam::444455556666:role/LogArchive"];
     const stack = stackUnderTest("audit", { config: testConfig({ audit: { logReaderArns: readers } }) });
-    const doc = parsePolicy(stack.only("aws_kms_key").policy);
+    const doc = parsePolicy(stack.named("aws_kms_key", "AuditKey").policy);
     expect(statement(doc, "LogReadersDecryptLogFiles")).toEqual({
       Sid: "LogReadersDecryptLogFiles",
       Effect: "Allow",

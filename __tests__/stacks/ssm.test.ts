@@ -250,6 +250,8 @@ describe.each(SSM_STACKS)("%s", (id: SsmStackId) => {
       region: "us-east-2",
       accounts: { workload: { id: "444444444444" } },
       ssm: { targetInstanceIds: ["i-0123456789abcdef0"] },
+      // A real workload account needs the audit stack's alarm subscriber and key administrator.
+      audit: { alarmEmail: "security@example.com", administratorArns: ["arn:aws:iam::444444444444:role/Deployer"] },
     });
     const statements = sessionPolicy(stackUnderTest(id, { config })).Statement;
     // The console's reads take `*`: DescribeSessions and the rest have no resource to name.

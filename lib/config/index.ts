@@ -10,3 +10,4 @@ export {
 } from "./load";
 export type { Settings } from "./load";
 export * from "./schema";
+export { isPlaceholderAccount, PLACEHOLDER_ACCOUNT_IDS } from "./placeholders";

@@ -197,6 +197,54 @@ export function logReaderGrants(bucketArn: string, logReaderArns: readonly strin
   ];
 }
 
+/**
+ * What silences the audit through a key: a disabled key, or one pending deletion, can no longer encrypt,
+ * so CloudTrail stops delivering log files, CloudWatch Logs refuses new events (the metric filters see
+ * nothing, no alarm fires) and alarms cannot publish to the topic; a replaced key policy can drop the
+ * services' grants or this very deny. These three are denied to all but the audit administrators.
+ *
+ * Not denied, each on purpose: alias changes (kms:UpdateAlias / DeleteAlias), since the trail, the log
+ * group and the topic name their key by ARN, never by alias; kms:DisableKeyRotation, which weakens the
+ * key material's hygiene but stops nothing (Terraform sets rotation back on the next deploy, and guardrail
+ * KMS_KEY_ROTATION_ENABLED holds the code to it); kms:CreateGrant, since a grant "allows Amazon Web Services
+ * principals to use KMS keys in cryptographic operations. It also can allow them to view a KMS key
+ * (DescribeKey) and create and manage grants" (KMS API Reference, CreateGrant): never DisableKey,
+ * ScheduleKeyDeletion or PutKeyPolicy. Denying more than these would also deny the deploying role's
+ * ordinary changes whenever it is not an administrator.
+ */
+export const AUDIT_KEY_PROTECTED_ACTIONS = ["kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"] as const;
+
+/**
+ * The deny that keeps one account administrator from silencing the audit by disabling a key: the
+ * AUDIT_KEY_PROTECTED_ACTIONS to every principal (the account root user, account admins, the instance
+ * role alike) but `administratorArns`, matched by `aws:PrincipalArn` (a role session's ARN is its role's).
+ *
+ * With no administrators there is no statement: denied to everyone, it would deny the deploying role's own
+ * PutKeyPolicy, and KMS refuses such a policy outright (the key policy lockout safety check: "the key
+ * policy must allow the principal that is making the PutKeyPolicy request to make a subsequent
+ * PutKeyPolicy request", KMS API Reference, PutKeyPolicy and CreateKey). The configuration refuses an
+ * empty list for accounts other than the shipped placeholders (audit.administratorArns), and the audit
+ * stack warns at synth for the placeholders. The same check makes a list without the deploying role fail
+ * the apply safely: CreateKey / PutKeyPolicy is refused, the key never locks its deployer out.
+ *
+ * The deny is as strong as the named roles are protected: an account administrator who may change their
+ * trust policies, or delete one and create a role of the same name, becomes an administrator too. An
+ * organisation trail in a log-archive account (README, audit) takes the keys out of the account.
+ */
+export function keyProtections(administratorArns: readonly string[]): PolicyStatement[] {
+  if (administratorArns.length === 0) return [];
+  return [
+    {
+      Sid: "DenyKeyDisablingExceptAuditAdministrators",
+      Effect: "Deny",
+      Principal: "*",
+      Action: [...AUDIT_KEY_PROTECTED_ACTIONS],
+      Resource: "*",
+      Condition: { ArnNotLike: { "aws:PrincipalArn": [...administratorArns] } },
+    },
+  ];
+}
+
 export interface AuditKeyPolicyProps extends TrailLocation {
   /** Log group the trail delivers to; CloudWatch Logs encrypts it with the key. */
   readonly logGroupName: string;
@@ -205,11 +253,19 @@ export interface AuditKeyPolicyProps extends TrailLocation {
    * @default - none: only principals whose IAM policies grant kms:Decrypt (through AccountAdministersTheKey)
    */
   readonly logReaderArns?: readonly string[];
+  /**
+   * Principals that alone may disable the key, schedule its deletion or replace its policy (see
+   * `keyProtections`); the role that deploys the audit stack must be one of them.
+   * @default - none: no deny, IAM decides (only for the shipped placeholder accounts)
+   */
+  readonly administratorArns?: readonly string[];
 }
 
 /**
- * Key policy of the audit key, which encrypts the trail's log files, the log group and the alarm topic.
- * Each service gets only what it uses, bound to this account's resources by ARN.
+ * Key policy of the audit key, which encrypts the trail's log files and the log group (the alarm topic
+ * has its own key, `alarmTopicKeyPolicy`). Each service gets only what it uses, bound to this account's
+ * resources by ARN; with administrators named, only they may disable the key, schedule its deletion or
+ * replace this policy.
  */
 export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
   const { region, accountId } = props;
@@ -282,8 +338,43 @@ export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
         ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn(region, accountId, props.logGroupName) },
       },
     },
+    ...keyProtections(props.administratorArns ?? []),
+  );
+}
+
+export interface AlarmTopicKeyPolicyProps {
+  readonly region: string;
+  readonly accountId: string;
+  /**
+   * Principals that alone may disable the key, schedule its deletion or replace its policy (see
+   * `keyProtections`): a disabled topic key silences every alarm as surely as a disabled audit key.
+   * @default - none: no deny, IAM decides (only for the shipped placeholder accounts)
+   */
+  readonly administratorArns?: readonly string[];
+}
+
+/**
+ * Key policy of the alarm topic's own key. Apart from the audit key, so that the key policy that
+ * CloudWatch alarms need does not sit on the key of the log files, and so that the KMS events of the
+ * audit key are reported through a topic that key does not encrypt. The account administers it through
+ * IAM; CloudWatch alarms of this account and region may make and read the data key, which publishing to
+ * an encrypted topic needs (SNS Developer Guide, "Enable compatibility between event sources from AWS
+ * services and encrypted topics",
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services),
+ * bound by aws:SourceAccount and aws:SourceArn like the topic policy.
+ */
+export function alarmTopicKeyPolicy(props: AlarmTopicKeyPolicyProps): PolicyDocument {
+  const { region, accountId } = props;
+  return policy(
     {
-      // CloudWatch alarms publish to the KMS-encrypted topic; the publisher needs the data key.
+      // Without it the key is unmanageable: IAM policies in the account decide who administers it.
+      Sid: "AccountAdministersTheKey",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    },
+    {
       Sid: "CloudWatchAlarmsPublishToTheTopic",
       Effect: "Allow",
       Principal: { Service: "cloudwatch.amazonaws.com" },
@@ -291,6 +382,7 @@ export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
       Resource: "*",
       Condition: fromThisAccountsAlarms(region, accountId),
     },
+    ...keyProtections(props.administratorArns ?? []),
   );
 }
 

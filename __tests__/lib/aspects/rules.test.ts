@@ -1,5 +1,6 @@
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { EbsEncryptionByDefault } from "@cdktf/provider-aws/lib/ebs-encryption-by-default";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { Ec2InstanceConnectEndpoint } from "@cdktf/provider-aws/lib/ec2-instance-connect-endpoint";
@@ -24,6 +25,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { SsoadminPermissionSet } from "@cdktf/provider-aws/lib/ssoadmin-permission-set";
@@ -164,6 +166,8 @@ interface TrailEvidence {
   readonly trustCondition?: PolicyStatement["Condition"];
   /** Name the bucket by its literal name instead of a reference. */
   readonly literalBucketName?: boolean;
+  /** Encrypt the log group with a key of its own (`TrailLogGroupKey`). */
+  readonly logGroupKey?: boolean;
 }
 
 /** A trail with its bucket, key, log group and delivery role, each kept on destroy unless `parts` says otherwise. */
@@ -179,6 +183,7 @@ const trailWithEvidence =
     const key = new KmsKey(stack, "TrailKey", { lifecycle: lifecycle(parts.keyPreventDestroy) });
     const logGroup = new CloudwatchLogGroup(stack, "TrailLogGroup", {
       name: "/aws/cloudtrail/fixture",
+      kmsKeyId: parts.logGroupKey ? new KmsKey(stack, "TrailLogGroupKey", {}).arn : undefined,
       skipDestroy: parts.logGroup?.skipDestroy ?? true,
       lifecycle: parts.logGroup?.preventDestroy ? { preventDestroy: true } : undefined,
     });
@@ -200,6 +205,35 @@ const trailWithEvidence =
       cloudWatchLogsRoleArn: role.arn,
       isMultiRegionTrail: true,
       enableLogFileValidation: true,
+    });
+  };
+
+/**
+ * A trail with its evidence (its log group encrypted with a key of its own) and an alarm notifying a
+ * topic encrypted with one of: a key of its own, the trail's key, the trail log group's key, or the key
+ * of a log group no trail delivers to.
+ */
+const alarmedTrail =
+  (topicKey: "own" | "trail" | "trail-log-group" | "other-log-group", actions = "alarm_actions"): Build =>
+  (stack) => {
+    trailWithEvidence({ logGroupKey: true })(stack);
+    const key = (id: string) => (stack.node.findChild(id) as KmsKey).arn;
+    const otherKey = new KmsKey(stack, "OtherKey", {});
+    new CloudwatchLogGroup(stack, "OtherLogGroup", { name: "/other", kmsKeyId: otherKey.arn });
+    const topic = new SnsTopic(stack, "Topic", {
+      name: "alarms",
+      kmsMasterKeyId: {
+        own: () => new KmsKey(stack, "TopicKey", {}).arn,
+        trail: () => key("TrailKey"),
+        "trail-log-group": () => key("TrailLogGroupKey"),
+        "other-log-group": () => otherKey.arn,
+      }[topicKey](),
+    });
+    new CloudwatchMetricAlarm(stack, "Alarm", {
+      alarmName: "a",
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      evaluationPeriods: 1,
+      ...(actions === "ok_actions" ? { okActions: [topic.arn] } : { alarmActions: [topic.arn] }),
     });
   };
 
@@ -361,6 +395,20 @@ const compliant: Array<[string, string, Build]> = [
     "CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION",
     "a delivery role trusting cloudtrail.amazonaws.com plainly",
     trailWithEvidence(),
+  ],
+  ["CLOUDTRAIL_ALARM_TOPIC_OWN_KEY", "an alarm topic with a key of its own", alarmedTrail("own")],
+  [
+    "CLOUDTRAIL_ALARM_TOPIC_OWN_KEY",
+    "an alarm topic sharing the key of a log group no trail delivers to",
+    alarmedTrail("other-log-group"),
+  ],
+  [
+    "CLOUDTRAIL_ALARM_TOPIC_OWN_KEY",
+    "a topic with the trail's key that no alarm notifies",
+    (s) => {
+      trailWithEvidence()(s);
+      new SnsTopic(s, "Topic", { name: "news", kmsMasterKeyId: (s.node.findChild("TrailKey") as KmsKey).arn });
+    },
   ],
   [
     "CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION",
@@ -706,6 +754,19 @@ const nonCompliant: Array<[string, string, Build, string]> = [
       trustCondition: { StringEquals: { "aws:SourceArn": "arn:aws:cloudtrail:eu-west-1:111111111111:trail/trail" } },
     }),
     "TrailRole",
+  ],
+  ["CLOUDTRAIL_ALARM_TOPIC_OWN_KEY", "an alarm topic encrypted with the trail's key", alarmedTrail("trail"), "Topic"],
+  [
+    "CLOUDTRAIL_ALARM_TOPIC_OWN_KEY",
+    "an alarm topic encrypted with the key of the trail's log group",
+    alarmedTrail("trail-log-group"),
+    "Topic",
+  ],
+  [
+    "CLOUDTRAIL_ALARM_TOPIC_OWN_KEY",
+    "a topic with the trail's key that an alarm notifies only on OK",
+    alarmedTrail("trail", "ok_actions"),
+    "Topic",
   ],
   [
     "CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION",

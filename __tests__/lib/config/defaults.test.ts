@@ -6,16 +6,20 @@
 import { readFileSync } from "node:fs";
 import { DEFAULT_CONFIG_PATH, parseConfig, type Config } from "../../../lib/config";
 
+/**
+ * The smallest file that parses: region and the shipped placeholder accounts. With real accounts the
+ * audit section also needs an alarm subscriber and an administrator (schema.test.ts pins that refusal).
+ */
 const MINIMAL_INPUT = {
   region: "us-east-2",
-  accounts: { workload: { id: "123456789012" }, management: { id: "210987654321" }, data: { id: "999999999999" } },
+  accounts: { workload: { id: "111111111111" }, management: { id: "222222222222" }, data: { id: "333333333333" } },
 };
 
 const MINIMAL: Config = {
   region: "us-east-2",
   project: "test",
   credentials: "management",
-  accounts: { workload: { id: "123456789012" }, management: { id: "210987654321" }, data: { id: "999999999999" } },
+  accounts: { workload: { id: "111111111111" }, management: { id: "222222222222" }, data: { id: "333333333333" } },
   network: { vpcCidr: "10.0.0.0/16", natGateways: "single", flowLogRetentionDays: 90, excludeZoneIds: [] },
   instance: { type: "t3.micro" },
   eice: { preserveClientIp: false, ports: [22], maxTunnelDurationSeconds: 3600, osUsers: ["ec2-user"] },
@@ -44,7 +48,13 @@ const MINIMAL: Config = {
     userName: "data-account-user",
     grantWorkloadRole: false,
   },
-  audit: { logRetentionDays: 365, allowDestroy: false, logReaderArns: [], administratorArns: [] },
+  audit: {
+    noAlarmSubscriber: false,
+    logRetentionDays: 365,
+    allowDestroy: false,
+    logReaderArns: [],
+    administratorArns: [],
+  },
   state: { backend: "local" },
 };
 
@@ -52,7 +62,6 @@ const MINIMAL: Config = {
 const SHIPPED: Config = {
   ...MINIMAL,
   region: "eu-west-1",
-  accounts: { workload: { id: "111111111111" }, management: { id: "222222222222" }, data: { id: "333333333333" } },
   scp: { ...MINIMAL.scp, targetIds: ["ou-abcd-11111111"] },
   crossAccount: {
     ...MINIMAL.crossAccount,

@@ -10,8 +10,11 @@ function file(name: string, content: string): string {
   return p;
 }
 
-const ACCOUNTS = { workload: { id: "123456789012" }, management: { id: "210987654321" }, data: { id: "999999999999" } };
-/** A configuration file holding `fields`, with three valid accounts unless `fields` names others. */
+const ACCOUNTS = { workload: { id: "111111111111" }, management: { id: "222222222222" }, data: { id: "333333333333" } };
+/**
+ * A configuration file holding `fields`, with the shipped placeholder accounts unless `fields` names
+ * others (a real workload account also needs the audit section's subscriber and administrators).
+ */
 const configFile = (name: string, fields: Record<string, unknown>) =>
   file(name, JSON.stringify({ accounts: ACCOUNTS, ...fields }));
 
@@ -56,7 +59,7 @@ describe("loadSettings", () => {
   test("reports every bad field of a file together, each with its value and what is allowed", () => {
     const bad = configFile("bad.json", {
       region: "eu-west-1",
-      accounts: { ...ACCOUNTS, workload: { id: "12345" } },
+      accounts: { ...ACCOUNTS, data: { id: "12345" } },
       network: { natGateways: "two" },
       scp: { variant: "deny-all" },
     });
@@ -68,7 +71,7 @@ describe("loadSettings", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
-      'Invalid accounts.workload.id "12345": use a 12-digit AWS account id.',
+      'Invalid accounts.data.id "12345": use a 12-digit AWS account id.',
       'Invalid network.natGateways "two": use one of none, single, per-az.',
       'Invalid scp.variant "deny-all": use one of deny-eice, deny-eice-except-describe, deny-eice-and-eic, deny-all-instance-connect.',
     ]);

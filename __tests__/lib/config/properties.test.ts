@@ -3,14 +3,16 @@
  *
  * Generators:
  * - `validConfig`: a configuration every field of which is allowed: a commercial region, three distinct
- *   12-digit accounts, either credentials mode (with "per-stack", a profile for the data account), an
+ *   12-digit accounts (the shipped placeholders, or others, which then come with an alarm subscriber or
+ *   its opt-out and at least one audit administrator), either credentials mode (with "per-stack", a profile for the data account), an
  *   Identity Center Region with Identity Center principals, a project tag value, an aligned /16-/24 VPC CIDR, a NAT mode, CloudWatch retention
  *   periods, zone IDs of the region (two pinned or none, one excluded or none), a real instance type of
  *   either architecture with no AMI parameter or its own architecture's, 1-3 distinct ports, Linux user
  *   names, valid S3 bucket names, SCP targets that are roots or OUs (never the management account) and
  *   deployer principal ARNs, exempt role ARNs with their administrator roles (or neither), an S3 resource
  *   perimeter (an organization id and approved accounts) or none, an IAM user name, either value of
- *   audit.allowDestroy (true only with audit administrators), session preferences existing (no
+ *   audit.allowDestroy (true only with audit administrators), an alarm email, the opt-out or neither
+ *   (neither only with the placeholder accounts), session preferences existing (no
  *   sessionLogs) or managed with any allowed sessionLogs (retention, S3 prefix, idle and maximum minutes,
  *   Run As user).
  * - `mutation`: one bad field of a valid configuration, with the field path the error must name:
@@ -37,7 +39,8 @@
  *     the management account in scp.targetIds, exempt roles without an administrator, approved perimeter
  *     accounts without an organization id, crossAccount.pgpKey without createAccessKey, a pinned zone
  *     also excluded, an AMI parameter of the other architecture than instance.type's, audit.allowDestroy
- *     with no audit.administratorArns.
+ *     with no audit.administratorArns, a real workload account with no alarm subscriber or with no
+ *     audit administrator, audit.noAlarmSubscriber together with audit.alarmEmail.
  *   An invalid configuration is a valid one with 1-5 mutations on distinct fields; conflicts are applied
  *   last because they copy values from other fields. Not generated: fractional numbers for integer
  *   fields. zod aborts the whole parse on them (explicit abort of z.int), so a conflict elsewhere is
@@ -57,6 +60,8 @@ import fc from "fast-check";
 import {
   ConfigError,
   CREDENTIAL_SOURCES,
+  isPlaceholderAccount,
+  PLACEHOLDER_ACCOUNT_IDS,
   LOG_RETENTION_DAYS,
   NAT_GATEWAY_MODES,
   parseConfig,
@@ -204,11 +209,18 @@ const validSession: fc.Arbitrary<Raw> = fc.oneof(
   ),
 );
 
+/** The alarm address of generated configurations; the conflicts below remove exactly this one. */
+const VALID_ALARM_EMAIL = "security@example.com";
+
 const validConfig: fc.Arbitrary<Raw> = fc
   .record({
     region,
     project: tagValue,
-    ids: fc.uniqueArray(accountId, { minLength: 3, maxLength: 3 }),
+    // The shipped placeholders (no alarm subscriber or audit administrator needed) or other accounts.
+    ids: fc.oneof(
+      { arbitrary: fc.constant([...PLACEHOLDER_ACCOUNT_IDS]), weight: 1 },
+      { arbitrary: fc.uniqueArray(accountId, { minLength: 3, maxLength: 3 }), weight: 3 },
+    ),
     // "per-stack" needs a way into the data account for cross-account-s3's data provider.
     credentials: fc.constantFrom(...CREDENTIAL_SOURCES),
     network: fc.record({
@@ -269,9 +281,18 @@ const validConfig: fc.Arbitrary<Raw> = fc
     allowDestroy: fc.boolean(),
     logReaderArns: fc.uniqueArray(userOrRoleArn, { maxLength: 2 }),
     administratorArns: fc.uniqueArray(userOrRoleArn, { maxLength: 2 }),
+    alarm: fc.constantFrom("none", "email", "opt-out"),
     zones: fc.record({ numbers: zoneNumbers, pin: fc.boolean(), exclude: fc.boolean() }),
     instance: fc.record({ type: instanceType, withParameter: fc.boolean() }),
     state: validState,
+  })
+  .map((v) => {
+    // Other accounts need a subscriber (or the opt-out) and an administrator of the audit keys.
+    const real = !isPlaceholderAccount(v.ids[0]);
+    const alarm = real && v.alarm === "none" ? "email" : v.alarm;
+    const administratorArns =
+      real && v.administratorArns.length === 0 ? [`arn:aws:iam::${v.ids[0]}:role/Deployer`] : v.administratorArns;
+    return { ...v, alarm, administratorArns };
   })
   .map((v) => ({
     region: v.region,
@@ -332,6 +353,8 @@ const validConfig: fc.Arbitrary<Raw> = fc
       allowDestroy: v.allowDestroy && v.administratorArns.length > 0,
       logReaderArns: v.logReaderArns,
       administratorArns: v.administratorArns,
+      ...(v.alarm === "email" ? { alarmEmail: VALID_ALARM_EMAIL } : {}),
+      ...(v.alarm === "opt-out" ? { noAlarmSubscriber: true } : {}),
     },
     state: withKmsKey(v.state, v.region),
   }));
@@ -572,6 +595,7 @@ const KNOWN_KEYS = new Set([
   "pgpKey",
   "approvedBuckets",
   "alarmEmail",
+  "noAlarmSubscriber",
   "logRetentionDays",
   "allowDestroy",
   "availabilityZoneIds",
@@ -859,6 +883,32 @@ const conflicts: Array<fc.Arbitrary<Mutation>> = [
       return "audit.administratorArns";
     },
   }),
+  // The workload account made a real one (if it was a placeholder; a mutated id is not one either).
+  fc.constant<Mutation>({
+    group: "audit.alarm",
+    apply: (config) => {
+      if (isPlaceholderAccount(config.accounts.workload.id)) config.accounts.workload.id = "444444444444";
+      if (config.audit.alarmEmail === VALID_ALARM_EMAIL) delete config.audit.alarmEmail;
+      if (config.audit.noAlarmSubscriber === true) delete config.audit.noAlarmSubscriber;
+      return "audit.alarmEmail";
+    },
+  }),
+  fc.constant<Mutation>({
+    group: "audit.alarm",
+    apply: (config) => {
+      config.audit.alarmEmail = VALID_ALARM_EMAIL;
+      config.audit.noAlarmSubscriber = true;
+      return "audit.noAlarmSubscriber";
+    },
+  }),
+  fc.constant<Mutation>({
+    group: "audit.destroy",
+    apply: (config) => {
+      if (isPlaceholderAccount(config.accounts.workload.id)) config.accounts.workload.id = "444444444444";
+      config.audit.administratorArns = [];
+      return "audit.administratorArns";
+    },
+  }),
   fc.constant<Mutation>({
     group: "crossAccount.pgpKey",
     apply: (config) => {
@@ -1029,6 +1079,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setField(
     "audit.alarmEmail",
     fc.oneof(wrongType("string"), fc.constantFrom("not-an-email", "a@b", "@x.io", "a b@x.io")),
+  ).map((m) => ({ ...m, group: "audit.alarm" })),
+  setField("audit.noAlarmSubscriber", fc.oneof(wrongType("boolean"), fc.constantFrom("true", "yes", 0, 1))).map(
+    (m) => ({ ...m, group: "audit.alarm" }),
   ),
   // One group with the allowDestroy/administratorArns conflict, which writes both fields.
   setField("audit.allowDestroy", fc.oneof(wrongType("boolean"), fc.constantFrom("true", "false", "yes", 0, 1))).map(

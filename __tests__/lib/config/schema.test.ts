@@ -1,4 +1,6 @@
-import { ConfigError, parseConfig } from "../../../lib/config";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { ConfigError, isPlaceholderAccount, parseConfig, PLACEHOLDER_ACCOUNT_IDS } from "../../../lib/config";
 import { testConfig } from "../../helpers";
 import { problemsOf } from "./problems";
 
@@ -34,8 +36,9 @@ describe("configuration schema", () => {
   test.each([
     [
       "an 11-digit account id",
-      (c: Editable) => (c.accounts.workload.id = "12345678901"),
-      'Invalid accounts.workload.id "12345678901": use a 12-digit AWS account id.',
+      // The data account: a workload id that is no placeholder also asks for the audit fields (below).
+      (c: Editable) => (c.accounts.data.id = "12345678901"),
+      'Invalid accounts.data.id "12345678901": use a 12-digit AWS account id.',
     ],
     [
       "a numeric account id",
@@ -712,5 +715,106 @@ describe("configuration schema: credentials", () => {
     ],
   ])("accepts %s", (_what, edit) => {
     expect(problems(edit)).toEqual([]);
+  });
+});
+
+describe("configuration schema: accounts other than the shipped placeholders", () => {
+  const REAL = "444455556666";
+  const DEPLOYER = `arn:aws:iam::${REAL}:role/Deployer`;
+  /** The shipped file moved to a real workload account, its audit section replaced by `audit`. */
+  const realWorkload = (audit: Editable) => (c: Editable) => {
+    c.accounts.workload.id = REAL;
+    c.audit = { logRetentionDays: 365, ...audit };
+  };
+
+  test("pins the full report for a real workload account with neither an alarm subscriber nor an administrator", () => {
+    expect(() =>
+      parseConfig(
+        { ...testConfig(), accounts: { ...testConfig().accounts, workload: { id: REAL } } },
+        "config/prod.json",
+      ),
+    ).toThrow(
+      new ConfigError("config/prod.json", [
+        "Missing audit.alarmEmail: set the address that receives the audit alarms, or set audit.noAlarmSubscriber to true if you subscribe your own endpoint to the AlarmTopicArn output: accounts.workload.id 444455556666 is not one of the shipped placeholder accounts, and there an alarm topic with no subscriber fires alarms that reach no one.",
+        "Invalid audit.administratorArns []: list the role that runs `cdktf deploy audit` (and any break-glass role): accounts.workload.id 444455556666 is not one of the shipped placeholder accounts, and there the audit keys' policies deny kms:DisableKey, kms:ScheduleKeyDeletion and kms:PutKeyPolicy to everyone but audit.administratorArns; with nobody named, any account administrator could disable the keys and silence the trail and its alarms.",
+      ]).message,
+    );
+  });
+
+  test.each([
+    [
+      "a real workload account with an administrator and no alarm subscriber",
+      realWorkload({ administratorArns: [DEPLOYER] }),
+      [
+        /^Missing audit\.alarmEmail: set the address that receives the audit alarms, or set audit\.noAlarmSubscriber to true/,
+      ],
+    ],
+    [
+      "a real workload account with an alarm email and no administrator",
+      realWorkload({ alarmEmail: "security@example.com" }),
+      [/^Invalid audit\.administratorArns \[\]: list the role that runs `cdktf deploy audit`/],
+    ],
+    [
+      "audit.allowDestroy without administrators in a real account: one problem, the retire procedure's",
+      realWorkload({ alarmEmail: "security@example.com", allowDestroy: true }),
+      [/^Invalid audit\.administratorArns \[\]: list the role that runs `cdktf destroy audit`/],
+    ],
+    [
+      "a mistyped workload account id: not a placeholder, so the audit fields are reported with it",
+      (c: Editable) => (c.accounts.workload.id = "11111111111"),
+      [
+        /^Invalid accounts\.workload\.id "11111111111": use a 12-digit AWS account id\.$/,
+        /^Missing audit\.alarmEmail: .* accounts\.workload\.id 11111111111 is not one of the shipped placeholder accounts/,
+        /^Invalid audit\.administratorArns \[\]: /,
+      ],
+    ],
+    [
+      "audit.noAlarmSubscriber together with audit.alarmEmail (placeholder accounts too)",
+      (c: Editable) => Object.assign(c.audit, { alarmEmail: "security@example.com", noAlarmSubscriber: true }),
+      [
+        /^Invalid audit\.noAlarmSubscriber true: remove it, or remove audit\.alarmEmail: it says the alarm topic gets no subscriber, and audit\.alarmEmail subscribes one\.$/,
+      ],
+    ],
+    [
+      "audit.noAlarmSubscriber as a string",
+      (c: Editable) => (c.audit.noAlarmSubscriber = "yes"),
+      [/^Invalid audit\.noAlarmSubscriber "yes": use true or false\.$/],
+    ],
+  ])("refuses %s", (_what, edit, expected) => {
+    const found = problems(edit);
+    expect(found).toHaveLength(expected.length);
+    expected.forEach((pattern, i) => expect(found[i]).toMatch(pattern));
+  });
+
+  test.each([
+    [
+      "an alarm email and an administrator",
+      realWorkload({ alarmEmail: "a@example.com", administratorArns: [DEPLOYER] }),
+    ],
+    [
+      "the named opt-out and an administrator",
+      realWorkload({ noAlarmSubscriber: true, administratorArns: [DEPLOYER] }),
+    ],
+    [
+      "real management and data accounts beside the placeholder workload account (the audit stack deploys there)",
+      (c: Editable) => Object.assign(c.accounts, { management: { id: "555555555555" }, data: { id: "666666666666" } }),
+    ],
+  ])("accepts %s", (_what, edit) => {
+    expect(problems(edit)).toEqual([]);
+  });
+
+  test.each(["config/default.json", "config/examples/state-s3.json", "config/examples/state-cloud.json"])(
+    "%s names only placeholder accounts and parses without an alarm subscriber or administrator",
+    (file) => {
+      const raw = JSON.parse(readFileSync(path.join(__dirname, "..", "..", "..", file), "utf8")) as Editable;
+      const ids = Object.values(raw.accounts as Record<string, { id: string }>).map((a) => a.id);
+      expect(ids.filter((id) => !isPlaceholderAccount(id))).toEqual([]);
+      expect(raw.audit?.alarmEmail).toBeUndefined();
+      expect(problemsOf(raw, file)).toEqual([]);
+    },
+  );
+
+  test("the placeholders are exactly the shipped files' accounts", () => {
+    expect([...PLACEHOLDER_ACCOUNT_IDS]).toEqual(["111111111111", "222222222222", "333333333333"]);
   });
 });

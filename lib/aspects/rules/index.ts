@@ -1,4 +1,5 @@
 import type { Rule } from "../rule";
+import { CLOUDTRAIL_ALARM_TOPIC_OWN_KEY } from "./cloudtrail-alarm-topic-own-key";
 import { CLOUDTRAIL_BUCKET_NO_FORCE_DESTROY } from "./cloudtrail-bucket-no-force-destroy";
 import { CLOUDTRAIL_EVIDENCE_RETAINED } from "./cloudtrail-evidence-retained";
 import { CLOUDTRAIL_LOG_VALIDATION } from "./cloudtrail-log-validation";
@@ -41,6 +42,7 @@ export const GUARDRAIL_RULES: readonly Rule[] = [
   CLOUDTRAIL_LOGS_ROLE_NO_SOURCE_CONDITION,
   CLOUDTRAIL_EVIDENCE_RETAINED,
   CLOUDTRAIL_BUCKET_NO_FORCE_DESTROY,
+  CLOUDTRAIL_ALARM_TOPIC_OWN_KEY,
   IAM_NO_USER_POLICIES,
   IAM_NO_ADMIN_STAR,
   VPC_FLOW_LOGS_ENABLED,
