@@ -84,13 +84,22 @@ describe("cross-account-s3's DNS Firewall (on by default: its network has no NAT
   });
 });
 
+describe("cross-account-s3's walk-through (DefenceSteps)", () => {
+  test("shows an allowed AWS name resolving and any other name getting no answer, and no longer says DNS leaves", () => {
+    const defence = (stack.output?.DefenceSteps as { value: string }).value;
+    expect(defence).toContain("getent ahosts ssm.eu-west-1.amazonaws.com\n");
+    expect(defence).toContain(`getent ahosts example.com || echo "no answer: blocked by B's DNS Firewall"`);
+    expect(defence).not.toContain("DNS queries still leave");
+  });
+});
+
 describe("private-access with a NAT gateway (the default, as in the article)", () => {
   test("has no DNS Firewall: its resolver looks up any name, an attacker's included", () => {
     const article = stackUnderTest("private-access");
     expect(Object.keys(article.all("aws_route53_resolver_firewall_rule_group_association"))).toEqual([]);
-    expect(verdict(ruleGroupsOf(article, article.ref("aws_vpc", "Network_Vpc", "id")), "exfil.attacker.example")).toEqual(
-      { resolves: true },
-    );
+    expect(
+      verdict(ruleGroupsOf(article, article.ref("aws_vpc", "Network_Vpc", "id")), "exfil.attacker.example"),
+    ).toEqual({ resolves: true });
   });
 });
 
