@@ -97,7 +97,9 @@ export function ruleGroupsOf(stack: TfJson, vpcId: string): FirewallRuleGroup[] 
       return {
         priority: Number(association.priority),
         rules: rules
-          .filter((rule) => referenced("aws_route53_resolver_firewall_rule_group", rule.firewall_rule_group_id) === group)
+          .filter(
+            (rule) => referenced("aws_route53_resolver_firewall_rule_group", rule.firewall_rule_group_id) === group,
+          )
           .map((rule) => {
             const list = lists[referenced("aws_route53_resolver_firewall_domain_list", rule.firewall_domain_list_id)];
             return {

@@ -531,7 +531,7 @@ const networkSchema = section({
     description:
       "a Route 53 Resolver DNS Firewall on the workload VPC: its instances resolve only the AWS service names they need in `region` (Session Manager, CloudWatch Logs, KMS, S3 and the Amazon Linux repositories) and EC2's internal names; every other query is answered NODATA. With `existing` it filters every query of that VPC, whoever makes it",
     unset:
-      "on for a network without NAT (`natGateways: \"none\"`, and always for cross-account-s3's), off with NAT and with `existing`",
+      'on for a network without NAT (`natGateways: "none"`, and always for cross-account-s3\'s), off with NAT and with `existing`',
   }),
   vpcCidr: doc(cidr.default("10.0.0.0/16"), {
     description: "VPC range, /16–/24; subnets are 1/16 of it each (public 0–1, private 8–9)",

@@ -207,7 +207,12 @@ describe("network.dnsFirewall", () => {
     ["on for a network without NAT", {}, "none", true],
     ["off with one NAT gateway (the article's network)", {}, "single", false],
     ["off with a NAT gateway per zone", {}, "per-az", false],
-    ["off without NAT when set false (the article's resolver, one setting away)", { dnsFirewall: false }, "none", false],
+    [
+      "off without NAT when set false (the article's resolver, one setting away)",
+      { dnsFirewall: false },
+      "none",
+      false,
+    ],
     ["on beside a NAT when set", { dnsFirewall: true }, "single", true],
   ] as const)("by default is %s", (_what, network, nat, on) => {
     const config = plain();
