@@ -3,6 +3,7 @@ import { IamUser } from "@cdktf/provider-aws/lib/iam-user";
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { dnsFirewallOn } from "../lib/config";
 import { LockedBucket } from "../lib/constructs/locked-bucket";
 import type { PrivateInstance } from "../lib/constructs/private-instance";
 import type { NetworkPlacement } from "../lib/constructs/network-placement";
@@ -168,6 +169,8 @@ export class CrossAccountS3Stack extends GuardrailsStack {
           : "terraform output -raw DataUserSecretAccessKey",
       approvedBucket: settings.approvedBuckets[0]?.bucket,
       roleGranted: settings.grantWorkloadRole,
+      // This stack's network never has a NAT; in a shared existing VPC the owner's firewall is the VPC's.
+      dnsFirewall: dnsFirewallOn(config.network, "none"),
     });
     new TerraformOutput(this, "ReproduceArticleSteps", {
       description: "CLI steps reproducing the article: terraform output -raw ReproduceArticleSteps",

@@ -22,12 +22,16 @@ export function networkConfig(network: Record<string, unknown>): Config {
 
 /** The network settings the stack tests and the Terraform checks synthesize besides the default. */
 export const NETWORK_MODES = {
-  /** No NAT: no internet gateway or public subnet, Session Manager through interface endpoints. */
+  /**
+   * No NAT: no internet gateway or public subnet, Session Manager through interface endpoints, and the
+   * DNS Firewall (on by default without NAT).
+   */
   private: { natGateways: "none" },
-  /** An organisation's VPC with two subnets, its route tables and interface endpoints. */
+  /** An organisation's VPC with two subnets, its route tables, interface endpoints and the DNS Firewall. */
   existing: {
     existing: { vpcId: EXISTING_VPC, subnetIds: [...EXISTING_SUBNETS], routeTableIds: [...EXISTING_ROUTE_TABLES] },
     interfaceEndpoints: true,
+    dnsFirewall: true,
   },
 } as const;
 

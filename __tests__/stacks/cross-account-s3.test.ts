@@ -480,6 +480,9 @@ describe("cross-account-s3 CLI steps", () => {
       "aws s3 cp /tmp/article.txt s3://approved-reports-111111111111/from-workload-role.txt --region eu-west-1",
       `aws ec2 describe-vpc-endpoints --region eu-west-1 --vpc-endpoint-ids ${stack.ref("aws_vpc_endpoint", "Network_S3GatewayEndpoint", "id")} --query "VpcEndpoints[0].PolicyDocument" --output text`,
       "aws s3 ls --region us-east-1 --cli-connect-timeout 5 || true",
+      // The DNS Firewall (on: this network has no NAT): an AWS name resolves, any other gets no answer.
+      "getent ahosts ssm.eu-west-1.amazonaws.com",
+      `getent ahosts example.com || echo "no answer: blocked by B's DNS Firewall"`,
     ]);
     expect(defence).toMatch(/no NAT or internet gateway: the SSM agent reaches Session Manager through interface/);
   });

@@ -5,6 +5,7 @@
  */
 import type { Synthesis } from "../../lib/tfjson";
 import { parsePolicy, statement, testConfig, type Block } from "../helpers";
+import { ruleGroupsOf, verdict } from "../helpers/dns-firewall";
 import {
   EXISTING_ROUTE_TABLES,
   EXISTING_SUBNETS,
@@ -228,6 +229,18 @@ describe("fully private mode (network.natGateways none)", () => {
       });
     });
 
+    test("filters its VPC's DNS, failing closed: the exfiltration name is blocked, the AWS names resolve", () => {
+      const vpc = stack.ref("aws_vpc", "Network_Vpc", "id");
+      const groups = ruleGroupsOf(stack, vpc);
+      expect(groups.map((g) => g.priority)).toEqual([101]);
+      expect(verdict(groups, "exfil.attacker.example")).toMatchObject({ resolves: false, response: "NODATA" });
+      expect(verdict(groups, "ssmmessages.eu-west-1.amazonaws.com")).toMatchObject({ resolves: true });
+      expect(stack.only("aws_route53_resolver_firewall_config")).toMatchObject({
+        resource_id: vpc,
+        firewall_fail_open: "DISABLED",
+      });
+    });
+
     test("raises no guardrail finding", () => {
       expect(messages(synthesis, id, "error")).toEqual([]);
     });
@@ -424,33 +437,81 @@ describe("an existing network (network.existing)", () => {
   test("private-access prints no warning when it owns the perimeter", () => {
     expect(messages(synthesis, "private-access", "warn")).toEqual([]);
   });
-});
-
-describe("an existing network without route tables, with one subnet", () => {
-  const synthesis = synthNetworkStacks(
-    networkConfig({ existing: { vpcId: EXISTING_VPC, subnetIds: [EXISTING_SUBNETS[0]] } }),
-  );
 
   test.each(NETWORK_STACKS)(
-    "%s creates no S3 or interface endpoint and warns, once, that the perimeter is the VPC owner's job",
+    "%s fails the plan when a subnet's route table (explicit, else the VPC's main one) is not in routeTableIds",
     (id) => {
       const stack = viewOf(synthesis.stacks[id]);
-      expect(Object.keys(stack.all("aws_vpc_endpoint"))).toEqual([]);
-      const warnings = messages(synthesis, id, "warn").filter((m) => m.includes("data perimeter"));
-      expect(warnings).toEqual([expect.stringMatching(/data perimeter .*is the VPC owner's job\.$/)]);
-      expect(messages(synthesis, id, "error")).toEqual([]);
+      const main = dataRef(stack, "aws_route_table", "Network_MainRouteTable", "id").slice(2, -1);
+      expect(Object.values(stack.data?.aws_route_table ?? {})).toEqual([
+        expect.objectContaining({ vpc_id: EXISTING_VPC, filter: [{ name: "association.main", values: ["true"] }] }),
+      ]);
+      const lookups = Object.entries(stack.data?.aws_route_tables ?? {}).sort(([a], [b]) => a.localeCompare(b));
+      expect(lookups.map(([name]) => name.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+        "Network_Subnet1RouteTable",
+        "Network_Subnet2RouteTable",
+      ]);
+      lookups.forEach(([, lookup], i) => {
+        expect(lookup).toMatchObject({
+          vpc_id: EXISTING_VPC,
+          filter: [{ name: "association.subnet-id", values: [EXISTING_SUBNETS[i]] }],
+        });
+        const [check] = (lookup.lifecycle as { postcondition: Array<Record<string, string>> }).postcondition;
+        const found = `(length(self.ids) > 0 ? self.ids[0] : ${main})`;
+        expect(check.condition).toBe(`\${contains(${JSON.stringify(EXISTING_ROUTE_TABLES)}, ${found})}`);
+        expect(check.error_message).toBe(
+          `Subnet ${EXISTING_SUBNETS[i]} (network.existing.subnetIds[${i}]) is routed by route table \${${found}}, which is not in network.existing.routeTableIds (${EXISTING_ROUTE_TABLES.join(", ")}): the S3 gateway endpoint is attached only to those, so this subnet's S3 traffic would take its own routes (through a NAT gateway, to any bucket) and never meet the endpoint policy. Add \${${found}} to network.existing.routeTableIds.`,
+        );
+      });
     },
   );
 
+  test("private-access associates its DNS Firewall with the existing VPC and leaves the VPC's failure mode to its owner", () => {
+    const groups = ruleGroupsOf(owner, EXISTING_VPC);
+    expect(groups.map((g) => g.priority)).toEqual([101]);
+    expect(verdict(groups, "exfil.attacker.example")).toMatchObject({ resolves: false });
+    expect(owner.all("aws_route53_resolver_firewall_config")).toEqual({});
+  });
+
+  test("cross-account-s3 adds no rule group of its own: one per VPC, and the owner's already filters its instance", () => {
+    expect(Object.keys(tenant.all("aws_route53_resolver_firewall_rule_group"))).toEqual([]);
+    expect(messages(synthesis, "cross-account-s3", "info")).toEqual([
+      expect.stringContaining("private-access owns the shared VPC's endpoints and DNS Firewall"),
+    ]);
+  });
+});
+
+describe("an existing network with one subnet and no interface endpoints", () => {
+  const synthesis = synthNetworkStacks(
+    networkConfig({
+      existing: { vpcId: EXISTING_VPC, subnetIds: [EXISTING_SUBNETS[0]], routeTableIds: [EXISTING_ROUTE_TABLES[0]] },
+    }),
+  );
+  const owner = viewOf(synthesis.stacks["private-access"]);
+
+  test("private-access attaches the S3 gateway endpoint to the one route table, and no interface endpoint", () => {
+    expect(Object.values(owner.all("aws_vpc_endpoint"))).toEqual([
+      expect.objectContaining({ vpc_endpoint_type: "Gateway", route_table_ids: [EXISTING_ROUTE_TABLES[0]] }),
+    ]);
+    for (const id of NETWORK_STACKS) expect(messages(synthesis, id, "error")).toEqual([]);
+  });
+
   test("the EICE policy fences the tunnel to the one subnet's range", () => {
-    const owner = viewOf(synthesis.stacks["private-access"]);
     expect(JSON.stringify(owner.policyOf("aws_iam_policy", "EiceOperatorPolicy"))).toContain(
       JSON.stringify([dataRef(owner, "aws_subnet", "Network_Subnet1", "cidr_block")]),
     );
-    // No interface endpoints, so nothing for the plan to check about zones or DNS (only the instance's type).
-    const { aws_ec2_instance_type_offerings: offerings, ...others } = owner.data ?? {};
+    // No interface endpoints, so nothing for the plan to check about zones or DNS: only the instance's
+    // type and the one subnet's route table.
+    const { aws_ec2_instance_type_offerings: offerings, aws_route_tables: routeTables, ...others } = owner.data ?? {};
     expect(Object.keys(offerings ?? {})).toHaveLength(1);
+    expect(Object.keys(routeTables ?? {})).toHaveLength(1);
     expect(JSON.stringify(others)).not.toContain("postcondition");
+  });
+
+  test("with a NAT-less existing VPC the DNS Firewall stays off unless set: it would filter the owner's whole VPC", () => {
+    for (const id of NETWORK_STACKS) {
+      expect(Object.keys(viewOf(synthesis.stacks[id]).all("aws_route53_resolver_firewall_rule_group"))).toEqual([]);
+    }
   });
 });
 
@@ -462,6 +523,8 @@ describe("an existing network offline", () => {
     expect(stack.data?.aws_vpc).toBeUndefined();
     expect(stack.data?.aws_subnet).toBeUndefined();
     expect(stack.data?.aws_ec2_instance_type_offerings).toBeUndefined();
+    expect(stack.data?.aws_route_tables).toBeUndefined();
+    expect(stack.data?.aws_route_table).toBeUndefined();
     expect(messages(synthesis, id, "warn")).toContain(
       "Offline mode: whether instance.type t3.micro is offered in the instance's Availability Zones is not read from AWS. An online plan checks it.",
     );

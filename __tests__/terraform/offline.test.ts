@@ -104,6 +104,40 @@ const MODE_CHECKS: Record<string, { mocked: boolean; planned: boolean }> = {
 };
 const IDENTITY_CENTER_STACKS = ["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"] as const;
 /**
+ * An existing network's plan must stop when a subnet is routed by a table `routeTableIds` does not list
+ * (lib/constructs/existing-network.ts): its S3 traffic would bypass the endpoint policy. One more run
+ * in the mocked file of the existing network's owner, after its apply (each subnet explicitly
+ * associated with a listed table, MOCK_DATA): a plan where the first subnet has no explicit association
+ * and the VPC's main route table is not listed, which the postcondition must fail. Terraform fails a
+ * run whose `expect_failures` does not happen, so this covers the fallback to the main table and the
+ * refusal together, for the cost of one plan in a process that is running anyway.
+ */
+const ROUTE_CHECKED = "existing-private-access";
+const UNLISTED_MAIN_ROUTE_TABLE = "rtb-0bbbbbbbbbbbbbbbb";
+function unlistedRouteTableRun(stack: TfJson, moduleSource: string): string {
+  const names = (type: string) => Object.keys(stack.data?.[type] ?? {}).sort();
+  const [subnet] = names("aws_route_tables");
+  const [main] = names("aws_route_table");
+  return [
+    `run "unlisted_main_route_table" {`,
+    `  command = plan`,
+    `  module {`,
+    `    source = ${JSON.stringify(moduleSource)}`,
+    `  }`,
+    `  override_data {`,
+    `    target = data.aws_route_tables.${subnet}`,
+    `    values = { ids = [] }`,
+    `  }`,
+    `  override_data {`,
+    `    target = data.aws_route_table.${main}`,
+    `    values = { id = ${JSON.stringify(UNLISTED_MAIN_ROUTE_TABLE)} }`,
+    `  }`,
+    `  expect_failures = [data.aws_route_tables.${subnet}]`,
+    `}`,
+    ``,
+  ].join("\n");
+}
+/**
  * Every Identity Center resource kind: read-only adds the managed policy attachment. A delegated
  * administrator reached from a role in the management account puts a chain of two `assume_role`
  * blocks on both providers (the management role, then the member's OrganizationAccountAccessRole),
@@ -332,7 +366,9 @@ const showFile = (name: string) => {
       for (const check of modeChecks) {
         if (MODE_CHECKS[check.name].mocked)
           files[file.mocked(check.name)] = {
-            text: mockTestFile(check.online, withArn, source(check.onlineDir), check.producers),
+            text:
+              mockTestFile(check.online, withArn, source(check.onlineDir), check.producers) +
+              (check.name === ROUTE_CHECKED ? unlistedRouteTableRun(check.online, source(check.onlineDir)) : ""),
             weight: weight(check.online),
           };
         if (MODE_CHECKS[check.name].planned)
@@ -548,6 +584,21 @@ const showFile = (name: string) => {
     expect(result.output).toContain(`:instance/${instanceId}"`);
     // The test file adds nothing of its own: it plans the prepared folder as the script does.
     expect(readFileSync(path.join(checks, name), "utf8")).not.toContain("override");
+  });
+
+  test("an existing network's plan fails when a subnet's route table, here the VPC's main one, is not in routeTableIds", () => {
+    const name = file.mocked(ROUTE_CHECKED);
+    const result = tests[name];
+    expect({ passed: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
+      passed: "pass",
+      output: "",
+    });
+    // The run passes only if the postcondition failed the plan (expect_failures), after the apply run
+    // whose subnets are each explicitly associated with a listed route table passed.
+    expect(result.output).toMatch(/^\s+run "unlisted_main_route_table"\.\.\. pass$/m);
+    expect(readFileSync(path.join(checks, name), "utf8")).toMatch(
+      /expect_failures = \[data\.aws_route_tables\.Network_Subnet1RouteTable_[0-9A-F]{8}\]/,
+    );
   });
 
   test("the stacks not planned for real are built like one that is: same resource kinds and provider configuration", () => {

@@ -362,18 +362,33 @@ const existingNetworkSchema = z.strictObject(
           "one or two private subnets of that VPC, in different zones when interface endpoints are on; the EICE and the instances go in the first",
       },
     ),
+    // Required: cross-account-s3, part of every deployment, shows the S3 gateway endpoint's defence and
+    // places its instance in the first subnet. Without route tables there would be no endpoint, and its
+    // S3 traffic would take the VPC's own routes (through a NAT, to any bucket of any region), so the
+    // demonstration would claim a perimeter that does not exist. The plan also checks that each subnet's
+    // route table is listed (see ExistingNetwork).
     routeTableIds: doc(
-      unique(pattern(ROUTE_TABLE_ID, "use a route table id such as rtb-0123456789abcdef0"), "route table ids")
-        .min(1, { error: "list at least one route table id, or remove routeTableIds" })
-        .optional(),
+      z
+        .array(pattern(ROUTE_TABLE_ID, "use a route table id such as rtb-0123456789abcdef0"), {
+          error: (issue) =>
+            issue.input === undefined
+              ? "list the route tables of network.existing.subnetIds: private-access attaches the S3 gateway endpoint (the data perimeter) to them, and cross-account-s3, always deployed, demonstrates that perimeter; without them no endpoint exists and the instances' S3 traffic would take the VPC's own routes"
+              : "use a list of route table ids",
+        })
+        .refine((list) => new Set(list).size === list.length, {
+          error: "list each of route table ids once (duplicates found)",
+        })
+        .min(1, {
+          error:
+            "list at least one route table id: the route tables of network.existing.subnetIds carry the S3 gateway endpoint",
+        }),
       {
         description:
-          "route tables of those subnets that get private-access's S3 gateway endpoint (the data perimeter); each may have no other S3 gateway endpoint",
-        unset: "no S3 gateway endpoint: synth warns that the data perimeter is then the VPC owner's job",
+          "the route tables of those subnets (the plan fails naming a subnet whose route table is not listed): they get private-access's S3 gateway endpoint, the data perimeter, and may have no other S3 gateway endpoint",
       },
     ),
   },
-  { error: "use an object with vpcId, subnetIds and optionally routeTableIds" },
+  { error: "use an object with vpcId, subnetIds and routeTableIds" },
 );
 
 /**
@@ -490,16 +505,34 @@ export function interfaceEndpointsOn(network: Config["network"]): boolean {
   return network.interfaceEndpoints ?? (network.existing === undefined && network.natGateways === "none");
 }
 
+/**
+ * Whether a workload stack's VPC gets the DNS Firewall (lib/constructs/dns-firewall.ts): as configured,
+ * or by default on exactly when the stack's own network has no NAT (`natGateways`: the stack's, since
+ * cross-account-s3 is always built without one). There the firewall costs nothing the instances could
+ * use, since no name outside AWS's endpoints is reachable anyway, and it closes the one way out that no
+ * route, security group or endpoint policy sees: data encoded in the names an instance looks up. With a
+ * NAT (the article's network) or an existing VPC (every workload in it would be filtered) it is opt-in.
+ */
+export function dnsFirewallOn(network: Config["network"], natGateways: NatGatewayMode): boolean {
+  return network.dnsFirewall ?? (network.existing === undefined && natGateways === "none");
+}
+
 const networkSchema = section({
   existing: doc(existingNetworkSchema.optional(), {
     description:
-      "`{ vpcId, subnetIds, routeTableIds? }`: use this VPC instead of building one (no VPC, subnet, route, gateway, NAT or flow log is created); not together with `vpcCidr`, `natGateways`, `availabilityZoneIds`, `excludeZoneIds`, `flowLogRetentionDays` or `crossAccount.vpcCidr`",
+      "`{ vpcId, subnetIds, routeTableIds }`: use this VPC instead of building one (no VPC, subnet, route, gateway, NAT or flow log is created); not together with `vpcCidr`, `natGateways`, `availabilityZoneIds`, `excludeZoneIds`, `flowLogRetentionDays` or `crossAccount.vpcCidr`",
     unset: "each workload stack builds its own VPC",
   }),
   interfaceEndpoints: doc(bool().optional(), {
     description:
       'interface endpoints for `ssm`, `ssmmessages` and `ec2messages` in the private subnets (private DNS, HTTPS from the VPC only), so Session Manager works without NAT; `false` with `natGateways: "none"` is refused',
     unset: "on when `natGateways` is `none`, off otherwise and with `existing`",
+  }),
+  dnsFirewall: doc(bool().optional(), {
+    description:
+      "a Route 53 Resolver DNS Firewall on the workload VPC: its instances resolve only the AWS service names they need in `region` (Session Manager, CloudWatch Logs, KMS, S3 and the Amazon Linux repositories) and EC2's internal names; every other query is answered NODATA. With `existing` it filters every query of that VPC, whoever makes it",
+    unset:
+      'on for a network without NAT (`natGateways: "none"`, and always for cross-account-s3\'s), off with NAT and with `existing`',
   }),
   vpcCidr: doc(cidr.default("10.0.0.0/16"), {
     description: "VPC range, /16–/24; subnets are 1/16 of it each (public 0–1, private 8–9)",

@@ -1,3 +1,5 @@
+import { DataAwsRouteTable } from "@cdktf/provider-aws/lib/data-aws-route-table";
+import { DataAwsRouteTables } from "@cdktf/provider-aws/lib/data-aws-route-tables";
 import { DataAwsSubnet } from "@cdktf/provider-aws/lib/data-aws-subnet";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
@@ -23,10 +25,16 @@ export interface ExistingNetworkProps {
   /** Offline mode: nothing is read from AWS; placeholder ranges with one warning. @default false */
   readonly offline?: boolean;
   /**
-   * The S3 gateway endpoint to attach to the VPC's route tables, with the data-perimeter policy.
-   * @default - none: this stack does not own the VPC's S3 endpoint
+   * The route tables of the subnets (`network.existing.routeTableIds`): the S3 gateway endpoint is
+   * attached to them, so they decide whether the subnets' S3 traffic meets the data perimeter. The plan
+   * fails when a subnet's route table is not among them (see checkRouteTables).
    */
-  readonly s3Endpoint?: { readonly routeTableIds: readonly string[]; readonly policy: PolicyDocument };
+  readonly routeTableIds: readonly string[];
+  /**
+   * The policy of the S3 gateway endpoint this stack attaches to `routeTableIds`: the data perimeter.
+   * @default - none: another stack owns the VPC's S3 endpoint
+   */
+  readonly s3EndpointPolicy?: PolicyDocument;
   /**
    * The plan also checks what interface endpoints with private DNS need from the VPC: DNS support and
    * DNS hostnames on, and two subnets in two different zones. @default false
@@ -36,7 +44,7 @@ export interface ExistingNetworkProps {
 
 /**
  * A VPC the stacks do not build: nothing of the network is created except, for its owner, the S3
- * gateway endpoint. The ranges the stacks need (the EICE policy's subnet condition, the endpoints'
+ * gateway endpoint (on `routeTableIds`, which the plan checks are the subnets' route tables). The ranges the stacks need (the EICE policy's subnet condition, the endpoints'
  * security group) are read at plan time with `aws_vpc` / `aws_subnet`, and the subnets are looked up
  * with the VPC's id, so a subnet of another VPC fails the plan before anything is created.
  * https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/subnet
@@ -58,7 +66,7 @@ export class ExistingNetwork extends Construct implements NetworkPlacement {
       this.privateSubnetCidrs = props.subnetIds.map((_, i) => OFFLINE_PLACEHOLDER_SUBNET_CIDRS[i]);
       this.instanceZones = { kind: "offline" };
       Annotations.of(scope).addWarning(
-        `Offline mode: network.existing not read, placeholder ranges ${OFFLINE_PLACEHOLDER_VPC_CIDR} (VPC) and ${this.privateSubnetCidrs.join(", ")} (subnets) used. An online plan reads ${props.vpcId} and its subnets.`,
+        `Offline mode: network.existing not read, placeholder ranges ${OFFLINE_PLACEHOLDER_VPC_CIDR} (VPC) and ${this.privateSubnetCidrs.join(", ")} (subnets) used, and the subnets' route tables not checked against network.existing.routeTableIds. An online plan reads ${props.vpcId} and its subnets, and checks their route tables.`,
       );
     } else {
       const checks = props.checkInterfaceEndpoints ?? false;
@@ -90,6 +98,7 @@ export class ExistingNetwork extends Construct implements NetworkPlacement {
           },
         ]);
       }
+      checkRouteTables(this, props);
       this.vpcCidr = vpc.cidrBlock;
       this.privateSubnetCidrs = subnets.map((s) => s.cidrBlock);
       // The instance goes in the first subnet; the second only holds interface endpoints.
@@ -99,7 +108,7 @@ export class ExistingNetwork extends Construct implements NetworkPlacement {
         fix: `it is the zone of subnet ${props.subnetIds[0]}, the first of network.existing.subnetIds, where the instance goes; list first a subnet of a zone that offers the type, or choose another instance.type`,
       };
     }
-    if (props.s3Endpoint) {
+    if (props.s3EndpointPolicy) {
       // AWS allows one S3 gateway endpoint per route table (a route table has one route per prefix
       // list), so the owner's endpoint is the only one: see workloadNetwork.
       // https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html
@@ -107,10 +116,49 @@ export class ExistingNetwork extends Construct implements NetworkPlacement {
         vpcId: props.vpcId,
         serviceName: `com.amazonaws.${props.region}.s3`,
         vpcEndpointType: "Gateway",
-        routeTableIds: [...props.s3Endpoint.routeTableIds],
-        policy: toPolicyJson(props.s3Endpoint.policy),
+        routeTableIds: [...props.routeTableIds],
+        policy: toPolicyJson(props.s3EndpointPolicy),
         tags: { Name: "s3-data-perimeter" },
       });
     }
   }
+}
+
+/**
+ * Fails the plan when a subnet's route table is not in `routeTableIds`. The S3 gateway endpoint adds its
+ * route (S3's prefix list) to the listed route tables only; a subnet routed by another table sends S3
+ * traffic by that table's routes, through a NAT gateway to any bucket of any region, and the endpoint
+ * policy never sees it.
+ *
+ * A subnet's route table is the one explicitly associated with it, else the VPC's main route table
+ * ("If a subnet is not explicitly associated with any route table, it is implicitly associated with the
+ * main route table", EC2 API Reference, DescribeRouteTables). Both are read at plan time:
+ * - `aws_route_tables` filtered on `association.subnet-id`: the explicit association, or an empty list
+ *   (the singular `aws_route_table` with `subnet_id` fails the plan with "query returned no results" for
+ *   a subnet that has none, hashicorp/aws 5.x, data source aws_route_table);
+ * - `aws_route_table` filtered on `association.main = true` in the VPC: the main route table, of which
+ *   every VPC has exactly one.
+ * https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/data-sources/route_tables
+ */
+function checkRouteTables(scope: Construct, props: ExistingNetworkProps): void {
+  const main = new DataAwsRouteTable(scope, "MainRouteTable", {
+    vpcId: props.vpcId,
+    filter: [{ name: "association.main", values: ["true"] }],
+  });
+  const listed = props.routeTableIds.join(", ");
+  props.subnetIds.forEach((subnetId, i) => {
+    const routeTable = `(length(self.ids) > 0 ? self.ids[0] : ${main.fqn}.id)`;
+    new DataAwsRouteTables(scope, `Subnet${i + 1}RouteTable`, {
+      vpcId: props.vpcId,
+      filter: [{ name: "association.subnet-id", values: [subnetId] }],
+      lifecycle: {
+        postcondition: [
+          {
+            condition: `\${contains(${JSON.stringify(props.routeTableIds)}, ${routeTable})}`,
+            errorMessage: `Subnet ${subnetId} (network.existing.subnetIds[${i}]) is routed by route table \${${routeTable}}, which is not in network.existing.routeTableIds (${listed}): the S3 gateway endpoint is attached only to those, so this subnet's S3 traffic would take its own routes (through a NAT gateway, to any bucket) and never meet the endpoint policy. Add \${${routeTable}} to network.existing.routeTableIds.`,
+          },
+        ],
+      },
+    });
+  });
 }

@@ -1,7 +1,14 @@
 import { DataAwsEc2ManagedPrefixList } from "@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list";
 import { Annotations } from "cdktf";
-import { interfaceEndpointsOn, managesSessionPreferences, type NatGatewayMode, type OwnedBucket } from "../config";
+import {
+  dnsFirewallOn,
+  interfaceEndpointsOn,
+  managesSessionPreferences,
+  type NatGatewayMode,
+  type OwnedBucket,
+} from "../config";
 import { instanceAmi } from "../constructs/ami";
+import { DnsFirewall } from "../constructs/dns-firewall";
 import { ExistingNetwork } from "../constructs/existing-network";
 import {
   InterfaceEndpoints,
@@ -11,6 +18,7 @@ import {
 import type { NetworkPlacement } from "../constructs/network-placement";
 import { PrivateInstance, type InstanceEgress } from "../constructs/private-instance";
 import { PrivateNetwork } from "../constructs/private-network";
+import { allowedAwsDomains } from "../policies/dns-firewall";
 import { articleInstanceS3Policy, scopedInstanceS3Policy } from "../policies/instance-role";
 import { s3EndpointPolicy } from "../policies/s3-endpoint";
 import { instanceSessionLoggingPolicy, type SessionLogging } from "../policies/session-logging";
@@ -61,7 +69,8 @@ export interface WorkloadNetworkProps {
   readonly cidr: string;
   /**
    * NAT gateways for the private subnets' way out (see PrivateNetworkProps). `none` also turns Session
-   * Manager's interface endpoints on, whatever `network.interfaceEndpoints` says.
+   * Manager's interface endpoints on, whatever `network.interfaceEndpoints` says, and the DNS Firewall
+   * unless `network.dnsFirewall` is `false`.
    */
   readonly natGateways: NatGatewayMode;
   /** Buckets outside the stack's own account that the S3 endpoint policy lets through, with their owners. */
@@ -85,6 +94,8 @@ function uniqueBuckets(buckets: readonly OwnedBucket[]): OwnedBucket[] {
 
 /** Construct id of the interface endpoints, beside the network (not inside it: an existing VPC has them too). */
 const INTERFACE_ENDPOINTS_ID = "SessionManagerEndpoints";
+/** Construct id of the DNS Firewall, beside the network for the same reason. */
+const DNS_FIREWALL_ID = "DnsFirewall";
 
 /**
  * The stack's network in its home account, and an S3 endpoint policy that lets only the home account's
@@ -94,9 +105,11 @@ const INTERFACE_ENDPOINTS_ID = "SessionManagerEndpoints";
  *
  * Without `network.existing`: the stack's own PrivateNetwork (zones, exclusions, NAT and flow log
  * retention from `network`; construct ids and JSON as before that setting existed), plus Session
- * Manager's interface endpoints when `network.interfaceEndpoints` resolves on. With it: the given VPC
- * and subnets (ExistingNetwork); only the `owner` creates the S3 gateway endpoint (on `routeTableIds`,
- * else none, with a synth warning) and the interface endpoints.
+ * Manager's interface endpoints when `network.interfaceEndpoints` resolves on, and the DNS Firewall
+ * when `network.dnsFirewall` does (dnsFirewallOn). With it: the given VPC and subnets
+ * (ExistingNetwork, which checks at plan time that `routeTableIds` route the subnets); only the
+ * `owner` creates the S3 gateway endpoint (on `routeTableIds`), the interface endpoints and the DNS
+ * Firewall, each one per VPC.
  */
 export function workloadNetwork(stack: GuardrailsStack, id: string, props: WorkloadNetworkProps): NetworkPlacement {
   const { config, offline } = stack;
@@ -106,9 +119,9 @@ export function workloadNetwork(stack: GuardrailsStack, id: string, props: Workl
   const perimeter = (allowedBuckets: readonly OwnedBucket[]) =>
     s3EndpointPolicy({ region: config.region, ownAccountId: stack.account.id, allowedBuckets });
   let placement: NetworkPlacement;
+  const firewallOn = dnsFirewallOn(config.network, props.natGateways);
   if (existing) {
     const owner = props.sharedVpc.role === "owner";
-    const routeTableIds = existing.routeTableIds;
     const allowed =
       props.sharedVpc.role === "owner"
         ? uniqueBuckets([...props.allowedBuckets, ...props.sharedVpc.allowedBuckets])
@@ -118,27 +131,19 @@ export function workloadNetwork(stack: GuardrailsStack, id: string, props: Workl
       subnetIds: existing.subnetIds,
       region: config.region,
       offline,
-      s3Endpoint: owner && routeTableIds ? { routeTableIds, policy: perimeter(allowed) } : undefined,
+      // Every stack checks the route tables, the tenant too: its instance sits in the first subnet,
+      // behind the owner's endpoint, and the VPC's routes may change after the owner's deploy.
+      routeTableIds: existing.routeTableIds,
+      s3EndpointPolicy: owner ? perimeter(allowed) : undefined,
       checkInterfaceEndpoints: owner && endpointsOn,
     });
-    // Never silent: a VPC without this project's S3 endpoint has whatever perimeter its owner set.
     if (props.sharedVpc.role === "tenant") {
       const { owner: ownerStack } = props.sharedVpc;
-      if (routeTableIds) {
-        Annotations.of(stack).addInfo(
-          `network.existing: this stack builds no network; ${ownerStack} owns the shared VPC's endpoints, and its S3 gateway endpoint's policy is this instance's data perimeter (crossAccount.approvedBuckets included): deploy ${ownerStack} first.`,
-        );
-      } else {
-        Annotations.of(stack).addWarning(
-          `network.existing: this stack builds no network and ${ownerStack} owns the shared VPC's endpoints; with no routeTableIds there is no S3 gateway endpoint, so the data perimeter is the VPC owner's job.`,
-        );
-      }
-    } else if (!routeTableIds) {
-      Annotations.of(stack).addWarning(
-        "network.existing has no routeTableIds: no S3 gateway endpoint is created, so the data perimeter (which buckets any credentials reach from this VPC) is the VPC owner's job.",
+      Annotations.of(stack).addInfo(
+        `network.existing: this stack builds no network; ${ownerStack} owns the shared VPC's endpoints${firewallOn ? " and DNS Firewall" : ""}, and its S3 gateway endpoint's policy is this instance's data perimeter (crossAccount.approvedBuckets included): deploy ${ownerStack} first.`,
       );
+      return placement;
     }
-    if (!owner) return placement;
   } else {
     placement = new PrivateNetwork(stack, id, {
       name: props.name,
@@ -163,6 +168,16 @@ export function workloadNetwork(stack: GuardrailsStack, id: string, props: Workl
       // principals and resources pass the endpoints, whichever stack owns them in a shared VPC.
       accountId: stack.account.id,
       services: interfaceEndpointServices(stack),
+    });
+  }
+  if (firewallOn) {
+    new DnsFirewall(stack, DNS_FIREWALL_ID, {
+      vpcId: placement.vpcId,
+      name: props.name,
+      allowedDomains: allowedAwsDomains(config.region),
+      // The VPC's failure mode is one setting per VPC: this stack's for its own VPC, the owner's for an
+      // existing one (AWS's default there, too, is to fail closed).
+      manageFailureMode: !existing,
     });
   }
   return placement;

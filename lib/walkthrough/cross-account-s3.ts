@@ -43,6 +43,8 @@ export interface CrossAccountWalkthroughProps {
   readonly approvedBucket?: string;
   /** Whether A's bucket policy also grants B's instance role (crossAccount.grantWorkloadRole). */
   readonly roleGranted: boolean;
+  /** Whether B's VPC has the DNS Firewall (network.dnsFirewall, see dnsFirewallOn). */
+  readonly dnsFirewall: boolean;
 }
 
 /** The two walk-throughs, rendered: the article reproduced, and the defence. */

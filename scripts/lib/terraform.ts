@@ -158,6 +158,11 @@ const MOCK_DATA: Record<string, JsonObject> = {
   // plan's postconditions want DNS on (zone ids stay random, so two subnets are in two zones).
   aws_vpc: { cidr_block: "10.20.0.0/16", enable_dns_support: true, enable_dns_hostnames: true },
   aws_subnet: { cidr_block: "10.20.8.0/24" },
+  // The subnets' route tables (network.existing.routeTableIds is checked against them at plan time):
+  // each subnet explicitly associated with, and the VPC's main table being, a route table the tests'
+  // existing network lists (the first of __tests__/helpers/network-modes.ts's EXISTING_ROUTE_TABLES).
+  aws_route_tables: { ids: ["rtb-0123456789abcdef0"] },
+  aws_route_table: { id: "rtb-0123456789abcdef0" },
   // The instance's zones offer its type: the plan's postcondition wants a non-empty list (the mock's is empty).
   aws_ec2_instance_type_offerings: {
     instance_types: ["t3.micro"],

@@ -2,7 +2,7 @@
  * The `network` section's own network (`existing`) and fully private mode (`interfaceEndpoints`):
  * hostile inputs, each with its whole message, and the defaults the endpoints derive.
  */
-import { interfaceEndpointsOn, parseConfig } from "../../../lib/config";
+import { dnsFirewallOn, interfaceEndpointsOn, parseConfig } from "../../../lib/config";
 import { testConfig } from "../../helpers";
 import { problemsOf } from "./problems";
 
@@ -17,7 +17,10 @@ const ROUTES = ["rtb-0123456789abcdef0"];
  * The shipped configuration as a file would hold it with `network.existing`: the parsed defaults are
  * removed, since a field written next to `existing` is refused.
  */
-function withExisting(existing: Editable = { vpcId: VPC, subnetIds: SUBNETS }, network: Editable = {}): Editable {
+function withExisting(
+  existing: Editable = { vpcId: VPC, subnetIds: SUBNETS, routeTableIds: ROUTES },
+  network: Editable = {},
+): Editable {
   const config = structuredClone(testConfig()) as Editable;
   config.network = structuredClone({ existing, ...network });
   delete config.crossAccount.vpcCidr;
@@ -35,11 +38,18 @@ const IGNORED = (field: string) =>
   `remove it or network.existing: with an existing network no VPC is built, so ${field} would be ignored.`;
 
 describe("network.existing", () => {
-  test("accepts one or two subnets, with or without route tables", () => {
+  test("accepts one or two subnets with their route tables, and interface endpoints and the DNS Firewall beside them", () => {
     expect(problems(() => undefined)).toEqual([]);
     expect(problems((c) => (c.network.existing.subnetIds = [SUBNETS[0]]))).toEqual([]);
-    expect(problems((c) => (c.network.existing.routeTableIds = ROUTES))).toEqual([]);
+    expect(problems((c) => (c.network.existing.routeTableIds = [...ROUTES, "rtb-89abcdef"]))).toEqual([]);
     expect(problems((c) => (c.network.interfaceEndpoints = true))).toEqual([]);
+    expect(problems((c) => (c.network.dnsFirewall = true))).toEqual([]);
+  });
+
+  test("refuses to go without route tables, naming the field and why cross-account-s3 needs them", () => {
+    expect(problems((c) => delete c.network.existing.routeTableIds)).toEqual([
+      "Missing network.existing.routeTableIds: list the route tables of network.existing.subnetIds: private-access attaches the S3 gateway endpoint (the data perimeter) to them, and cross-account-s3, always deployed, demonstrates that perimeter; without them no endpoint exists and the instances' S3 traffic would take the VPC's own routes.",
+    ]);
   });
 
   test.each([
@@ -120,7 +130,12 @@ describe("network.existing", () => {
     [
       "an empty list of route tables",
       (c: Editable) => (c.network.existing.routeTableIds = []),
-      "Invalid network.existing.routeTableIds []: list at least one route table id, or remove routeTableIds.",
+      "Invalid network.existing.routeTableIds []: list at least one route table id: the route tables of network.existing.subnetIds carry the S3 gateway endpoint.",
+    ],
+    [
+      "route tables given as one id",
+      (c: Editable) => (c.network.existing.routeTableIds = ROUTES[0]),
+      `Invalid network.existing.routeTableIds "${ROUTES[0]}": use a list of route table ids.`,
     ],
     [
       "a route table twice",
@@ -135,7 +150,7 @@ describe("network.existing", () => {
     [
       "a string",
       (c: Editable) => (c.network.existing = VPC),
-      `Invalid network.existing "${VPC}": use an object with vpcId, subnetIds and optionally routeTableIds.`,
+      `Invalid network.existing "${VPC}": use an object with vpcId, subnetIds and routeTableIds.`,
     ],
   ])("rejects %s", (_what, edit, expected) => {
     expect(problems(edit)).toEqual([expected]);
@@ -175,5 +190,38 @@ describe("network.interfaceEndpoints", () => {
     expect(interfaceEndpointsOn(parseConfig(withExisting()).network)).toBe(false);
     expect(interfaceEndpointsOn(parseConfig(withExisting(undefined, { interfaceEndpoints: true })).network)).toBe(true);
     expect(problemsOf(withExisting(undefined, { interfaceEndpoints: false }))).toEqual([]);
+  });
+});
+
+describe("network.dnsFirewall", () => {
+  test.each([
+    ["a string", "on", 'Invalid network.dnsFirewall "on": use true or false.'],
+    ["a number", 0, "Invalid network.dnsFirewall 0: use true or false."],
+    ["null", null, "Invalid network.dnsFirewall null: use true or false."],
+  ])("rejects %s", (_what, value, expected) => {
+    expect(problems((c) => (c.network.dnsFirewall = value), plain)).toEqual([expected]);
+  });
+
+  // The NAT mode is the stack's: cross-account-s3 always builds its network without one.
+  test.each([
+    ["on for a network without NAT", {}, "none", true],
+    ["off with one NAT gateway (the article's network)", {}, "single", false],
+    ["off with a NAT gateway per zone", {}, "per-az", false],
+    [
+      "off without NAT when set false (the article's resolver, one setting away)",
+      { dnsFirewall: false },
+      "none",
+      false,
+    ],
+    ["on beside a NAT when set", { dnsFirewall: true }, "single", true],
+  ] as const)("by default is %s", (_what, network, nat, on) => {
+    const config = plain();
+    Object.assign(config.network, network);
+    expect(dnsFirewallOn(parseConfig(config).network, nat)).toBe(on);
+  });
+
+  test("with network.existing is off unless set: it would filter every query of the owner's VPC", () => {
+    expect(dnsFirewallOn(parseConfig(withExisting()).network, "none")).toBe(false);
+    expect(dnsFirewallOn(parseConfig(withExisting(undefined, { dnsFirewall: true })).network, "none")).toBe(true);
   });
 });

@@ -140,15 +140,12 @@ const instanceType = fc.constantFrom(
   "im4gn.large",
 );
 const awsId = (prefix: string) => fc.stringMatching(new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`));
-/** An organisation's own network: the VPC, one or two subnets, route tables or none. */
-const existingNetwork = fc.record(
-  {
-    vpcId: awsId("vpc"),
-    subnetIds: fc.uniqueArray(awsId("subnet"), { minLength: 1, maxLength: 2 }),
-    routeTableIds: fc.uniqueArray(awsId("rtb"), { minLength: 1, maxLength: 3 }),
-  },
-  { requiredKeys: ["vpcId", "subnetIds"] },
-);
+/** An organisation's own network: the VPC, one or two subnets, their route tables (required). */
+const existingNetwork = fc.record({
+  vpcId: awsId("vpc"),
+  subnetIds: fc.uniqueArray(awsId("subnet"), { minLength: 1, maxLength: 2 }),
+  routeTableIds: fc.uniqueArray(awsId("rtb"), { minLength: 1, maxLength: 3 }),
+});
 
 /** Zone numbers of pinned zones: never 3, which is constrained in ap-northeast-1 and us-east-1. */
 const zoneNumbers = fc.uniqueArray(fc.constantFrom(1, 2, 4, 5, 6), { minLength: 3, maxLength: 3 });
@@ -230,6 +227,8 @@ const validConfig: fc.Arbitrary<Raw> = fc
     }),
     // Unset, true or false; false only where a NAT gateway or an existing VPC gives another way out.
     interfaceEndpoints: fc.option(fc.boolean(), { nil: undefined }),
+    // Unset (on without NAT, off otherwise), true or false, with any network.
+    dnsFirewall: fc.option(fc.boolean(), { nil: undefined }),
     existing: fc.option(existingNetwork, { nil: undefined, freq: 2 }),
     eice: fc.record({
       preserveClientIp: fc.boolean(),
@@ -309,9 +308,11 @@ const validConfig: fc.Arbitrary<Raw> = fc
       ? {
           existing: v.existing,
           ...(v.interfaceEndpoints === undefined ? {} : { interfaceEndpoints: v.interfaceEndpoints }),
+          ...(v.dnsFirewall === undefined ? {} : { dnsFirewall: v.dnsFirewall }),
         }
       : {
           ...v.network,
+          ...(v.dnsFirewall === undefined ? {} : { dnsFirewall: v.dnsFirewall }),
           ...(v.interfaceEndpoints === undefined
             ? {}
             : { interfaceEndpoints: v.interfaceEndpoints || v.network.natGateways === "none" }),
@@ -602,6 +603,7 @@ const KNOWN_KEYS = new Set([
   "excludeZoneIds",
   "existing",
   "interfaceEndpoints",
+  "dnsFirewall",
   "vpcId",
   "subnetIds",
   "routeTableIds",
@@ -928,7 +930,7 @@ const setExisting = (field: string, bad: fc.Arbitrary<unknown>, element = false)
     apply: (config) => {
       const { network } = config;
       if (typeof network.existing !== "object" || network.existing === null)
-        network.existing = { vpcId: "vpc-00000001", subnetIds: ["subnet-00000001"] };
+        network.existing = { vpcId: "vpc-00000001", subnetIds: ["subnet-00000001"], routeTableIds: ["rtb-00000001"] };
       if (!element) {
         network.existing[field] = value;
         return `network.existing.${field}`;
@@ -1025,7 +1027,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   setExisting("subnetIds", badSubnetId, true),
   setExisting("routeTableIds", badRouteTableList),
   setExisting("routeTableIds", badRouteTableId, true),
+  // No route tables: cross-account-s3's perimeter would not exist (refused by name).
+  setExisting("routeTableIds", fc.constant(undefined)),
   setField("network.interfaceEndpoints", wrongType("boolean")),
+  setField("network.dnsFirewall", fc.oneof(wrongType("boolean"), fc.constantFrom("true", "on", 0, 1))),
   setField("instance.type", badInstanceType),
   setField("eice.preserveClientIp", wrongType("boolean")),
   setElement("eice.ports", badPort),

@@ -71,6 +71,7 @@ describe("the cross-account-s3 walk-through document", () => {
       userName: "data-account-user",
       approvedBucket: "approved",
       roleGranted: true,
+      dnsFirewall: true,
     });
     for (const rendered of [steps.article, steps.defence]) {
       expect(rendered).not.toMatch(/\{\{|\}\}/);
