@@ -9,6 +9,7 @@ import {
   type Block,
   type TfJson,
 } from "../helpers";
+import { evidenceConfig } from "../helpers/evidence";
 import { expectedSessionLoggingPolicy, sessionLoggingRefs } from "../helpers/session-logging";
 import { stackUnderTest, viewOf } from "../helpers/stack-test";
 import { articleInstanceS3Policy } from "../../lib/policies/instance-role";
@@ -186,33 +187,38 @@ describe("private-access instance role S3 access (privateAccess.instanceS3Access
     expect(statement(named, "ReadAwsOwnedAgentBuckets")).toMatchObject({ Action: "s3:GetObject" });
   });
 
-  test("scoped keeps the own-account grant, pinning every read/write grant to an owner account", () => {
-    const scoped = s3Access(
-      testConfig({ ...ALLOWED, privateAccess: { ...ALLOWED.privateAccess, instanceS3Access: "scoped" } }),
-    );
+  test("scoped keeps the own-account grant, pinned to the workload account", () => {
+    const scoped = s3Access(testConfig({ privateAccess: { instanceS3Access: "scoped" } }));
     const writes = scoped.Statement.filter((s) => s.Effect === "Allow" && asList(s.Action).includes("s3:PutObject"));
     expect(writes.map((s) => [s.Sid, s.Condition])).toEqual([
       ["ReadWriteOwnAccountBuckets", { StringEquals: { "aws:ResourceAccount": "111111111111" } }],
-      ["ReadWriteAllowedBucketsOf444455556666", { StringEquals: { "aws:ResourceAccount": "444455556666" } }],
-      ["ReadWriteAllowedBucketsOf777788889999", { StringEquals: { "aws:ResourceAccount": "777788889999" } }],
     ]);
   });
 
   test("article reproduces the article's grant exactly, then the protected-bucket denies", () => {
-    const article = s3Access(testConfig({ privateAccess: { instanceS3Access: "article" } }));
+    const article = viewOf(synthCached({ config: evidenceConfig() }).stacks["private-access"]).policyOf(
+      "aws_iam_role_policy",
+      "Target_S3Access",
+    );
     expect(allows(article)).toEqual(articleInstanceS3Policy().Statement);
-    expect(denies(article).map((s) => s.Sid)).toEqual(["DenyTrailAndStateBuckets"]);
+    expect(denies(article).map((s) => s.Sid)).toEqual(["DenyTrailAndStateBuckets", "DenySessionBucketExceptUploads"]);
   });
 
-  test.each(["named", "scoped", "article"] as const)(
-    "%s denies the trail bucket by the audit stack's own prefix, the state bucket and all of the session bucket but the upload",
-    (mode) => {
-      const config = testConfig({
-        privateAccess: { instanceS3Access: mode },
-        ssm: { sessionLogs: { s3KeyPrefix: "session-logs/" } },
-        state: { backend: "s3", bucket: "team-terraform-state" },
-      });
-      const result = synthCached({ config });
+  // Syntheses the access proofs share: the default (named), transcripts in S3, scoped, and the
+  // article's role beside transcripts in S3 and an S3 state backend.
+  test.each([
+    ["named (the default)", () => testConfig(), { session: false, state: false }],
+    [
+      "named, transcripts in S3",
+      () => testConfig({ ssm: { sessionLogs: { s3KeyPrefix: "session-logs/" } } }),
+      { session: true, state: false },
+    ],
+    ["scoped", () => testConfig({ privateAccess: { instanceS3Access: "scoped" } }), { session: false, state: false }],
+    ["article, transcripts and state in S3", evidenceConfig, { session: true, state: true }],
+  ])(
+    "%s: denies the trail bucket by the audit stack's own prefix, the state bucket and the session bucket but the upload",
+    (_mode, config, expected) => {
+      const result = synthCached({ config: config() });
       const doc = viewOf(result.stacks["private-access"]).policyOf("aws_iam_role_policy", "Target_S3Access");
       // The prefix the audit stack really gives Terraform, read from its synthesized bucket.
       const trailPrefix = viewOf(result.stacks.audit).named("aws_s3_bucket", "TrailBucket").bucket_prefix;
@@ -223,12 +229,16 @@ describe("private-access instance role S3 access (privateAccess.instanceS3Access
         Resource: [
           `arn:aws:s3:::${trailPrefix}*`,
           `arn:aws:s3:::${trailPrefix}*/*`,
-          "arn:aws:s3:::team-terraform-state",
-          "arn:aws:s3:::team-terraform-state/*",
+          ...(expected.state ? ["arn:aws:s3:::team-terraform-state", "arn:aws:s3:::team-terraform-state/*"] : []),
         ],
       });
+      const session = doc.Statement.find((s) => s.Sid === "DenySessionBucketExceptUploads");
+      if (!expected.session) {
+        expect(session).toBeUndefined();
+        return;
+      }
       const bucketArn = sessionLoggingRefs(result, "session-logs/").s3!.bucketArn;
-      expect(statement(doc, "DenySessionBucketExceptUploads")).toEqual({
+      expect(session).toEqual({
         Sid: "DenySessionBucketExceptUploads",
         Effect: "Deny",
         NotAction: ["s3:PutObject", "s3:GetEncryptionConfiguration"],
