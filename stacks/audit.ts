@@ -27,6 +27,7 @@ import {
   type TrailLocation,
 } from "../lib/policies/cloudtrail";
 import { toPolicyJson } from "../lib/policies/document";
+import { TRAIL_BUCKET_PREFIX } from "../lib/policies/s3-bucket";
 import { GuardrailsStack, type GuardrailsStackProps } from "../lib/stack/guardrails-stack";
 
 /** Fixed so the trail's ARN can be named in the bucket and key policies before the trail exists. */
@@ -81,7 +82,8 @@ export class AuditStack extends GuardrailsStack {
     });
 
     this.bucket = new LockedBucket(this, "TrailBucket", {
-      bucketPrefix: "ec2-access-guardrails-trail-",
+      // Shared with the instance roles, which deny this bucket by its prefix.
+      bucketPrefix: TRAIL_BUCKET_PREFIX,
       kmsKeyArn: this.key.arn,
       grants: (bucketArn) => [
         ...cloudTrailBucketGrants(bucketArn, location),
@@ -93,6 +95,9 @@ export class AuditStack extends GuardrailsStack {
       preventDestroy: retainEvidence,
       // Never force_destroy, even with audit.allowDestroy: deleting log files stays a deliberate step.
       forceDestroy: false,
+      // CloudTrail delivers as before: default retention asks nothing of the writer's permissions, and
+      // S3's checksum requirement on uploads to a bucket with default retention is met by the service.
+      objectLock: settings.objectLock,
       // Destroyed before the key and its alias: the bucket references neither (only its encryption
       // configuration names the key), so without the edge Terraform schedules the key's deletion in
       // parallel, and a destroy that stops at a bucket still holding log files (BucketNotEmpty) has

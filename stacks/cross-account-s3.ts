@@ -28,7 +28,8 @@ export const DATA_PROVIDER_ALIAS = "data";
  * - A (provider alias `data`): an IAM user with no IAM policies, and a locked bucket whose policy grants
  *   that user `s3:*`; optionally an access key for it (opt-in: a long-lived secret).
  * - B (default provider): a private instance whose role may read and write any bucket (as in the
- *   article), in a fully private network (no NAT or internet gateway; Session Manager through interface
+ *   article) but the evidence and state buckets (explicit denies, as for every instance role), in a
+ *   fully private network (no NAT or internet gateway; Session Manager through interface
  *   endpoints) whose S3 endpoint policy is the data perimeter, and whose only HTTPS egress is that
  *   endpoint and the interface endpoints.
  */
@@ -74,7 +75,9 @@ export class CrossAccountS3Stack extends GuardrailsStack {
     this.workload = workloadInstance(this, "Workload", this.network, {
       name: "cross-account-workload",
       // Its role may read and write any bucket, as in the article: IAM in B does not stop it, so what
-      // does (A's bucket policy, B's endpoint policy) is visible.
+      // does (A's bucket policy, B's endpoint policy) is visible. The explicit denies every instance
+      // role carries (trail, session transcripts, state) are the one exception, and touch no bucket of
+      // the demo.
       s3Access: { kind: "article" },
       // HTTPS only to the S3 gateway endpoint and the interface endpoints: no other path to S3.
       egress: "closed",

@@ -44,7 +44,7 @@ export class PrivateAccessStack extends GuardrailsStack {
     this.target = workloadInstance(this, "Target", this.network, {
       name: "eice-target",
       securityGroupDescription: "Target instance: SSH only from the EC2 Instance Connect Endpoint",
-      s3Access: instanceS3Access === "article" ? { kind: "article" } : { kind: "scoped", allowedBuckets },
+      s3Access: instanceS3Access === "article" ? { kind: "article" } : { kind: instanceS3Access, allowedBuckets },
       // With a NAT (the default, as in the article) HTTPS goes anywhere: the internet, and S3 of every
       // region or hostname through the NAT, which the S3 endpoint policy never sees (the scoped role
       // and orgPerimeter still apply there). `network.natGateways: "none"` closes it: no way out, and

@@ -8,7 +8,8 @@ import type { Config } from "../lib/config";
 import { LockedBucket } from "../lib/constructs/locked-bucket";
 import { logGroupArn } from "../lib/policies/cloudtrail";
 import { toPolicyJson } from "../lib/policies/document";
-import { sessionKeyPolicy, type SessionLogging } from "../lib/policies/session-logging";
+import { SESSION_BUCKET_PREFIX } from "../lib/policies/s3-bucket";
+import { sessionKeyPolicy, transcriptBucketStatements, type SessionLogging } from "../lib/policies/session-logging";
 import { GuardrailsStack, type GuardrailsStackProps } from "../lib/stack/guardrails-stack";
 
 /**
@@ -88,6 +89,7 @@ export class SessionPreferencesStack extends GuardrailsStack {
     // Transcripts are evidence, kept as the audit stack keeps its own (audit.allowDestroy decides).
     const retainEvidence = !config.audit.allowDestroy;
     const lifecycle = retainEvidence ? { preventDestroy: true } : undefined;
+    const keyPrefix = settings.s3KeyPrefix;
 
     this.key = new KmsKey(this, "SessionKey", {
       description: "Encrypts ec2-access-guardrails Session Manager sessions and their transcripts",
@@ -98,6 +100,7 @@ export class SessionPreferencesStack extends GuardrailsStack {
           region,
           accountId: this.account.id,
           logGroupArn: logGroupArn(region, this.account.id, SESSION_LOG_GROUP_NAME),
+          transcriptReaderArns: keyPrefix !== undefined ? settings.readerArns : [],
         }),
       ),
       // A key scheduled for deletion takes every transcript it encrypted with it.
@@ -116,14 +119,23 @@ export class SessionPreferencesStack extends GuardrailsStack {
       skipDestroy: retainEvidence,
     });
 
-    const keyPrefix = settings.s3KeyPrefix;
     if (keyPrefix !== undefined) {
       this.bucket = new LockedBucket(this, "SessionBucket", {
-        bucketPrefix: "ec2-access-guardrails-sessions-",
+        bucketPrefix: SESSION_BUCKET_PREFIX,
         kmsKeyArn: this.key.arn,
+        // Every session user can use an instance's role, so the bucket, not the role, keeps one user
+        // from reading or rewriting another's transcript: readers alone read, instances alone write,
+        // nobody changes what was written. The evidence administrators are the audit stack's.
+        grants: (bucketArn) =>
+          transcriptBucketStatements(bucketArn, {
+            readerArns: settings.readerArns,
+            administratorArns: config.audit.administratorArns,
+            allowDestroy: config.audit.allowDestroy,
+          }),
         preventDestroy: retainEvidence,
         // Never force_destroy: deleting transcripts stays a deliberate step, as for the trail bucket.
         forceDestroy: false,
+        objectLock: settings.objectLock,
       });
     }
 

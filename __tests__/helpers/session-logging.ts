@@ -34,13 +34,20 @@ export function sessionLoggingRefs(result: SynthResult, keyPrefix?: string): Ses
 /**
  * The instance role's session-logging policy written out by hand, as AWS receives it: the statements
  * the agent needs (Session Manager user guide, "custom IAM instance profile"), each on exactly the key,
- * the log group and the prefix.
+ * the log group and the prefix; the key's Decrypt only for the sessions of `instanceId` (the reference
+ * to the role's own instance) and, for uploads, only through S3 of eu-west-1 for the session bucket.
  */
-export function expectedSessionLoggingPolicy(refs: SessionLogging): unknown {
+export function expectedSessionLoggingPolicy(refs: SessionLogging, instanceId: string): unknown {
   return {
     Version: "2012-10-17",
     Statement: [
-      { Sid: "DecryptSessionData", Effect: "Allow", Action: "kms:Decrypt", Resource: refs.keyArn },
+      {
+        Sid: "DecryptSessionData",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: refs.keyArn,
+        Condition: { StringEquals: { "kms:EncryptionContext:aws:ssm:TargetId": instanceId } },
+      },
       {
         Sid: "WriteSessionLogStreams",
         Effect: "Allow",
@@ -71,8 +78,14 @@ export function expectedSessionLoggingPolicy(refs: SessionLogging): unknown {
             {
               Sid: "EncryptSessionTranscriptUploads",
               Effect: "Allow",
-              Action: "kms:GenerateDataKey",
+              Action: ["kms:GenerateDataKey", "kms:Decrypt"],
               Resource: refs.keyArn,
+              Condition: {
+                StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" },
+                StringLike: {
+                  "kms:EncryptionContext:aws:s3:arn": [refs.s3.bucketArn, `${refs.s3.bucketArn}/${refs.s3.keyPrefix}*`],
+                },
+              },
             },
           ]
         : []),

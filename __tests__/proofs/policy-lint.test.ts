@@ -1,7 +1,17 @@
 import { SCP_VARIANTS } from "../../lib/config/schema";
 import { WILDCARD_WRITE_EXCEPTIONS } from "../../lib/policies/wildcard-exceptions";
 import { parsePolicy, statementsOf, type TfJson } from "../../lib/tfjson";
-import { lintPolicyDocument, listPolicies, resolveDocument, Resolver, type SynthesizedPolicy } from "../../proofs";
+import * as path from "node:path";
+import {
+  configWith,
+  lintPolicyDocument,
+  listPolicies,
+  loadScenarioFile,
+  resolveDocument,
+  Resolver,
+  SCENARIO_DIR,
+  type SynthesizedPolicy,
+} from "../../proofs";
 import { synthCached, testConfig } from "../helpers/synth";
 
 /*
@@ -33,6 +43,16 @@ syntheses.push({
     offline: false,
   }).stacks,
 });
+
+// The instance role's other grants, and the evidence configuration of the transcripts scenarios
+// (readers, administrators, Object Lock, S3 state): both synthesized for the scenario tables already.
+for (const [label, file] of [
+  ["privateAccess.instanceS3Access scoped", "private-access.scoped-role.json"],
+  ["transcript readers, evidence administrators, Object Lock", "session-preferences.transcripts.json"],
+] as const) {
+  const config = configWith(loadScenarioFile(path.join(SCENARIO_DIR, file)).config, file);
+  syntheses.push({ label, stacks: synthCached({ config, offline: false }).stacks });
+}
 
 const seen = new Set<string>();
 const cases: Array<[string, SynthesizedPolicy, Stacks]> = [];

@@ -50,6 +50,9 @@ const s3Row = (overrides: Partial<Scenario> = {}): Scenario => ({
   ...overrides,
 });
 
+/** The S3 rows need the own-account grant, which the default named role no longer has. */
+const SCOPED = { privateAccess: { instanceS3Access: "scoped" } };
+
 const table = (config: Record<string, unknown> = {}): ScenarioFile => ({
   file: "runner-test.json",
   stack: "private-access",
@@ -69,7 +72,7 @@ describe("scenario runner", () => {
 
   test("a decision from another policy than the row names fails the row", async () => {
     const row = s3Row({ decidedBy: "ListAllBuckets" });
-    const outcome = await runScenario(table(), row, testStacks);
+    const outcome = await runScenario(table(SCOPED), row, testStacks);
     expect(outcome.decision).toBe("Allowed");
     expect(outcomeFailures(outcome, row)).toEqual([
       expect.stringContaining('expected the decision to come from "ListAllBuckets"'),
@@ -80,13 +83,13 @@ describe("scenario runner", () => {
     const row = s3Row({
       context: { ...s3Row().context, "ec2:osuser": "ec2-user" },
     });
-    const outcome = await runScenario(table(), row, testStacks);
+    const outcome = await runScenario(table(SCOPED), row, testStacks);
     expect(outcome.decision).toBe("Error");
     expect(outcome.problems).toEqual([expect.stringContaining('ignored context keys ["ec2:osuser"]')]);
   });
 
   test("a condition key the applied policies read but the row does not supply fails the row", async () => {
-    const outcome = await runScenario(table(), s3Row({ context: {} }), testStacks);
+    const outcome = await runScenario(table(SCOPED), s3Row({ context: {} }), testStacks);
     const missing = (policy: string, key: string) =>
       `${policy} reads ${key}: supply it in "context", or list it in "absentContext" if the request deliberately lacks it`;
     expect(outcome.problems).toEqual([

@@ -500,7 +500,12 @@ describe("cross-account-s3 with managed session preferences (the default)", () =
   const loggingPolicy = (tf: StackUnderTest) => tf.policyOf("aws_iam_role_policy", "Workload_SessionLogging");
 
   test("the workload role may write its session log and use the session key, and nothing else for it", () => {
-    expect(loggingPolicy(stack)).toEqual(expectedSessionLoggingPolicy(sessionLoggingRefs(synthCached())));
+    expect(loggingPolicy(stack)).toEqual(
+      expectedSessionLoggingPolicy(
+        sessionLoggingRefs(synthCached()),
+        stack.ref("aws_instance", "Workload_Instance", "id"),
+      ),
+    );
     expect(stack.named("aws_iam_role_policy", "Workload_SessionLogging").role).toBe(
       stack.ref("aws_iam_role", "Workload_Role", "id"),
     );
@@ -509,7 +514,12 @@ describe("cross-account-s3 with managed session preferences (the default)", () =
   test("with an S3 prefix it may also upload under that prefix of the session bucket, encrypted with the key", () => {
     const result = synthCached({ config: S3_LOGS });
     const tf = viewOf(result.stacks[ID]);
-    expect(loggingPolicy(tf)).toEqual(expectedSessionLoggingPolicy(sessionLoggingRefs(result, "session-logs/")));
+    expect(loggingPolicy(tf)).toEqual(
+      expectedSessionLoggingPolicy(
+        sessionLoggingRefs(result, "session-logs/"),
+        stack.ref("aws_instance", "Workload_Instance", "id"),
+      ),
+    );
   });
 
   test("the S3 endpoint policy lets the role upload its transcript to the session bucket (same account)", async () => {

@@ -9,6 +9,7 @@ import {
   type Block,
   type TfJson,
 } from "../helpers";
+import { evidenceConfig } from "../helpers/evidence";
 import { expectedSessionLoggingPolicy, sessionLoggingRefs } from "../helpers/session-logging";
 import { stackUnderTest, viewOf } from "../helpers/stack-test";
 import { articleInstanceS3Policy } from "../../lib/policies/instance-role";
@@ -158,33 +159,93 @@ describe("private-access network", () => {
 describe("private-access instance role S3 access (privateAccess.instanceS3Access)", () => {
   const s3Access = (config = testConfig()) =>
     stackUnderTest("private-access", { config }).policyOf("aws_iam_role_policy", "Target_S3Access");
+  const denies = (doc: ReturnType<typeof s3Access>) => doc.Statement.filter((s) => s.Effect === "Deny");
+  const allows = (doc: ReturnType<typeof s3Access>) => doc.Statement.filter((s) => s.Effect === "Allow");
+  const ALLOWED = {
+    privateAccess: {
+      allowedBuckets: [
+        { bucket: "partner-drop", accountId: "444455556666" },
+        { bucket: "other-drop", accountId: "777788889999" },
+      ],
+    },
+  };
 
-  test("article reproduces the article's grant exactly: list, read and write any bucket", () => {
-    expect(s3Access(testConfig({ privateAccess: { instanceS3Access: "article" } }))).toEqual(articleInstanceS3Policy());
+  test("named (the default) grants the allowed buckets, each pinned to its owner, and AWS's agent buckets: nothing account-wide", () => {
+    const named = s3Access(testConfig(ALLOWED));
+    expect(allows(named).map((s) => s.Sid)).toEqual([
+      "ReadAwsOwnedAgentBuckets",
+      "ReadWriteAllowedBucketsOf444455556666",
+      "ReadWriteAllowedBucketsOf777788889999",
+    ]);
+    // No `*` resource anywhere among the grants: no ListAllMyBuckets, no own-account statement.
+    expect(allows(named).flatMap((s) => asList(s.Resource))).not.toContain("*");
+    expect(statement(named, "ReadWriteAllowedBucketsOf444455556666")).toMatchObject({
+      Action: ["s3:ListBucket", "s3:GetObject", "s3:PutObject"],
+      Resource: ["arn:aws:s3:::partner-drop", "arn:aws:s3:::partner-drop/*"],
+      Condition: { StringEquals: { "aws:ResourceAccount": "444455556666" } },
+    });
+    expect(statement(named, "ReadAwsOwnedAgentBuckets")).toMatchObject({ Action: "s3:GetObject" });
   });
 
-  test("scoped (the default) pins every read/write grant to an owner account, allowed buckets to theirs", () => {
-    const scoped = s3Access(
-      testConfig({
-        privateAccess: {
-          allowedBuckets: [
-            { bucket: "partner-drop", accountId: "444455556666" },
-            { bucket: "other-drop", accountId: "777788889999" },
-          ],
-        },
-      }),
-    );
-    const writes = scoped.Statement.filter((s) => asList(s.Action).includes("s3:PutObject"));
+  test("scoped keeps the own-account grant, pinned to the workload account", () => {
+    const scoped = s3Access(testConfig({ privateAccess: { instanceS3Access: "scoped" } }));
+    const writes = scoped.Statement.filter((s) => s.Effect === "Allow" && asList(s.Action).includes("s3:PutObject"));
     expect(writes.map((s) => [s.Sid, s.Condition])).toEqual([
       ["ReadWriteOwnAccountBuckets", { StringEquals: { "aws:ResourceAccount": "111111111111" } }],
-      ["ReadWriteAllowedBucketsOf444455556666", { StringEquals: { "aws:ResourceAccount": "444455556666" } }],
-      ["ReadWriteAllowedBucketsOf777788889999", { StringEquals: { "aws:ResourceAccount": "777788889999" } }],
-    ]);
-    expect(statement(scoped, "ReadWriteAllowedBucketsOf444455556666").Resource).toEqual([
-      "arn:aws:s3:::partner-drop",
-      "arn:aws:s3:::partner-drop/*",
     ]);
   });
+
+  test("article reproduces the article's grant exactly, then the protected-bucket denies", () => {
+    const article = viewOf(synthCached({ config: evidenceConfig() }).stacks["private-access"]).policyOf(
+      "aws_iam_role_policy",
+      "Target_S3Access",
+    );
+    expect(allows(article)).toEqual(articleInstanceS3Policy().Statement);
+    expect(denies(article).map((s) => s.Sid)).toEqual(["DenyTrailAndStateBuckets", "DenySessionBucketExceptUploads"]);
+  });
+
+  // Syntheses the access proofs share: the default (named), transcripts in S3, scoped, and the
+  // article's role beside transcripts in S3 and an S3 state backend.
+  test.each([
+    ["named (the default)", () => testConfig(), { session: false, state: false }],
+    [
+      "named, transcripts in S3",
+      () => testConfig({ ssm: { sessionLogs: { s3KeyPrefix: "session-logs/" } } }),
+      { session: true, state: false },
+    ],
+    ["scoped", () => testConfig({ privateAccess: { instanceS3Access: "scoped" } }), { session: false, state: false }],
+    ["article, transcripts and state in S3", evidenceConfig, { session: true, state: true }],
+  ])(
+    "%s: denies the trail bucket by the audit stack's own prefix, the state bucket and the session bucket but the upload",
+    (_mode, config, expected) => {
+      const result = synthCached({ config: config() });
+      const doc = viewOf(result.stacks["private-access"]).policyOf("aws_iam_role_policy", "Target_S3Access");
+      // The prefix the audit stack really gives Terraform, read from its synthesized bucket.
+      const trailPrefix = viewOf(result.stacks.audit).named("aws_s3_bucket", "TrailBucket").bucket_prefix;
+      expect(statement(doc, "DenyTrailAndStateBuckets")).toEqual({
+        Sid: "DenyTrailAndStateBuckets",
+        Effect: "Deny",
+        Action: "s3:*",
+        Resource: [
+          `arn:aws:s3:::${trailPrefix}*`,
+          `arn:aws:s3:::${trailPrefix}*/*`,
+          ...(expected.state ? ["arn:aws:s3:::team-terraform-state", "arn:aws:s3:::team-terraform-state/*"] : []),
+        ],
+      });
+      const session = doc.Statement.find((s) => s.Sid === "DenySessionBucketExceptUploads");
+      if (!expected.session) {
+        expect(session).toBeUndefined();
+        return;
+      }
+      const bucketArn = sessionLoggingRefs(result, "session-logs/").s3!.bucketArn;
+      expect(session).toEqual({
+        Sid: "DenySessionBucketExceptUploads",
+        Effect: "Deny",
+        NotAction: ["s3:PutObject", "s3:GetEncryptionConfiguration"],
+        Resource: [bucketArn, `${bucketArn}/*`],
+      });
+    },
+  );
 });
 
 describe("private-access S3 gateway endpoint", () => {
@@ -430,7 +491,12 @@ describe("private-access with managed session preferences (the default)", () => 
     viewOf(result.stacks["private-access"]).policyOf("aws_iam_role_policy", "Target_SessionLogging");
 
   test("the target's role may write its session log and use the session key, and nothing else for it", () => {
-    expect(loggingPolicyOf(synthCached())).toEqual(expectedSessionLoggingPolicy(sessionLoggingRefs(synthCached())));
+    expect(loggingPolicyOf(synthCached())).toEqual(
+      expectedSessionLoggingPolicy(
+        sessionLoggingRefs(synthCached()),
+        stack.ref("aws_instance", "Target_Instance", "id"),
+      ),
+    );
     expect(stack.named("aws_iam_role_policy", "Target_SessionLogging").role).toBe(
       stack.ref("aws_iam_role", "Target_Role", "id"),
     );
@@ -438,7 +504,12 @@ describe("private-access with managed session preferences (the default)", () => 
 
   test("with an S3 prefix it may also upload under that prefix of the session bucket, encrypted with the key", () => {
     const result = synthCached({ config: testConfig({ ssm: { sessionLogs: { s3KeyPrefix: "session-logs/" } } }) });
-    expect(loggingPolicyOf(result)).toEqual(expectedSessionLoggingPolicy(sessionLoggingRefs(result, "session-logs/")));
+    expect(loggingPolicyOf(result)).toEqual(
+      expectedSessionLoggingPolicy(
+        sessionLoggingRefs(result, "session-logs/"),
+        stack.ref("aws_instance", "Target_Instance", "id"),
+      ),
+    );
   });
 
   test("depends on session-preferences, whose outputs it reads", () => {

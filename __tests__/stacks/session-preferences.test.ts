@@ -1,5 +1,6 @@
 import { evaluateStack } from "../../lib/aspects/guardrails";
 import { parsePolicy, stackJson, statement, synthCached, testConfig, type TfJson } from "../helpers";
+import { evidenceConfig } from "../helpers/evidence";
 import { stackUnderTest, viewOf, type StackUnderTest } from "../helpers/stack-test";
 
 const LOG_GROUP = "/ec2-access-guardrails/session-manager/sessions";
@@ -169,6 +170,126 @@ describe("session-preferences", () => {
       });
       expect(stack.only("aws_s3_bucket").force_destroy).toBe(false);
       expect(parsePolicy(stack.only("aws_s3_bucket_policy").policy).Statement).not.toHaveLength(0);
+    });
+  });
+
+  describe("the transcripts bucket's policy", () => {
+    const READER = "arn:aws:iam::111111111111:role/Investigator";
+    const DEPLOYER = "arn:aws:iam::111111111111:role/Deployer";
+    const evidence = () => viewOf(synthCached({ config: evidenceConfig() }).stacks["session-preferences"]);
+    /** The bucket's ARN and the policy as AWS receives it. */
+    const policyOf = (stack: StackUnderTest) => ({
+      bucket: stack.ref("aws_s3_bucket", "SessionBucket", "arn"),
+      doc: parsePolicy(stack.only("aws_s3_bucket_policy").policy),
+    });
+
+    test("denies reading transcripts to all but the readers, and lets the readers list versions, where an overwrite shows", () => {
+      const { bucket, doc } = policyOf(evidence());
+      expect(statement(doc, "DenyTranscriptReadsExceptReaders")).toEqual({
+        Sid: "DenyTranscriptReadsExceptReaders",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:GetObject*", "s3:ListMultipartUploadParts"],
+        Resource: `${bucket}/*`,
+        Condition: { ArnNotLike: { "aws:PrincipalArn": [READER] } },
+      });
+      expect(statement(doc, "LogReadersRead")).toMatchObject({
+        Principal: { AWS: [READER] },
+        Action: ["s3:GetObject", "s3:GetObjectVersion"],
+      });
+      expect(statement(doc, "TranscriptReadersListVersions")).toMatchObject({
+        Effect: "Allow",
+        Principal: { AWS: [READER] },
+        Action: "s3:ListBucketVersions",
+        Resource: bucket,
+      });
+    });
+
+    test("denies listing to all but readers and administrators; with no administrator, s3:ListBucket stays (Terraform's HeadBucket)", () => {
+      expect(statement(policyOf(evidence()).doc, "DenyTranscriptListingExceptReaders")).toMatchObject({
+        Action: ["s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"],
+        Condition: { ArnNotLike: { "aws:PrincipalArn": [READER, DEPLOYER] } },
+      });
+      const plain = viewOf(
+        synthCached({ config: testConfig({ ssm: { sessionLogs: { s3KeyPrefix: "session-logs/" } } }) }).stacks[
+          "session-preferences"
+        ],
+      );
+      const { doc } = policyOf(plain);
+      // Nobody named: the read deny applies to everyone, and listing versions too.
+      expect(statement(doc, "DenyTranscriptReadsExceptReaders").Condition).toBeUndefined();
+      expect(statement(doc, "DenyTranscriptListingExceptReaders")).toMatchObject({
+        Action: ["s3:ListBucketVersions", "s3:ListBucketMultipartUploads"],
+      });
+      expect(statement(doc, "DenyTranscriptListingExceptReaders").Condition).toBeUndefined();
+    });
+
+    test("lets only EC2 instance credentials write, and nobody change or delete what was written", () => {
+      const { bucket, doc } = policyOf(evidence());
+      expect(statement(doc, "DenyTranscriptWritesWithoutInstanceCredentials")).toEqual({
+        Sid: "DenyTranscriptWritesWithoutInstanceCredentials",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:PutObject*", "s3:RestoreObject"],
+        Resource: `${bucket}/*`,
+        Condition: { Null: { "aws:Ec2InstanceSourceVpc": "true" } },
+      });
+      expect(statement(doc, "DenyTranscriptChanges")).toMatchObject({
+        Principal: "*",
+        Action: expect.arrayContaining(["s3:PutObjectRetention", "s3:BypassGovernanceRetention", "s3:PutObjectAcl"]),
+      });
+      expect(statement(doc, "DenyTranscriptChanges").Condition).toBeUndefined();
+      expect(statement(doc, "DenyTranscriptDeletes")).toEqual({
+        Sid: "DenyTranscriptDeletes",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+        Resource: `${bucket}/*`,
+      });
+      expect(statement(doc, "DenyTranscriptBucketChangesExceptAdministrators")).toMatchObject({
+        Action: expect.arrayContaining(["s3:PutBucketPolicy", "s3:PutBucketObjectLockConfiguration"]),
+        Condition: { ArnNotLike: { "aws:PrincipalArn": [DEPLOYER] } },
+      });
+    });
+
+    test("with audit.allowDestroy the administrators alone may delete transcripts, which emptying the bucket needs", () => {
+      const { doc } = policyOf(withS3());
+      expect(statement(doc, "DenyTranscriptDeletes").Condition).toEqual({
+        ArnNotLike: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/Deployer"] },
+      });
+      expect(statement(doc, "DenyTranscriptChanges").Condition).toBeUndefined();
+    });
+
+    test("the session key lets the readers decrypt through S3 only", () => {
+      const doc = evidence().policyOf("aws_kms_key", "SessionKey");
+      expect(statement(doc, "TranscriptReadersDecryptThroughS3")).toEqual({
+        Sid: "TranscriptReadersDecryptThroughS3",
+        Effect: "Allow",
+        Principal: { AWS: [READER] },
+        Action: "kms:Decrypt",
+        Resource: "*",
+        Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } },
+      });
+    });
+  });
+
+  describe("Object Lock (ssm.sessionLogs.objectLock)", () => {
+    test("sets the default retention after versioning, in place: the bucket itself never carries object_lock_enabled, which would replace it", () => {
+      const stack = viewOf(synthCached({ config: evidenceConfig() }).stacks["session-preferences"]);
+      const lock = stack.only("aws_s3_bucket_object_lock_configuration");
+      expect(lock).toMatchObject({
+        bucket: stack.ref("aws_s3_bucket", "SessionBucket", "id"),
+        rule: { default_retention: { mode: "GOVERNANCE", days: 365 } },
+        lifecycle: { prevent_destroy: true },
+      });
+      expect(lock.depends_on).toEqual([
+        `aws_s3_bucket_versioning.${Object.keys(stack.all("aws_s3_bucket_versioning"))[0]}`,
+      ]);
+      expect(stack.only("aws_s3_bucket")).not.toHaveProperty("object_lock_enabled");
+    });
+
+    test("is absent unless configured", () => {
+      expect(withS3().all("aws_s3_bucket_object_lock_configuration")).toEqual({});
     });
   });
 

@@ -71,25 +71,18 @@ describe.each(WORKLOAD_STACKS)("%s workload", (id, instanceId) => {
       "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     );
     const s3 = stack.policyOf("aws_iam_role_policy", `${instanceId}_S3Access`);
-    expect(statement(s3, "ListAllBuckets")).toMatchObject({ Action: "s3:ListAllMyBuckets", Resource: "*" });
     if (id === "cross-account-s3") {
-      // The demonstration needs a role its own account does not stop.
+      // The demonstration needs a role its own account does not stop (but the evidence stays denied).
+      expect(statement(s3, "ListAllBuckets")).toMatchObject({ Action: "s3:ListAllMyBuckets", Resource: "*" });
       expect(statement(s3, "ArticleS3ReadWriteAnyBucket")).toMatchObject({
         Action: ["s3:ListBucket", "s3:GetObject", "s3:PutObject"],
         Resource: "*",
       });
+      expect(statement(s3, "DenyTrailAndStateBuckets")).toMatchObject({ Effect: "Deny", Action: "s3:*" });
     } else {
-      expect(s3.Statement.map((s) => s.Sid)).toEqual([
-        "ListAllBuckets",
-        "ReadWriteOwnAccountBuckets",
-        "ReadAwsOwnedAgentBuckets",
-      ]);
+      // privateAccess.instanceS3Access "named" by default: no bucket of the account but the named ones.
+      expect(s3.Statement.map((s) => s.Sid)).toEqual(["ReadAwsOwnedAgentBuckets", "DenyTrailAndStateBuckets"]);
       expect(statement(s3, "ReadAwsOwnedAgentBuckets")).toMatchObject({ Action: "s3:GetObject" });
-      expect(statement(s3, "ReadWriteOwnAccountBuckets")).toMatchObject({
-        Action: ["s3:ListBucket", "s3:GetObject", "s3:PutObject"],
-        Resource: "*",
-        Condition: { StringEquals: { "aws:ResourceAccount": "111111111111" } },
-      });
     }
     expect(instance.iam_instance_profile).toBe(
       stack.ref("aws_iam_instance_profile", `${instanceId}_InstanceProfile`, "name"),

@@ -272,6 +272,14 @@ const scpTarget = pattern(SCP_TARGET, "use a root id (r-…), an OU id (ou-…-�
 const principalArn = (example: string) => pattern(PRINCIPAL_ARN, `use an IAM principal ARN such as ${example}`);
 const roleArnPattern = (example: string, why: string) =>
   pattern(ROLE_ARN_PATTERN, `use an IAM role ARN such as ${example} (${why})`);
+// IAM users and roles by exact ARN: bucket and key policies take no wildcards in Principal, and S3/KMS
+// refuse a policy naming a principal that does not exist.
+const IAM_USER_OR_ROLE_ARN = /^arn:aws:iam::\d{12}:(role|user)\/([A-Za-z0-9+=,.@_-]+\/)*[A-Za-z0-9+=,.@_-]{1,64}$/;
+const userOrRoleArns = unique(
+  pattern(IAM_USER_OR_ROLE_ARN, "use an IAM role or user ARN such as arn:aws:iam::123456789012:role/SecurityAudit"),
+  "role or user ARNs",
+);
+
 const zoneIds = unique(
   pattern(
     ZONE_ID,
@@ -444,6 +452,21 @@ export function sessionInputIssues(input: unknown): z.core.$ZodIssue[] {
       message:
         'remove it, or set ssm.sessionPreferences to "manage" or "adopt": with "existing" this project leaves the preferences document alone, so ssm.sessionLogs would be ignored',
     });
+  }
+  // The transcripts bucket exists only with s3KeyPrefix: its readers and Object Lock written without it
+  // would be silently ignored (an empty reader list, the default, names nobody and passes).
+  const logs = ssm.sessionLogs;
+  if (isObject(logs) && logs.s3KeyPrefix === undefined) {
+    for (const field of ["readerArns", "objectLock"] as const) {
+      const value = logs[field];
+      if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
+      issues.push({
+        code: "custom",
+        path: ["ssm", "sessionLogs", field],
+        input: value,
+        message: `remove it, or set ssm.sessionLogs.s3KeyPrefix: without it there is no transcripts bucket, so ssm.sessionLogs.${field} would be ignored`,
+      });
+    }
   }
   // Identity Center settings beside IAM-user principals (written or defaulted) would be ignored. Raw, so
   // the message shows what was written, not the section with its defaults filled in.
@@ -719,21 +742,23 @@ const eiceSchema = section({
 });
 
 /**
- * The private-access instance role's S3 grant (`privateAccess.instanceS3Access`): `scoped` to the
- * workload account's buckets and `privateAccess.allowedBuckets` (each pinned to its owner), or the
- * article's list/read/write on every bucket.
+ * The private-access instance role's S3 grant (`privateAccess.instanceS3Access`): `named`, only the
+ * buckets of `privateAccess.allowedBuckets` (each pinned to its owner) and the AWS-owned buckets the
+ * agent and package manager read; `scoped`, also every bucket of the workload account; `article`, the
+ * article's list/read/write on every bucket. In every mode an explicit deny keeps the trail, session
+ * transcript and S3 state buckets out of the role's reach (lib/policies/instance-role.ts).
  */
-export const INSTANCE_S3_ACCESS = ["scoped", "article"] as const;
+export const INSTANCE_S3_ACCESS = ["named", "scoped", "article"] as const;
 export type InstanceS3Access = (typeof INSTANCE_S3_ACCESS)[number];
 
 const privateAccessSchema = section({
   allowedBuckets: doc(ownedBuckets.default([]), {
     description:
-      'buckets of other accounts the private-access S3 endpoint and instance role let through, each as `{ "bucket", "accountId" }` of its owner (requests reach it only while that account owns it)',
+      'buckets the private-access instance role may list, read and write, each as `{ "bucket", "accountId" }` of its owner (requests reach it only while that account owns it); buckets of other accounts also pass the S3 endpoint',
   }),
-  instanceS3Access: doc(oneOf(INSTANCE_S3_ACCESS).default("scoped"), {
+  instanceS3Access: doc(oneOf(INSTANCE_S3_ACCESS).default("named"), {
     description:
-      "the instance role's S3 grant: `scoped`, list/read/write on the workload account's buckets and `allowedBuckets` only; `article`, list/read/write on every bucket (the article's choice)",
+      "the instance role's S3 grant: `named`, list/read/write on `allowedBuckets` only, and reads of the AWS-owned agent and package buckets; `scoped`, also every bucket of the workload account; `article`, list/read/write on every bucket (the article's choice). In every mode the role is denied the trail, session transcript and S3 state buckets",
   }),
 });
 
@@ -823,6 +848,30 @@ const GROUP_DISPLAY_NAME = /^[^\p{Cc}]{1,1024}$/u;
 // enterprise.department or name.familyName.
 const ATTRIBUTE_PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*){0,3}$/;
 
+/** S3 Object Lock retention modes (PutObjectLockConfiguration, DefaultRetention.Mode). */
+export const OBJECT_LOCK_MODES = ["GOVERNANCE", "COMPLIANCE"] as const;
+export type ObjectLockMode = (typeof OBJECT_LOCK_MODES)[number];
+// AWS takes a positive whole number of days; 36500 (100 years) bounds a typo such as an extra zero.
+const OBJECT_LOCK_MAX_DAYS = 36500;
+/**
+ * S3 Object Lock's default retention for an evidence bucket (`audit.objectLock`,
+ * `ssm.sessionLogs.objectLock`): every new object version is kept unchanged for `retentionDays`.
+ */
+const objectLockSchema = z.strictObject(
+  {
+    mode: doc(oneOf(OBJECT_LOCK_MODES), {
+      description:
+        "`GOVERNANCE`: nobody deletes or overwrites a version before it ages out unless granted s3:BypassGovernanceRetention (which the bucket policy denies to everyone); `COMPLIANCE`: nobody can, the root user included, and the retention can never be shortened",
+    }),
+    retentionDays: doc(
+      intFrom(1, OBJECT_LOCK_MAX_DAYS, `use a whole number of days from 1 to ${OBJECT_LOCK_MAX_DAYS}`),
+      { description: "days each new object version is locked" },
+    ),
+  },
+  { error: 'use an object { "mode": "GOVERNANCE" | "COMPLIANCE", "retentionDays": <days> }' },
+);
+export type ObjectLockSettings = z.output<typeof objectLockSchema>;
+
 const sessionLogsSchema = section({
   retentionDays: doc(retentionDays.default(365), {
     description: "retention of the session transcripts' CloudWatch Logs group, in days",
@@ -843,6 +892,17 @@ const sessionLogsSchema = section({
       unset: "transcripts go to CloudWatch Logs only",
     },
   ),
+  // Readers only: the bucket policy denies reading and listing transcripts to everyone else, the
+  // instance roles and administrators included (lib/policies/session-logging.ts).
+  readerArns: doc(userOrRoleArns.default([]), {
+    description:
+      "existing roles/users that alone may list and read the transcripts in the S3 bucket (bucket policy) and decrypt them through S3 (key policy); everyone else is denied, `audit.administratorArns` may still list keys (requires `s3KeyPrefix`)",
+  }),
+  objectLock: doc(objectLockSchema.optional(), {
+    description:
+      "S3 Object Lock default retention on the transcripts bucket (requires `s3KeyPrefix`; not with `audit.allowDestroy`); enabling it on an existing bucket is in place and cannot be undone",
+    unset: "no Object Lock: the bucket policy alone denies deletes",
+  }),
   idleTimeoutMinutes: doc(intFrom(1, 60, "use a whole number of minutes from 1 to 60").default(20), {
     description: "minutes without input after which Session Manager ends a session (`idleSessionTimeout`)",
   }),
@@ -990,14 +1050,6 @@ const crossAccountSchema = section({
   }),
 });
 
-// IAM users and roles by exact ARN: bucket and key policies take no wildcards in Principal, and S3/KMS
-// refuse a policy naming a principal that does not exist.
-const IAM_USER_OR_ROLE_ARN = /^arn:aws:iam::\d{12}:(role|user)\/([A-Za-z0-9+=,.@_-]+\/)*[A-Za-z0-9+=,.@_-]{1,64}$/;
-const userOrRoleArns = unique(
-  pattern(IAM_USER_OR_ROLE_ARN, "use an IAM role or user ARN such as arn:aws:iam::123456789012:role/SecurityAudit"),
-  "role or user ARNs",
-);
-
 const auditSchema = section({
   alarmEmail: doc(pattern(EMAIL, "use an email address").optional(), {
     description:
@@ -1022,6 +1074,11 @@ const auditSchema = section({
   }),
   // Empty: the bucket-level changes Terraform makes stay open, or the next deploy that changes the
   // bucket policy would be denied; only expiry and replication rules are denied to everyone.
+  objectLock: doc(objectLockSchema.optional(), {
+    description:
+      "S3 Object Lock default retention on the trail bucket (not with `audit.allowDestroy`); enabling it on an existing bucket is in place and cannot be undone",
+    unset: "no Object Lock: the bucket policy alone denies deletes",
+  }),
   administratorArns: doc(userOrRoleArns.default([]), {
     description:
       "existing roles/users that alone may change the trail bucket's policy, versioning, encryption, public access block, lifecycle or replication, or delete it, and disable, schedule the deletion of or replace the policy of the audit and alarm-topic keys (list the role that runs `cdktf deploy audit`: KMS refuses a key policy that locks its caller out), and with `audit.allowDestroy` alone delete its log files; empty (only for the shipped placeholder accounts): lifecycle and replication rules are denied to everyone, every other bucket and key change left to IAM (not allowed with `audit.allowDestroy`)",
@@ -1088,6 +1145,31 @@ function auditAlarmIssues(
       path: ["audit", "administratorArns"],
       input: administratorArns,
       message: `list the role that runs \`cdktf deploy audit\` (and any break-glass role): accounts.workload.id ${account} is not one of the shipped placeholder accounts, and there the audit keys' policies deny kms:DisableKey, kms:ScheduleKeyDeletion and kms:PutKeyPolicy to everyone but audit.administratorArns; with nobody named, any account administrator could disable the keys and silence the trail and its alarms`,
+    });
+  }
+}
+
+/**
+ * Object Lock keeps every object version until its retention ends, and `audit.allowDestroy` promises a
+ * bucket that can be emptied and destroyed: with both, `cdktf destroy` stops at a bucket nobody may
+ * empty (COMPLIANCE) or only by bypassing the lock the bucket policy denies to everyone (GOVERNANCE).
+ */
+function objectLockIssues(
+  config: { audit: Record<string, unknown>; ssm: Record<string, unknown> },
+  ctx: z.RefinementCtx,
+): void {
+  if (config.audit.allowDestroy !== true) return;
+  const logs = isObject(config.ssm.sessionLogs) ? config.ssm.sessionLogs : {};
+  for (const [path, lock] of [
+    [["audit", "objectLock"], config.audit.objectLock],
+    [["ssm", "sessionLogs", "objectLock"], logs.objectLock],
+  ] as const) {
+    if (lock === undefined) continue;
+    ctx.addIssue({
+      code: "custom",
+      path: [...path],
+      input: lock,
+      message: `remove it, or set audit.allowDestroy to false: a bucket under Object Lock cannot be emptied before its retention ends, so the destroy audit.allowDestroy allows would stop at it`,
     });
   }
 }
@@ -1327,6 +1409,9 @@ export const configSchema = z
   })
   .superRefine((config, ctx) => auditAlarmIssues(config, ctx), {
     when: ({ value }) => isObject(value) && isObject(value.audit) && isObject(value.accounts),
+  })
+  .superRefine((config, ctx) => objectLockIssues(config, ctx), {
+    when: ({ value }) => isObject(value) && isObject(value.audit) && isObject(value.ssm),
   });
 
 /** The validated configuration, every default filled in. */

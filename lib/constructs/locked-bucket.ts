@@ -1,4 +1,5 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -6,6 +7,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import type { ObjectLockSettings } from "../config";
 import { toPolicyJson, type PolicyStatement } from "../policies/document";
 import { lockedBucketPolicy } from "../policies/s3-bucket";
 
@@ -46,6 +48,16 @@ export interface LockedBucketProps {
    * @default - none besides what the bucket's arguments reference
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * S3 Object Lock default retention: every new object version is kept, unchanged, for
+   * `retentionDays` in `mode`. Set by an `aws_s3_bucket_object_lock_configuration` (ObjectLock) after
+   * versioning, never by `object_lock_enabled` on the bucket, which forces the bucket's replacement in
+   * provider 5.x (an existing evidence bucket would be destroyed, or with preventDestroy the plan
+   * refuses): AWS enables Object Lock on an existing versioned bucket with PutObjectLockConfiguration,
+   * which this resource calls. Irreversible: Object Lock and versioning can never be turned off again.
+   * @default - no Object Lock
+   */
+  readonly objectLock?: ObjectLockSettings;
   /**
    * Provider to create the bucket with, for stacks that span two accounts.
    * @default - the stack's default provider
@@ -108,12 +120,25 @@ export class LockedBucket extends Construct {
       lifecycle,
       provider,
     });
-    new S3BucketVersioningA(this, "Versioning", {
+    const versioning = new S3BucketVersioningA(this, "Versioning", {
       bucket: this.bucket.id,
       versioningConfiguration: { status: "Enabled" },
       lifecycle,
       provider,
     });
+    if (props.objectLock) {
+      // "You can enable Object Lock for new or existing buckets" (S3 API Reference,
+      // PutObjectLockConfiguration); versioning must be on first (S3 User Guide, "Configuring S3 Object
+      // Lock"). The resource enables it for new and existing buckets alike:
+      // https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/s3_bucket_object_lock_configuration
+      new S3BucketObjectLockConfigurationA(this, "ObjectLock", {
+        bucket: this.bucket.id,
+        rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.retentionDays } },
+        dependsOn: [versioning],
+        lifecycle,
+        provider,
+      });
+    }
     this.policy = new S3BucketPolicy(this, "Policy", {
       bucket: this.bucket.id,
       policy: toPolicyJson(lockedBucketPolicy(this.bucket.arn, props.grants?.(this.bucket.arn) ?? [])),

@@ -1,5 +1,14 @@
 import { policy, type PolicyStatement } from "./document";
 
+/**
+ * Name prefixes of the two evidence buckets (Terraform's `bucket_prefix` appends a unique suffix).
+ * Fixed and shared: the instance roles deny the trail bucket by its prefix (protectedBucketDenies)
+ * without reading the audit stack's state, so renaming one here readdresses nothing but must stay
+ * in step with the buckets already deployed (a changed prefix replaces the bucket).
+ */
+export const TRAIL_BUCKET_PREFIX = "ec2-access-guardrails-trail-";
+export const SESSION_BUCKET_PREFIX = "ec2-access-guardrails-sessions-";
+
 /** `arn:aws:s3:::bucket` and `arn:aws:s3:::bucket/*`: bucket-level and object-level actions. */
 export function bucketAndObjectArns(bucketArn: string): [string, string] {
   return [bucketArn, `${bucketArn}/*`];

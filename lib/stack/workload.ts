@@ -1,4 +1,5 @@
 import { DataAwsEc2ManagedPrefixList } from "@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Annotations } from "cdktf";
 import {
   dnsFirewallOn,
@@ -19,7 +20,15 @@ import type { NetworkPlacement } from "../constructs/network-placement";
 import { PrivateInstance, type InstanceEgress } from "../constructs/private-instance";
 import { PrivateNetwork } from "../constructs/private-network";
 import { allowedAwsDomains } from "../policies/dns-firewall";
-import { articleInstanceS3Policy, scopedInstanceS3Policy } from "../policies/instance-role";
+import { toPolicyJson } from "../policies/document";
+import {
+  articleInstanceS3Policy,
+  namedInstanceS3Policy,
+  protectedBucketDenies,
+  scopedInstanceS3Policy,
+  withStatements,
+} from "../policies/instance-role";
+import { TRAIL_BUCKET_PREFIX } from "../policies/s3-bucket";
 import { s3EndpointPolicy } from "../policies/s3-endpoint";
 import { instanceSessionLoggingPolicy, type SessionLogging } from "../policies/session-logging";
 import type { GuardrailsStack, GuardrailsStackProps } from "./guardrails-stack";
@@ -189,11 +198,13 @@ export interface WorkloadInstanceProps {
   /** What the instance's security group is for. @default - PrivateInstance's description */
   readonly securityGroupDescription?: string;
   /**
-   * The role's S3 grant: the article's (`article`, every bucket), or `scoped` to the home account's
-   * buckets and these buckets, each pinned to its owner (see scopedInstanceS3Policy).
+   * The role's S3 grant: the article's (`article`, every bucket), `scoped` to the home account's
+   * buckets and these buckets, or `named`, these buckets alone, each pinned to its owner (see
+   * scopedInstanceS3Policy, namedInstanceS3Policy). Every kind also gets protectedBucketDenies.
    */
   readonly s3Access:
-    { readonly kind: "article" } | { readonly kind: "scoped"; readonly allowedBuckets: readonly OwnedBucket[] };
+    | { readonly kind: "article" }
+    | { readonly kind: "scoped" | "named"; readonly allowedBuckets: readonly OwnedBucket[] };
   /**
    * `closed`: HTTPS only to the S3 gateway endpoint and the interface endpoints (see
    * PrivateInstanceProps.egress); `open`: HTTPS anywhere (the article).
@@ -245,7 +256,15 @@ export function workloadInstance(
   props: WorkloadInstanceProps,
 ): PrivateInstance {
   const { config, offline } = stack;
-  return new PrivateInstance(stack, id, {
+  const { region } = config;
+  const access = props.s3Access;
+  const grant =
+    access.kind === "article"
+      ? articleInstanceS3Policy()
+      : access.kind === "scoped"
+        ? scopedInstanceS3Policy({ region, ownAccountId: stack.account.id, allowedBuckets: access.allowedBuckets })
+        : namedInstanceS3Policy({ region, allowedBuckets: access.allowedBuckets });
+  const target = new PrivateInstance(stack, id, {
     vpcId: network.vpcId,
     subnetId: network.privateSubnetIds[0],
     ami: instanceAmi(stack, { instance: config.instance, offline }),
@@ -253,16 +272,29 @@ export function workloadInstance(
     project: config.project,
     name: props.name,
     securityGroupDescription: props.securityGroupDescription,
-    s3Policy:
-      props.s3Access.kind === "article"
-        ? articleInstanceS3Policy()
-        : scopedInstanceS3Policy({
-            region: config.region,
-            ownAccountId: stack.account.id,
-            allowedBuckets: props.s3Access.allowedBuckets,
-          }),
+    // Whatever the grant, the evidence and state buckets stay out of reach (explicit denies).
+    s3Policy: withStatements(
+      grant,
+      protectedBucketDenies({
+        trailBucketPrefix: TRAIL_BUCKET_PREFIX,
+        sessionBucketArn: props.sessionLogging?.s3?.bucketArn,
+        stateBucket: config.state.backend === "s3" ? config.state.bucket : undefined,
+      }),
+    ),
     egress: props.egress === "closed" ? closedEgress(stack, network) : { kind: "open" },
-    sessionLoggingPolicy: props.sessionLogging ? instanceSessionLoggingPolicy(props.sessionLogging) : undefined,
     zones: network.instanceZones,
   });
+  if (props.sessionLogging) {
+    // Added here, beside the instance, rather than through PrivateInstanceProps: the policy pins the
+    // session key's Decrypt to this instance's id, which exists only once the instance does. Same
+    // construct path as before (`<id>/SessionLogging`), so the same Terraform address.
+    new IamRolePolicy(target, "SessionLogging", {
+      name: "session-logging",
+      role: target.role.id,
+      policy: toPolicyJson(
+        instanceSessionLoggingPolicy(props.sessionLogging, { region, instanceId: target.instance.id }),
+      ),
+    });
+  }
+  return target;
 }

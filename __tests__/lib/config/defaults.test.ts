@@ -23,7 +23,7 @@ const MINIMAL: Config = {
   network: { vpcCidr: "10.0.0.0/16", natGateways: "single", flowLogRetentionDays: 90, excludeZoneIds: [] },
   instance: { type: "t3.micro" },
   eice: { preserveClientIp: false, ports: [22], maxTunnelDurationSeconds: 3600, osUsers: ["ec2-user"] },
-  privateAccess: { allowedBuckets: [], instanceS3Access: "scoped" },
+  privateAccess: { allowedBuckets: [], instanceS3Access: "named" },
   scp: {
     variant: "deny-eice-except-describe",
     targetIds: [],
@@ -38,7 +38,7 @@ const MINIMAL: Config = {
     userAccess: "session-only",
     ownSessions: "session-id-tag",
     sessionPreferences: "manage",
-    sessionLogs: { retentionDays: 365, idleTimeoutMinutes: 20, maxDurationMinutes: 60 },
+    sessionLogs: { retentionDays: 365, readerArns: [], idleTimeoutMinutes: 20, maxDurationMinutes: 60 },
     principals: "iam-user",
   },
   crossAccount: {

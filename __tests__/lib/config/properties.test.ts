@@ -14,7 +14,8 @@
  *   audit.allowDestroy (true only with audit administrators), an alarm email, the opt-out or neither
  *   (neither only with the placeholder accounts), session preferences existing (no
  *   sessionLogs) or managed with any allowed sessionLogs (retention, S3 prefix, idle and maximum minutes,
- *   Run As user).
+ *   Run As user; with the S3 prefix only, transcript readers and Object Lock), Object Lock of either
+ *   mode on the trail and transcripts buckets (never with audit.allowDestroy), any instance S3 access.
  * - `mutation`: one bad field of a valid configuration, with the field path the error must name:
  *   - wrong types for every kind of field (numbers, booleans, null, lists, objects where a string, a number,
  *     a boolean or a list belongs);
@@ -28,8 +29,11 @@
  *     organization ids;
  *   - session preferences: an unknown mode; sessionLogs with a retention CloudWatch does not offer, S3
  *     prefixes without their slash, with a leading slash, "//", "..", spaces or non-ASCII, minutes
- *     outside 1-60 / 1-1440 or written as strings, Run As users that are no Linux name; sessionLogs
+ *     outside 1-60 / 1-1440 or written as strings, Run As users that are no Linux name, transcript
+ *     readers that are no exact role or user ARN or are named without an S3 prefix; sessionLogs
  *     written beside existing preferences;
+ *   - Object Lock (audit.objectLock, ssm.sessionLogs.objectLock): unknown modes, retention days outside
+ *     1-36500 or of the wrong type, a section that is no object;
  *   - booleans written as strings or numbers ("true", "yes", 0, 1), e.g. for audit.allowDestroy;
  *   - zone IDs: zone names, malformed IDs, wrong counts of pinned zones; malformed instance types, Mac types;
  *   - duplicates in lists that must be unique (ports, OS users, bucket lists, target ids, zone IDs,
@@ -40,7 +44,7 @@
  *     accounts without an organization id, crossAccount.pgpKey without createAccessKey, a pinned zone
  *     also excluded, an AMI parameter of the other architecture than instance.type's, audit.allowDestroy
  *     with no audit.administratorArns, a real workload account with no alarm subscriber or with no
- *     audit administrator, audit.noAlarmSubscriber together with audit.alarmEmail.
+ *     audit administrator, audit.noAlarmSubscriber together with audit.alarmEmail, audit.objectLock with audit.allowDestroy.
  *   An invalid configuration is a valid one with 1-5 mutations on distinct fields; conflicts are applied
  *   last because they copy values from other fields. Not generated: fractional numbers for integer
  *   fields. zod aborts the whole parse on them (explicit abort of z.int), so a conflict elsewhere is
@@ -67,6 +71,7 @@ import {
   parseConfig,
   SCP_VARIANTS,
   INSTANCE_S3_ACCESS,
+  OBJECT_LOCK_MODES,
   SSM_OWN_SESSION_RULES,
   SSM_PRINCIPALS,
   SSM_USER_ACCESS,
@@ -181,9 +186,16 @@ function withKmsKey({ kms, ...state }: Raw, home: string): Raw {
   return kms ? { ...state, kmsKeyId: `arn:aws:kms:${state.region ?? home}:444444444444:${kms}` } : state;
 }
 
+/** An Object Lock default retention of either mode. */
+const objectLock = fc.record({
+  mode: fc.constantFrom(...OBJECT_LOCK_MODES),
+  retentionDays: fc.integer({ min: 1, max: 36500 }),
+});
+
 /**
  * Session preferences: someone else's (no sessionLogs may be written then), or managed (written or
- * the default) with any allowed sessionLogs.
+ * the default) with any allowed sessionLogs; readers and Object Lock are kept only beside an S3 prefix
+ * (see sessionSettings).
  */
 const validSession: fc.Arbitrary<Raw> = fc.oneof(
   fc.constant({ sessionPreferences: "existing" }),
@@ -198,6 +210,8 @@ const validSession: fc.Arbitrary<Raw> = fc.oneof(
           maxDurationMinutes: fc.integer({ min: 1, max: 1440 }),
           // Any OS user but root, which Run As refuses.
           runAsDefaultUser: osUser.filter((u) => u !== "root"),
+          readerArns: fc.uniqueArray(userOrRoleArn, { maxLength: 2 }),
+          objectLock,
         },
         { requiredKeys: [] },
       ),
@@ -208,6 +222,24 @@ const validSession: fc.Arbitrary<Raw> = fc.oneof(
 
 /** The alarm address of generated configurations; the conflicts below remove exactly this one. */
 const VALID_ALARM_EMAIL = "security@example.com";
+
+/**
+ * The generated session section as a valid file has it: transcript readers and Object Lock only with
+ * an S3 prefix (there is no bucket without one), Object Lock never beside audit.allowDestroy.
+ */
+function sessionSettings(session: Raw, allowDestroy: boolean): Raw {
+  if (session.sessionLogs === undefined) return session;
+  const { readerArns, objectLock: lock, ...logs } = session.sessionLogs;
+  const withBucket = logs.s3KeyPrefix !== undefined;
+  return {
+    ...session,
+    sessionLogs: {
+      ...logs,
+      ...(withBucket && readerArns !== undefined ? { readerArns } : {}),
+      ...(withBucket && !allowDestroy && lock !== undefined ? { objectLock: lock } : {}),
+    },
+  };
+}
 
 const validConfig: fc.Arbitrary<Raw> = fc
   .record({
@@ -278,6 +310,7 @@ const validConfig: fc.Arbitrary<Raw> = fc
     ),
     logRetentionDays: fc.constantFrom(...LOG_RETENTION_DAYS),
     allowDestroy: fc.boolean(),
+    auditObjectLock: fc.option(objectLock, { nil: undefined }),
     logReaderArns: fc.uniqueArray(userOrRoleArn, { maxLength: 2 }),
     administratorArns: fc.uniqueArray(userOrRoleArn, { maxLength: 2 }),
     alarm: fc.constantFrom("none", "email", "opt-out"),
@@ -337,7 +370,7 @@ const validConfig: fc.Arbitrary<Raw> = fc
     ssm: {
       userName: v.userName,
       ...v.ssmRules,
-      ...v.session,
+      ...sessionSettings(v.session, v.allowDestroy && v.administratorArns.length > 0),
       ...(v.identityCenter === null
         ? {}
         : {
@@ -356,6 +389,10 @@ const validConfig: fc.Arbitrary<Raw> = fc
       administratorArns: v.administratorArns,
       ...(v.alarm === "email" ? { alarmEmail: VALID_ALARM_EMAIL } : {}),
       ...(v.alarm === "opt-out" ? { noAlarmSubscriber: true } : {}),
+      // A bucket under Object Lock cannot be emptied: never beside allowDestroy.
+      ...(v.auditObjectLock !== undefined && !(v.allowDestroy && v.administratorArns.length > 0)
+        ? { objectLock: v.auditObjectLock }
+        : {}),
     },
     state: withKmsKey(v.state, v.region),
   }));
@@ -912,6 +949,16 @@ const conflicts: Array<fc.Arbitrary<Mutation>> = [
     },
   }),
   fc.constant<Mutation>({
+    // Object Lock on a bucket allowDestroy means to empty.
+    group: "audit.destroy",
+    apply: (config) => {
+      config.audit.allowDestroy = true;
+      config.audit.administratorArns = ["arn:aws:iam::123456789012:role/Deployer"];
+      config.audit.objectLock = { mode: "GOVERNANCE", retentionDays: 7 };
+      return "audit.objectLock";
+    },
+  }),
+  fc.constant<Mutation>({
     group: "crossAccount.pgpKey",
     apply: (config) => {
       config.crossAccount.pgpKey = "keybase:someone";
@@ -962,6 +1009,21 @@ const badMinutes = (max: number) =>
     fc.constant(String(Math.min(20, max))),
     wrongType("number"),
   );
+/** Bad Object Lock sections: by field (`""`: the section itself, which must be an object). */
+const badObjectLocks: Array<[string, fc.Arbitrary<unknown>]> = [
+  ["", fc.oneof(fc.constant(null), fc.integer(), fc.boolean(), fc.string({ maxLength: 8 }), fc.array(fc.integer()))],
+  ["mode", notOneOf(OBJECT_LOCK_MODES)],
+  [
+    "retentionDays",
+    fc.oneof(
+      fc.integer({ min: -30, max: 0 }),
+      fc.integer({ min: 36501, max: 400000 }),
+      fc.constant("30"),
+      wrongType("number"),
+    ),
+  ],
+];
+
 const sessionMutations: Array<fc.Arbitrary<Mutation>> = [
   setField("ssm.sessionPreferences", notOneOf(["manage", "adopt", "existing"])).map((m) => ({
     ...m,
@@ -992,6 +1054,37 @@ const sessionMutations: Array<fc.Arbitrary<Mutation>> = [
   setSessionLog(
     "runAsDefaultUser",
     fc.oneof(wrongType("string"), fc.constantFrom("", "Root", "root", "1admin", "ssm user", "x".repeat(33), "-x")),
+  ),
+  // A transcript reader that is no exact role or user ARN, beside the S3 prefix it needs.
+  badUserOrRoleArn.map<Mutation>((value) => ({
+    group: "ssm.session",
+    apply: (config) => {
+      config.ssm.sessionPreferences = "manage";
+      config.ssm.sessionLogs = { ...(config.ssm.sessionLogs ?? {}), s3KeyPrefix: "session-logs/", readerArns: [value] };
+      return "ssm.sessionLogs.readerArns[0]";
+    },
+  })),
+  // Readers written without the S3 prefix (no bucket to read) would be silently ignored: refused raw.
+  fc.constant<Mutation>({
+    group: "ssm.session",
+    apply: (config) => {
+      config.ssm.sessionPreferences = "manage";
+      const { s3KeyPrefix: _, objectLock: __, ...logs } = config.ssm.sessionLogs ?? {};
+      config.ssm.sessionLogs = { ...logs, readerArns: ["arn:aws:iam::123456789012:role/Investigator"] };
+      return "ssm.sessionLogs.readerArns";
+    },
+  }),
+  ...badObjectLocks.map(([field, bad]) =>
+    bad.map<Mutation>((value) => ({
+      group: "ssm.session",
+      apply: (config) => {
+        config.ssm.sessionPreferences = "manage";
+        const logs = { ...(config.ssm.sessionLogs ?? {}), s3KeyPrefix: "session-logs/" };
+        logs.objectLock = field === "" ? value : { mode: "GOVERNANCE", retentionDays: 30, [field]: value };
+        config.ssm.sessionLogs = logs;
+        return field === "" ? "ssm.sessionLogs.objectLock" : `ssm.sessionLogs.objectLock.${field}`;
+      },
+    })),
   ),
   // Logs written beside a document that is someone else's would be silently ignored: refused raw.
   fc.constant<Mutation>({
@@ -1091,6 +1184,15 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   // One group with the allowDestroy/administratorArns conflict, which writes both fields.
   setField("audit.allowDestroy", fc.oneof(wrongType("boolean"), fc.constantFrom("true", "false", "yes", 0, 1))).map(
     (m) => ({ ...m, group: "audit.destroy" }),
+  ),
+  ...badObjectLocks.map(([field, bad]) =>
+    bad.map<Mutation>((value) => ({
+      group: "audit.destroy",
+      apply: (config) => {
+        config.audit.objectLock = field === "" ? value : { mode: "COMPLIANCE", retentionDays: 365, [field]: value };
+        return field === "" ? "audit.objectLock" : `audit.objectLock.${field}`;
+      },
+    })),
   ),
   setElement("audit.logReaderArns", badUserOrRoleArn),
   duplicate("audit.logReaderArns", "arn:aws:iam::123456789012:role/SecurityAudit"),

@@ -93,7 +93,7 @@ describe("configuration schema", () => {
     [
       "an unknown instance S3 access",
       (c: Editable) => (c.privateAccess.instanceS3Access = "everything"),
-      'Invalid privateAccess.instanceS3Access "everything": use one of scoped, article.',
+      'Invalid privateAccess.instanceS3Access "everything": use one of named, scoped, article.',
     ],
     [
       "duplicate ports",
@@ -385,6 +385,58 @@ describe("configuration schema", () => {
       "an ssm.sessionLogs.s3KeyPrefix climbing out with ..",
       (c: Editable) => (c.ssm.sessionLogs.s3KeyPrefix = "../"),
       'Invalid ssm.sessionLogs.s3KeyPrefix "../": use path segments other than "." and "..".',
+    ],
+    [
+      "an ssm.sessionLogs.readerArns entry that is a role session (bucket policies name roles, not sessions)",
+      (c: Editable) => {
+        c.ssm.sessionLogs.s3KeyPrefix = "session-logs/";
+        c.ssm.sessionLogs.readerArns = ["arn:aws:sts::111111111111:assumed-role/Audit/alice"];
+      },
+      'Invalid ssm.sessionLogs.readerArns[0] "arn:aws:sts::111111111111:assumed-role/Audit/alice": use an IAM role or user ARN such as arn:aws:iam::123456789012:role/SecurityAudit.',
+    ],
+    [
+      "ssm.sessionLogs.readerArns without s3KeyPrefix (there is no transcripts bucket to read)",
+      (c: Editable) => (c.ssm.sessionLogs.readerArns = ["arn:aws:iam::111111111111:role/Investigator"]),
+      'Invalid ssm.sessionLogs.readerArns ["arn:aws:iam::111111111111:role/Investigator"]: remove it, or set ssm.sessionLogs.s3KeyPrefix: without it there is no transcripts bucket, so ssm.sessionLogs.readerArns would be ignored.',
+    ],
+    [
+      "ssm.sessionLogs.objectLock without s3KeyPrefix",
+      (c: Editable) => (c.ssm.sessionLogs.objectLock = { mode: "GOVERNANCE", retentionDays: 30 }),
+      'Invalid ssm.sessionLogs.objectLock {"mode":"GOVERNANCE","retentionDays":30}: remove it, or set ssm.sessionLogs.s3KeyPrefix: without it there is no transcripts bucket, so ssm.sessionLogs.objectLock would be ignored.',
+    ],
+    [
+      "an Object Lock mode S3 does not have",
+      (c: Editable) => (c.audit.objectLock = { mode: "LEGAL_HOLD", retentionDays: 30 }),
+      'Invalid audit.objectLock.mode "LEGAL_HOLD": use one of GOVERNANCE, COMPLIANCE.',
+    ],
+    [
+      "an Object Lock retention of 0 days",
+      (c: Editable) => (c.audit.objectLock = { mode: "COMPLIANCE", retentionDays: 0 }),
+      "Invalid audit.objectLock.retentionDays 0: use a whole number of days from 1 to 36500.",
+    ],
+    [
+      "an Object Lock retention in years beside the days (the field is days alone)",
+      (c: Editable) => (c.audit.objectLock = { mode: "COMPLIANCE", retentionDays: 30, years: 1 }),
+      "Unknown field audit.objectLock.years: remove it or correct its spelling (unknown fields are rejected).",
+    ],
+    [
+      "Object Lock on a bucket audit.allowDestroy means to empty",
+      (c: Editable) => {
+        c.audit.allowDestroy = true;
+        c.audit.administratorArns = ["arn:aws:iam::111111111111:role/Deployer"];
+        c.audit.objectLock = { mode: "GOVERNANCE", retentionDays: 1 };
+      },
+      'Invalid audit.objectLock {"mode":"GOVERNANCE","retentionDays":1}: remove it, or set audit.allowDestroy to false: a bucket under Object Lock cannot be emptied before its retention ends, so the destroy audit.allowDestroy allows would stop at it.',
+    ],
+    [
+      "Object Lock on the transcripts bucket with audit.allowDestroy",
+      (c: Editable) => {
+        c.audit.allowDestroy = true;
+        c.audit.administratorArns = ["arn:aws:iam::111111111111:role/Deployer"];
+        c.ssm.sessionLogs.s3KeyPrefix = "session-logs/";
+        c.ssm.sessionLogs.objectLock = { mode: "COMPLIANCE", retentionDays: 365 };
+      },
+      'Invalid ssm.sessionLogs.objectLock {"mode":"COMPLIANCE","retentionDays":365}: remove it, or set audit.allowDestroy to false: a bucket under Object Lock cannot be emptied before its retention ends, so the destroy audit.allowDestroy allows would stop at it.',
     ],
     [
       "an ssm.sessionLogs.idleTimeoutMinutes of 0",

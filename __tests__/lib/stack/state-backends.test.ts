@@ -31,6 +31,31 @@ function withoutState(stack: TfJson): Json {
   }
   return copy;
 }
+/** The state bucket of the s3 example, which every instance role denies (protectedBucketDenies). */
+const STATE_BUCKET_ARNS = [
+  "arn:aws:s3:::acme-terraform-state-444444444444",
+  "arn:aws:s3:::acme-terraform-state-444444444444/*",
+];
+/** The instance roles' S3 policies (`*_S3Access`) of a stack, parsed, by resource name. */
+const s3AccessPolicies = (stack: TfJson) =>
+  Object.entries((stack.resource?.aws_iam_role_policy ?? {}) as Record<string, Json>)
+    .filter(([name]) => /_S3Access_/.test(name))
+    .map(([name, r]) => [name, JSON.parse(r.policy as string) as { Statement: Json[] }] as const);
+/**
+ * The stack with the state bucket's ARNs taken out of its instance roles' deny: the one resource change
+ * an S3 backend makes, since no instance role may reach the state (tested below).
+ */
+function withoutStateBucketDeny(stack: TfJson): TfJson {
+  const copy = JSON.parse(JSON.stringify(stack)) as TfJson;
+  for (const [name, doc] of s3AccessPolicies(copy)) {
+    for (const statement of doc.Statement) {
+      if (statement.Sid !== "DenyTrailAndStateBuckets") continue;
+      statement.Resource = (statement.Resource as string[]).filter((arn) => !STATE_BUCKET_ARNS.includes(arn));
+    }
+    (copy.resource!.aws_iam_role_policy as Record<string, Json>)[name].policy = JSON.stringify(doc);
+  }
+  return copy;
+}
 /** Every read of another stack's state: reader, source stack id, the data source. */
 const reads = (stacks: Record<string, TfJson>) =>
   Object.entries(stacks).flatMap(([reader, stack]) =>
@@ -54,9 +79,23 @@ describe("state backends", () => {
     }
   });
 
-  test.each(stackIds)("%s: the backend changes only the backend and the cross-stack reads", (id) => {
-    expect(withoutState(s3.stacks[id])).toEqual(withoutState(local.stacks[id]));
-    expect(withoutState(cloud.stacks[id])).toEqual(withoutState(local.stacks[id]));
+  test.each(stackIds)(
+    "%s: the backend changes only the backend, the cross-stack reads and (s3) the instance roles' deny of the state bucket",
+    (id) => {
+      expect(withoutState(withoutStateBucketDeny(s3.stacks[id]))).toEqual(withoutState(local.stacks[id]));
+      expect(withoutState(cloud.stacks[id])).toEqual(withoutState(local.stacks[id]));
+    },
+  );
+
+  test("with s3, every instance role denies the state bucket, so no session user reads or rewrites a stack's state", () => {
+    const denied = Object.entries(s3.stacks).flatMap(([id, stack]) =>
+      s3AccessPolicies(stack).map(([, doc]) => [
+        id,
+        doc.Statement.find((st) => st.Sid === "DenyTrailAndStateBuckets")?.Resource,
+      ]),
+    );
+    expect(denied.map(([id]) => id).sort()).toEqual(["cross-account-s3", "private-access"]);
+    for (const [, resources] of denied) expect(resources).toEqual(expect.arrayContaining(STATE_BUCKET_ARNS));
   });
 
   describe("s3", () => {
