@@ -81,6 +81,8 @@ export const TRAIL_BUCKET_PROTECTION_ACTIONS = [
   "s3:PutEncryptionConfiguration",
   "s3:PutBucketOwnershipControls",
   "s3:PutBucketPublicAccessBlock",
+  // With audit.objectLock, shortening the default retention would unlock the next log files.
+  "s3:PutBucketObjectLockConfiguration",
   "s3:DeleteBucket",
 ] as const;
 

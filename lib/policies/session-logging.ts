@@ -323,7 +323,7 @@ export function transcriptBucketStatements(bucketArn: string, access: Transcript
       ? [
           denyBucketActionsExcept(
             bucketArn,
-            [...TRAIL_BUCKET_PROTECTION_ACTIONS, "s3:PutBucketObjectLockConfiguration"],
+            [...TRAIL_BUCKET_PROTECTION_ACTIONS],
             administratorArns,
             "DenyTranscriptBucketChangesExceptAdministrators",
           ),
