@@ -1,4 +1,11 @@
-import { policy, serviceTrustPolicy, type Conditions, type PolicyDocument, type PolicyStatement } from "./document";
+import {
+  accountAdministersKey,
+  policy,
+  serviceTrustPolicy,
+  type Conditions,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "./document";
 import { bucketAndObjectArns, denyBucketActionsExcept, denyObjectWritesExceptService } from "./s3-bucket";
 
 /** Where a trail lives; enough to name its ARN before the trail exists. */
@@ -275,14 +282,7 @@ export function auditKeyPolicy(props: AuditKeyPolicyProps): PolicyDocument {
   const ownTrails = { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:aws:cloudtrail:*:${accountId}:trail/*` };
   const readers = props.logReaderArns && props.logReaderArns.length > 0 ? [[...props.logReaderArns]] : [];
   return policy(
-    {
-      // Without it the key is unmanageable: IAM policies in the account decide who administers it.
-      Sid: "AccountAdministersTheKey",
-      Effect: "Allow",
-      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-      Action: "kms:*",
-      Resource: "*",
-    },
+    accountAdministersKey(accountId),
     {
       Sid: "CloudTrailEncryptsLogFiles",
       Effect: "Allow",
@@ -368,14 +368,7 @@ export interface AlarmTopicKeyPolicyProps {
 export function alarmTopicKeyPolicy(props: AlarmTopicKeyPolicyProps): PolicyDocument {
   const { region, accountId } = props;
   return policy(
-    {
-      // Without it the key is unmanageable: IAM policies in the account decide who administers it.
-      Sid: "AccountAdministersTheKey",
-      Effect: "Allow",
-      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-      Action: "kms:*",
-      Resource: "*",
-    },
+    accountAdministersKey(accountId),
     {
       Sid: "CloudWatchAlarmsPublishToTheTopic",
       Effect: "Allow",

@@ -140,3 +140,18 @@ export function serviceTrustPolicy(service: string, sid?: string): PolicyDocumen
     Action: "sts:AssumeRole",
   });
 }
+
+/**
+ * The first statement of every key policy of the project: the account administers the key, so IAM
+ * policies in the account decide who uses and manages it. Without it the key is unmanageable (KMS
+ * Developer Guide, "Default key policy").
+ */
+export function accountAdministersKey(accountId: string): PolicyStatement {
+  return {
+    Sid: "AccountAdministersTheKey",
+    Effect: "Allow",
+    Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+    Action: "kms:*",
+    Resource: "*",
+  };
+}

@@ -1,5 +1,5 @@
 import { logReaderGrants, TRAIL_BUCKET_EXPIRY_ACTIONS, TRAIL_BUCKET_PROTECTION_ACTIONS } from "./cloudtrail";
-import { policy, type PolicyDocument, type PolicyStatement } from "./document";
+import { accountAdministersKey, policy, type PolicyDocument, type PolicyStatement } from "./document";
 import { bucketAndObjectArns, denyBucketActionsExcept } from "./s3-bucket";
 
 /**
@@ -62,13 +62,7 @@ export function sessionKeyPolicy(props: {
 }): PolicyDocument {
   const readers = props.transcriptReaderArns ?? [];
   return policy(
-    {
-      Sid: "AccountAdministersTheKey",
-      Effect: "Allow",
-      Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
-      Action: "kms:*",
-      Resource: "*",
-    },
+    accountAdministersKey(props.accountId),
     {
       Sid: "CloudWatchLogsEncryptsTheSessionLogGroup",
       Effect: "Allow",
