@@ -47,8 +47,9 @@ export class PrivateAccessStack extends GuardrailsStack {
       s3Access: instanceS3Access === "article" ? { kind: "article" } : { kind: instanceS3Access, allowedBuckets },
       // With a NAT (the default, as in the article) HTTPS goes anywhere: the internet, and S3 of every
       // region or hostname through the NAT, which the S3 endpoint policy never sees (the scoped role
-      // and orgPerimeter still apply there). `network.natGateways: "none"` closes it: no way out, and
-      // HTTPS only to the S3 gateway endpoint and the interface endpoints.
+      // and orgPerimeter still apply there). `network.natGateways: "none"` closes that route: HTTPS only
+      // to the S3 gateway endpoint and the interface endpoints (both capped by their policies), and DNS
+      // only to the names network.dnsFirewall allows (README "What is proven, and what remains").
       egress: config.network.existing === undefined && config.network.natGateways === "none" ? "closed" : "open",
       // Session transcripts and the session key: what the managed preferences need from the agent.
       sessionLogging: props.sessionLogging,
