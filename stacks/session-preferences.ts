@@ -106,7 +106,7 @@ export class SessionPreferencesStack extends GuardrailsStack {
       // A key scheduled for deletion takes every transcript it encrypted with it.
       lifecycle,
     });
-    new KmsAlias(this, "SessionKeyAlias", {
+    const alias = new KmsAlias(this, "SessionKeyAlias", {
       name: "alias/ec2-access-guardrails-sessions",
       targetKeyId: this.key.keyId,
     });
@@ -117,6 +117,8 @@ export class SessionPreferencesStack extends GuardrailsStack {
       kmsKeyId: this.key.arn,
       // Destroy forgets the group instead of deleting it and its transcripts (provider 5.x).
       skipDestroy: retainEvidence,
+      // kms_key_id orders it before the key; the alias goes after it too, as in the audit stack.
+      dependsOn: [alias],
     });
 
     if (keyPrefix !== undefined) {
@@ -133,6 +135,9 @@ export class SessionPreferencesStack extends GuardrailsStack {
             allowDestroy: config.audit.allowDestroy,
           }),
         preventDestroy: retainEvidence,
+        // Destroyed before the key and its alias (the audit stack's trail bucket says why): a destroy
+        // that stops at a bucket still holding transcripts must not have scheduled their key's deletion.
+        dependsOn: [this.key, alias],
         // Never force_destroy: deleting transcripts stays a deliberate step, as for the trail bucket.
         forceDestroy: false,
         objectLock: settings.objectLock,

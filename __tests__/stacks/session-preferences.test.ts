@@ -151,6 +151,16 @@ describe("session-preferences", () => {
       expect(Object.keys(withS3().all("aws_s3_bucket"))).toHaveLength(1);
     });
 
+    test("goes before the session key and its alias on destroy, and the log group before the alias", () => {
+      const tf = withS3();
+      // depends_on holds addresses: the reference without `${`, `}` and the attribute.
+      const address = (type: string, prefix: string) => tf.ref(type, prefix, "id").replace(/^\$\{(.*)\.id\}$/, "$1");
+      const key = address("aws_kms_key", "SessionKey");
+      const alias = address("aws_kms_alias", "SessionKeyAlias");
+      expect(tf.only("aws_s3_bucket").depends_on).toEqual([key, alias]);
+      expect(tf.only("aws_cloudwatch_log_group").depends_on).toEqual([alias]);
+    });
+
     test("is a locked bucket encrypted with the session key", () => {
       const stack = withS3();
       expect(stack.only("aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
