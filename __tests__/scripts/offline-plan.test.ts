@@ -3,37 +3,23 @@
  * its order, its one line per stack whose reads get placeholders, its summary and its exit code. The
  * real plans of the folders it prepares are the Terraform layer's (__tests__/terraform/offline.test.ts).
  */
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { deployOrder, READS_FROM, STACK_IDS } from "../../lib/stack/dependencies";
 import { readSynthesis } from "../../lib/tfjson";
 import { offlinePlan } from "../../scripts/offline-plan";
 import { synthCached } from "../helpers";
+import { writeFakeTerraform } from "../helpers/fake-terraform";
 
 const root = mkdtempSync(path.join(tmpdir(), "guardrails-offline-plan-cli-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const bin = path.join(root, "bin");
-mkdirSync(bin);
 /** Prints what `terraform test` prints per file; the stack named in FAKE_FAIL fails to plan. */
-writeFileSync(
-  path.join(bin, "terraform"),
-  [
-    "#!/bin/sh",
-    '[ "$1" = test ] || exit 0',
-    "status=0",
-    'for arg in "$@"; do',
-    '  case "$arg" in -filter=*) file="${arg#-filter=}"; id="${file%.offline.tftest.hcl}"',
-    '    echo "$file... in progress"',
-    '    if [ "$id" = "$FAKE_FAIL" ]; then echo "$file... fail"; echo "Error: Invalid provider configuration (stacks/$id/cdk.tf.json)" >&2; status=1',
-    '    else echo "Plan: 7 to add, 0 to change, 0 to destroy."; echo "$file... pass"; fi;;',
-    "  esac",
-    "done",
-    "exit $status",
-    "",
-  ].join("\n"),
-);
-chmodSync(path.join(bin, "terraform"), 0o755);
+const fakeTerraform = writeFakeTerraform(root, {
+  failing: "$FAKE_FAIL",
+  error: "Error: Invalid provider configuration (stacks/$id/cdk.tf.json)",
+  toAdd: 7,
+});
 
 async function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   let stdout = "";
@@ -42,7 +28,7 @@ async function run(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
     ...process.env,
     ACCESS_GUARDRAILS_CONFIG: "",
     ...extraEnv,
-    PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+    PATH: fakeTerraform.PATH,
   };
   const code = await offlinePlan(args, {
     root,

@@ -3,10 +3,11 @@
  * cdktf writes them. That the prepared folders plan with the real Terraform is proven by the Terraform
  * layer (__tests__/terraform/offline.test.ts plans them; state-paths.test.ts runs their state plumbing).
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { TfJson } from "../../../lib/tfjson";
+import { writeFakeTerraform } from "../../helpers/fake-terraform";
 import {
   diagnosticsOf,
   OVERRIDE_FILE,
@@ -156,29 +157,14 @@ describe("the offline plan's report", () => {
 describe("planInTests", () => {
   const root = mkdtempSync(path.join(tmpdir(), "guardrails-plan-in-tests-"));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
-  const bin = path.join(root, "bin");
-  mkdirSync(bin);
   const log = path.join(root, "calls.log");
-  writeFileSync(
-    path.join(bin, "terraform"),
-    [
-      "#!/bin/sh",
-      `echo "$*" >> ${JSON.stringify(log)}`,
-      '[ "$1" = init ] && exit 0',
-      "status=0",
-      'for arg in "$@"; do',
-      '  case "$arg" in -filter=*) file="${arg#-filter=}"; id="${file%.offline.tftest.hcl}"',
-      '    echo "$file... in progress"',
-      '    if [ "$id" = broken ]; then echo "$file... fail"; echo "Error: Unable to find remote state (stacks/$id/cdk.tf.json)" >&2; status=1',
-      '    else echo "Warning: Deprecated"; echo "Plan: 3 to add, 0 to change, 0 to destroy."; echo "$file... pass"; fi;;',
-      "  esac",
-      "done",
-      "exit $status",
-      "",
-    ].join("\n"),
-  );
-  chmodSync(path.join(bin, "terraform"), 0o755);
-  const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+  const env = writeFakeTerraform(root, {
+    log,
+    failing: "broken",
+    error: "Error: Unable to find remote state (stacks/$id/cdk.tf.json)",
+    warnings: ["Warning: Deprecated"],
+    toAdd: 3,
+  });
   const stack = (id: string): PreparedStack => ({
     id,
     dir: path.join(root, "stacks", id),
