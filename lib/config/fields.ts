@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isObject } from "../tfjson/json";
+import { awsRegions, isAwsRegion } from "./regions";
 
 /**
  * The builders every section of the configuration (./schema.ts assembles them) makes its fields from,
@@ -76,8 +77,18 @@ export const unique = <T extends z.ZodType>(item: T, what: string) =>
 /** A strict object whose fields all have defaults or are optional, so `{}` is a valid section. */
 export const section = <T extends z.core.$ZodLooseShape>(shape: T) => z.strictObject(shape, { error: "use an object" });
 
-/** A Region id: `region`, `state.region`, `ssm.identityCenter.region`. */
-export const regionId = () => pattern(REGION, "use an AWS commercial region id such as eu-west-1");
+/**
+ * A Region id (`region`, `state.region`, `ssm.identityCenter.region`): shaped like a commercial Region,
+ * and one AWS has opened (./regions.ts). One problem per value: the list is checked only for a value of
+ * the right shape, whose message then names every Region.
+ */
+export const regionId = () =>
+  pattern(REGION, "use an AWS commercial region id such as eu-west-1").refine(
+    (region) => !REGION.test(region) || isAwsRegion(region),
+    {
+      error: () => `use a commercial Region AWS has opened: ${awsRegions().join(", ")} (the AWS SDK's partition data)`,
+    },
+  );
 export const accountId = pattern(ACCOUNT_ID, "use a 12-digit AWS account id");
 export const bucketName = satisfying(
   isBucketName,
