@@ -89,7 +89,24 @@ export const regionId = () =>
       error: () => `use a commercial Region AWS has opened: ${awsRegions().join(", ")} (the AWS SDK's partition data)`,
     },
   );
-export const accountId = pattern(ACCOUNT_ID, "use a 12-digit AWS account id");
+/**
+ * What to say of an account id written as a JSON number (`"id": 111111111111`): JSON.parse turns it into
+ * a number, and an id that starts with 0 has already lost it, so the fix is the quoted string.
+ * `undefined` for anything but a whole number that could have been an id.
+ */
+export function numericAccountIdHint(input: unknown): string | undefined {
+  if (typeof input !== "number" || !Number.isSafeInteger(input) || input < 0 || input >= 1e12) return undefined;
+  const digits = String(input);
+  return digits.length === 12
+    ? `it is a number; write it as a string in quotes, "${digits}": JSON numbers lose leading zeros`
+    : `it is a number; write it as a string in quotes with all 12 digits, "${digits.padStart(12, "0")}" if the missing digits were leading zeros: JSON numbers lose them`;
+}
+
+/** A string matching `re` (an account id, or a value that may be one); a number gets the hint above. */
+export const idPattern = (re: RegExp, allowed: string) =>
+  z.string({ error: (issue) => numericAccountIdHint(issue.input) ?? allowed }).regex(re, { error: allowed });
+
+export const accountId = idPattern(ACCOUNT_ID, "use a 12-digit AWS account id");
 export const bucketName = satisfying(
   isBucketName,
   "use an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)",
@@ -102,7 +119,7 @@ export const bucketName = satisfying(
 export const ownedBucket = z.strictObject(
   {
     bucket: bucketName,
-    accountId: pattern(ACCOUNT_ID, "use the 12-digit id of the AWS account that owns the bucket"),
+    accountId: idPattern(ACCOUNT_ID, "use the 12-digit id of the AWS account that owns the bucket"),
   },
   { error: 'use an object { "bucket": "<S3 bucket name>", "accountId": "<12-digit owner account id>" }' },
 );

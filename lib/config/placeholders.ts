@@ -10,7 +10,10 @@ export const PLACEHOLDER_ACCOUNT_IDS = ["111111111111", "222222222222", "3333333
 /**
  * True only for one of the shipped placeholder ids. Anything else, a mistyped id included, counts as a
  * real account: its checks are reported beside the id's own problem, so the file is fixed in one pass.
+ * A placeholder written as a JSON number (`111111111111`) is refused for being a number, and counts as
+ * the placeholder it becomes once quoted: the checks reported beside it are those that remain after the fix.
  */
 export function isPlaceholderAccount(id: unknown): boolean {
-  return typeof id === "string" && (PLACEHOLDER_ACCOUNT_IDS as readonly string[]).includes(id);
+  const text = typeof id === "number" ? String(id) : id;
+  return typeof text === "string" && (PLACEHOLDER_ACCOUNT_IDS as readonly string[]).includes(text);
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isObject } from "../tfjson/json";
-import { accountId, code, doc, intFrom, oneOf, pattern, section, unique } from "./fields";
+import { accountId, code, doc, idPattern, intFrom, oneOf, pattern, section, unique } from "./fields";
 
 /** `scp` and `orgPerimeter`: the service control policies org-guardrails attaches. */
 
@@ -23,7 +23,7 @@ const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 // Organizations target ids: a root (r-), an OU (ou-<root>-<ou>) or a 12-digit account.
 const SCP_TARGET = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$/;
 
-const scpTarget = pattern(SCP_TARGET, "use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id");
+const scpTarget = idPattern(SCP_TARGET, "use a root id (r-…), an OU id (ou-…-…) or a 12-digit account id");
 const principalArn = (example: string) => pattern(PRINCIPAL_ARN, `use an IAM principal ARN such as ${example}`);
 const roleArnPattern = (example: string, why: string) =>
   pattern(ROLE_ARN_PATTERN, `use an IAM role ARN such as ${example} (${why})`);

@@ -43,7 +43,39 @@ describe("configuration schema", () => {
     [
       "a numeric account id",
       (c: Editable) => (c.accounts.management.id = 222222222222),
-      "Invalid accounts.management.id 222222222222: use a 12-digit AWS account id.",
+      'Invalid accounts.management.id 222222222222: it is a number; write it as a string in quotes, "222222222222": JSON numbers lose leading zeros.',
+    ],
+    [
+      "a numeric account id that lost its leading zero",
+      (c: Editable) => (c.accounts.data.id = 12345678901),
+      'Invalid accounts.data.id 12345678901: it is a number; write it as a string in quotes with all 12 digits, "012345678901" if the missing digits were leading zeros: JSON numbers lose them.',
+    ],
+    [
+      "a number that cannot be an account id",
+      (c: Editable) => (c.accounts.data.id = 1234567890123),
+      "Invalid accounts.data.id 1234567890123: use a 12-digit AWS account id.",
+    ],
+    [
+      "a numeric bucket owner",
+      (c: Editable) => (c.privateAccess.allowedBuckets = [{ bucket: "reports", accountId: 444455556666 }]),
+      'Invalid privateAccess.allowedBuckets[0].accountId 444455556666: it is a number; write it as a string in quotes, "444455556666": JSON numbers lose leading zeros.',
+    ],
+    [
+      "a numeric SCP target account",
+      (c: Editable) => (c.scp.targetIds = [444455556666]),
+      'Invalid scp.targetIds[0] 444455556666: it is a number; write it as a string in quotes, "444455556666": JSON numbers lose leading zeros.',
+    ],
+    [
+      "a numeric approved account",
+      (c: Editable) => (c.orgPerimeter = { organizationId: "o-abcdefghij", approvedAccountIds: [444455556666] }),
+      'Invalid orgPerimeter.approvedAccountIds[0] 444455556666: it is a number; write it as a string in quotes, "444455556666": JSON numbers lose leading zeros.',
+    ],
+    [
+      // A placeholder written as a number stays a placeholder: only the quotes are asked for, not the
+      // alarm subscriber and key administrators a real account needs.
+      "the workload placeholder written as a number",
+      (c: Editable) => (c.accounts.workload.id = 111111111111),
+      'Invalid accounts.workload.id 111111111111: it is a number; write it as a string in quotes, "111111111111": JSON numbers lose leading zeros.',
     ],
     [
       "a GovCloud region",
