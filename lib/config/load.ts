@@ -85,17 +85,55 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return { config: readConfigFile(source), offline, source };
 }
 
+/** cdktf's output folder when neither cdktf.json (`output`) nor `cdktf synth --output` names another. */
+export const DEFAULT_SYNTH_OUTPUT = "cdktf.out";
+
 /**
- * `loadSettings` for an entry point: on a bad configuration, prints every problem and exits 1 before
- * anything is synthesized or written. The cdktf app command (scripts/run-app.js) calls it before it
- * loads cdktf and the provider, so a bad configuration fails in a fraction of a synth; main() calls it too.
+ * The folder `cdktf synth` writes to, run in `cwd` (cdktf reads cdktf.json there): cdktf.json's
+ * `output`, else cdktf.out.
  */
-export function loadSettingsOrExit(env: NodeJS.ProcessEnv = process.env): Settings {
+export function synthOutputDir(cwd: string = process.cwd()): string {
+  let output = DEFAULT_SYNTH_OUTPUT;
+  try {
+    const settings: unknown = JSON.parse(readFileSync(path.join(cwd, "cdktf.json"), "utf8"));
+    const named = (settings as { output?: unknown }).output;
+    if (typeof named === "string" && named !== "") output = named;
+  } catch {
+    // No readable cdktf.json: cdktf would refuse to run there, and its default is the one to name.
+  }
+  return path.resolve(cwd, output);
+}
+
+/**
+ * What a refused configuration prints: every problem, then, when an earlier synthesis is still in
+ * `outputDir`, that it is stale. Nothing is synthesized and nothing is deleted: the folder still holds
+ * the previous configuration's stacks, which `cdktf deploy` or `terraform` run there would apply.
+ */
+export function refusalText(err: ConfigError, outputDir: string = synthOutputDir()): string {
+  if (!existsSync(outputDir)) return `${err.message}\n`;
+  const shown = path.relative(process.cwd(), outputDir) || outputDir;
+  return (
+    `${err.message}\n` +
+    `Note: ${shown}/ holds the previous synthesis, made from an earlier configuration: it is stale and does not reflect ${err.source}. ` +
+    `Nothing was synthesized or deleted; synthesize again once the configuration is fixed.\n`
+  );
+}
+
+/**
+ * `loadSettings` for an entry point: on a bad configuration, prints every problem (refusalText) and
+ * exits 1 before anything is synthesized or written. The npm scripts' launcher (scripts/cdktf.js) calls
+ * it before cdktf starts, so the refusal is printed once; the cdktf app command (scripts/run-app.js)
+ * calls it before it loads cdktf and the provider, for `npx cdktf synth` run directly.
+ */
+export function loadSettingsOrExit(
+  env: NodeJS.ProcessEnv = process.env,
+  outputDir: string = synthOutputDir(),
+): Settings {
   try {
     return loadSettings(env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`);
+    process.stderr.write(refusalText(err, outputDir));
     process.exit(1);
   }
 }

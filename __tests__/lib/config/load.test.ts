@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { ConfigError, DEFAULT_CONFIG_PATH, loadSettings } from "../../../lib/config";
+import { ConfigError, DEFAULT_CONFIG_PATH, loadSettings, refusalText, synthOutputDir } from "../../../lib/config";
 
 const dir = mkdtempSync(path.join(tmpdir(), "guardrails-config-"));
 function file(name: string, content: string): string {
@@ -76,5 +76,37 @@ describe("loadSettings", () => {
       'Invalid scp.variant "deny-all": use one of deny-eice, deny-eice-except-describe, deny-eice-and-eic, deny-all-instance-connect.',
     ]);
     expect((error as ConfigError).message).toContain(bad);
+  });
+});
+
+describe("a refused configuration", () => {
+  const refused = new ConfigError("config/team.json", ['Invalid region "eu-west-9": use a commercial Region.']);
+
+  test("is printed alone when no earlier synthesis exists", () => {
+    const project = mkdtempSync(path.join(dir, "fresh-"));
+    expect(refusalText(refused, synthOutputDir(project))).toBe(
+      'Configuration config/team.json is not valid:\n  - Invalid region "eu-west-9": use a commercial Region.\n',
+    );
+  });
+
+  test("says an earlier cdktf.out is stale", () => {
+    const project = mkdtempSync(path.join(dir, "synthesized-"));
+    mkdirSync(path.join(project, "cdktf.out"));
+    const text = refusalText(refused, synthOutputDir(project));
+    expect(text.startsWith(refused.message + "\n")).toBe(true);
+    expect(text).toMatch(
+      /\nNote: .*cdktf\.out\/ holds the previous synthesis, made from an earlier configuration: it is stale and does not reflect config\/team\.json\. Nothing was synthesized or deleted; synthesize again once the configuration is fixed\.\n$/,
+    );
+  });
+
+  test("names the output folder cdktf.json sets instead of cdktf.out", () => {
+    const project = mkdtempSync(path.join(dir, "custom-output-"));
+    writeFileSync(path.join(project, "cdktf.json"), JSON.stringify({ app: "node app.js", output: "synth-out" }));
+    mkdirSync(path.join(project, "cdktf.out"));
+    expect(synthOutputDir(project)).toBe(path.join(project, "synth-out"));
+    // cdktf.out is not where this project synthesizes: nothing of its is stale.
+    expect(refusalText(refused, synthOutputDir(project))).not.toContain("Note:");
+    mkdirSync(path.join(project, "synth-out"));
+    expect(refusalText(refused, synthOutputDir(project))).toContain("synth-out/ holds the previous synthesis");
   });
 });
