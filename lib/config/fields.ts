@@ -91,8 +91,9 @@ export const regionId = () =>
   );
 /**
  * What to say of an account id written as a JSON number (`"id": 111111111111`): JSON.parse turns it into
- * a number, and an id that starts with 0 has already lost it, so the fix is the quoted string.
- * `undefined` for anything but a whole number that could have been an id.
+ * a number, and an id that starts with 0 cannot be written as one at all (RFC 8259 section 6: a number
+ * has no leading zeros), so whoever wrote 12345678901 may have dropped the 0. The fix is the quoted
+ * string. `undefined` for anything but a whole number that could have been an id.
  */
 export function numericAccountIdHint(input: unknown): string | undefined {
   if (typeof input !== "number" || !Number.isSafeInteger(input) || input < 0 || input >= 1e12) return undefined;
