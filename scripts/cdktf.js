@@ -16,7 +16,7 @@
  */
 "use strict";
 const { createHash } = require("node:crypto");
-const { readFileSync, statSync, writeFileSync, mkdirSync } = require("node:fs");
+const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
 const path = require("node:path");
 const { root, bundle } = require("./app-bundle");
 
@@ -78,22 +78,39 @@ function readText(file) {
   }
 }
 
+/** The inputs list of the last validation, or undefined (none yet, or unreadable). */
+function readInputs() {
+  try {
+    const inputs = JSON.parse(readText(INPUTS_FILE) ?? "null");
+    return Array.isArray(inputs) ? inputs : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Write then rename: a launcher running beside this one never reads a half-written file. */
+function writeAtomically(file, text) {
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, text);
+  renameSync(partial, file);
+}
+
 /**
  * Validates the configuration in `env`, unless this same configuration passed before with the same
  * code. On a refusal, prints it once and exits 1 (lib/config/load.ts, loadSettingsOrExit).
  */
 function validate(env, outputDir) {
-  const inputs = JSON.parse(readText(INPUTS_FILE) ?? "null");
-  if (Array.isArray(inputs)) {
+  const inputs = readInputs();
+  if (inputs !== undefined) {
     const key = validationKey(env, inputs);
     if (key !== undefined && key === readText(STAMP_FILE)) return "cached";
   }
   const built = bundle("lib/config/load.ts", "launcher-config");
   require(built.outfile).loadSettingsOrExit(env, outputDir);
   mkdirSync(CACHE_DIR, { recursive: true });
-  writeFileSync(INPUTS_FILE, JSON.stringify(built.inputs));
+  writeAtomically(INPUTS_FILE, JSON.stringify(built.inputs));
   const key = validationKey(env, built.inputs);
-  if (key !== undefined) writeFileSync(STAMP_FILE, key);
+  if (key !== undefined) writeAtomically(STAMP_FILE, key);
   return "validated";
 }
 
