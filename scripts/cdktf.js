@@ -96,6 +96,22 @@ function writeAtomically(file, text) {
 }
 
 /**
+ * The bundle of the last validation while no file it was built from has changed since: a new
+ * configuration is then validated without running esbuild again.
+ */
+function freshBundle(inputs) {
+  if (inputs === undefined) return undefined;
+  const outfile = path.join(CACHE_DIR, "launcher-config.js");
+  const built = statSync(outfile, { throwIfNoEntry: false });
+  if (built === undefined) return undefined;
+  for (const input of inputs) {
+    const source = statSync(path.join(root, input), { throwIfNoEntry: false });
+    if (source === undefined || source.mtimeMs >= built.mtimeMs) return undefined;
+  }
+  return { outfile, inputs };
+}
+
+/**
  * Validates the configuration in `env`, unless this same configuration passed before with the same
  * code. On a refusal, prints it once and exits 1 (lib/config/load.ts, loadSettingsOrExit).
  */
@@ -105,7 +121,7 @@ function validate(env, outputDir) {
     const key = validationKey(env, inputs);
     if (key !== undefined && key === readText(STAMP_FILE)) return "cached";
   }
-  const built = bundle("lib/config/load.ts", "launcher-config");
+  const built = freshBundle(inputs) ?? bundle("lib/config/load.ts", "launcher-config");
   require(built.outfile).loadSettingsOrExit(env, outputDir);
   mkdirSync(CACHE_DIR, { recursive: true });
   writeAtomically(INPUTS_FILE, JSON.stringify(built.inputs));
