@@ -11,8 +11,9 @@
  *
  * Why cheap: a configuration validated once is not validated again while neither its file, the
  * offline switch nor the code that validates it (the bundle's inputs, the installed packages) changed:
- * `.tmp/app/validated` holds the last accepted key. A stale key only costs what the app then does anyway:
- * it validates every configuration it synthesizes, so nothing invalid is ever synthesized.
+ * `.tmp/app/validated` holds the last accepted key. Were that record ever wrong, the app still validates
+ * whatever it synthesizes: the refusal would come through cdktf's wrapper, and nothing invalid is
+ * synthesized either way.
  */
 "use strict";
 const { createHash } = require("node:crypto");
@@ -133,7 +134,8 @@ function validate(env, outputDir) {
 /** Runs the project's cdktf CLI in this process, as `cdktf <args>` would. */
 function runCdktf(args) {
   const bin = path.join(path.dirname(require.resolve("cdktf-cli/package.json")), "bundle", "bin", "cdktf");
-  // cdktf's update check phones home on every command; the npm scripts always ran with it off.
+  // HashiCorp Checkpoint (cdktf's version check and usage report) calls out on every command; the npm
+  // scripts have always run with it off.
   if (process.env.CHECKPOINT_DISABLE === undefined) process.env.CHECKPOINT_DISABLE = "1";
   process.argv = [process.execPath, bin, ...args];
   require(bin);
