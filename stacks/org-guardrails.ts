@@ -41,7 +41,7 @@ export function attachmentId(targetId: string): string {
  * Stack `org-guardrails` (management account): the SCP that denies EC2 Instance Connect Endpoint (and,
  * in one variant, EC2 Instance Connect) operations, attached to every configured target.
  * SCPs never restrict the management account itself or service-linked roles; the configuration
- * refuses the management account as a target (lib/config/schema.ts).
+ * refuses the management account as a target (lib/config/scp.ts).
  */
 export class OrgGuardrailsStack extends GuardrailsStack {
   readonly policy: OrganizationsPolicy;

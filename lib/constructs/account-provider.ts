@@ -54,7 +54,7 @@ function ownWayIn(account: AccountConfig, base: WayIn): WayIn | undefined {
 const AMBIENT: WayIn = { roleArns: [] };
 
 /**
- * How a provider for `target` reaches it (see CREDENTIAL_SOURCES in lib/config/schema.ts):
+ * How a provider for `target` reaches it (see CREDENTIAL_SOURCES in lib/config/accounts.ts):
  *
  * - `management`: the management account's way in is its `profile`, else its `roleArn` assumed from
  *   the ambient credentials, else the ambient credentials. Every account is reached from there: by its
@@ -73,7 +73,7 @@ export function wayIn({ credentials, target, home, management }: WayInProps): Wa
     const own = ownWayIn(target, AMBIENT);
     if (own !== undefined) return own;
     if (target.id === home.id) return ownWayIn(home, AMBIENT) ?? AMBIENT;
-    // Backstop only: the configuration is refused first (credentialIssues in lib/config/schema.ts).
+    // Backstop only: the configuration is refused first (credentialIssues in lib/config/accounts.ts).
     throw new Error(
       `Account ${target.id} has no profile or roleArn: with credentials "per-stack" a stack runs with the credentials of account ${home.id}, and a provider for another account needs that account's profile or roleArn (or set credentials to "management").`,
     );
