@@ -153,6 +153,11 @@ export async function accessMatrix(args: readonly string[], env: NodeJS.ProcessE
 }
 
 if (require.main === module) {
+  // Piped into `head`, stdout closes early: stop quietly, as other command-line tools do.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit(process.exitCode ?? 0);
+  });
   accessMatrix(process.argv.slice(2), process.env, {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

@@ -168,11 +168,15 @@ export function policyEntries(stackId: string, stack: TfJson): PolicyEntry[] {
   );
 }
 
-/** Resource types that grant a policy by reference (`policy_arn`, `policy_id`, a customer managed policy's name). */
+/**
+ * Resource types that say who holds a policy: attachments by reference (`policy_arn`, `policy_id`, a
+ * customer managed policy's name), group memberships (a user holds its groups' policies) and Identity
+ * Center account assignments (a group receives a permission set in an account).
+ */
 const ATTACHMENT_TYPE =
-  /^aws_(iam_(role|user|group)_policy_attachment|iam_policy_attachment|organizations_policy_attachment|ssoadmin_(managed|customer_managed)_policy_attachment)$/;
+  /^aws_(iam_(role|user|group)_policy_attachment|iam_policy_attachment|organizations_policy_attachment|ssoadmin_(managed|customer_managed)_policy_attachment|iam_user_group_membership|iam_group_membership|ssoadmin_account_assignment)$/;
 
-/** The resources of a stack that attach policies by reference, by address. */
+/** The resources of a stack that attach policies by reference or give a principal its group's or set's, by address. */
 export function attachmentEntries(stackId: string, stack: TfJson): AttachmentEntry[] {
   return stackView(stackId, stack)
     .resources()
@@ -199,6 +203,7 @@ export function renderStack(
   entries: readonly PolicyEntry[],
   attachments: readonly AttachmentEntry[],
   kind?: PolicyKind,
+  notPolicies: readonly string[] = [],
 ): string {
   const shown = kind ? entries.filter((e) => e.kind === kind) : entries;
   const lines = [
@@ -212,9 +217,19 @@ export function renderStack(
   for (const e of shown) {
     lines.push("", entryHeading(e), "", "```json", JSON.stringify(e.document, null, 2), "```");
   }
+  if (notPolicies.length > 0 && !kind) {
+    lines.push("", "## Not policies", "");
+    for (const address of notPolicies) {
+      lines.push(
+        `- \`${address}\`: an SSM document; its content is settings or steps, not a policy, and is not printed.`,
+      );
+    }
+  }
   if (!kind && attachments.length > 0) {
     lines.push("", "## Attached by reference", "");
-    lines.push("Policies these resources grant by ARN or id (AWS managed policies, SCP targets, permission sets):");
+    lines.push(
+      "Who holds the policies: attachments by ARN or id (AWS managed policies, SCP targets), group memberships and Identity Center account assignments.",
+    );
     lines.push("");
     for (const a of attachments) {
       lines.push(`- \`${a.address}\`: ${a.arguments.map(([k, v]) => `${k} = \`${v}\``).join(", ")}`);
@@ -317,6 +332,9 @@ export function policiesCommand(args: readonly string[], io: PoliciesIo): number
         policyEntries(parsed.stack, stack),
         attachmentEntries(parsed.stack, stack),
         parsed.kind,
+        stackView(parsed.stack, stack)
+          .resources("aws_ssm_document")
+          .map((r) => r.address),
       ),
     );
   }
@@ -353,6 +371,11 @@ export function policiesMain(
 }
 
 if (require.main === module) {
+  // Piped into `head`, stdout closes early: stop quietly, as other command-line tools do.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit(process.exitCode ?? 0);
+  });
   process.exitCode = policiesMain(process.argv.slice(2), process.env, {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

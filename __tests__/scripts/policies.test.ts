@@ -74,7 +74,7 @@ interface Printed {
 function printedDocuments(output: string): Printed[] {
   const sections = output.split(/^## /m).slice(1);
   return sections
-    .filter((s) => !s.startsWith("Attached by reference"))
+    .filter((s) => !s.startsWith("Attached by reference") && !s.startsWith("Not policies"))
     .map((s) => {
       const heading = /^(\S+) · (\S+) · ([a-z-]+) \(.+\)\n/.exec(s);
       const json = /```json\n([\s\S]*?)\n```/.exec(s);
@@ -157,6 +157,13 @@ describe("npm run policies -- <stack>", () => {
     const { stdout } = run(["private-access"]);
     expect(stdout).toMatch(
       /^- `aws_iam_role_policy_attachment\.Target_SsmCore_\w+`: policy_arn = `arn:aws:iam::aws:policy\/AmazonSSMManagedInstanceCore`, role = `\$\{aws_iam_role\.Target_Role_\w+\.name\}`$/m,
+    );
+  });
+
+  test("the session preferences document is named as not a policy", () => {
+    const { stdout } = run(["session-preferences"]);
+    expect(stdout).toMatch(
+      /^- `aws_ssm_document\.SessionPreferences`: an SSM document; its content is settings or steps, not a policy/m,
     );
   });
 
