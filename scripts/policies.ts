@@ -43,7 +43,14 @@ export const POLICY_KINDS = [
 ] as const;
 export type PolicyKind = (typeof POLICY_KINDS)[number];
 
-/** What each kind is, printed after the kind in the headings. */
+/**
+ * What each kind is, printed after the kind in the headings. SCPs and RCPs "don't directly grant access"
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html, and
+ * orgs_manage_policies_rcps.html); an endpoint policy "does not override or replace identity-based
+ * policies or resource-based policies" (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html);
+ * Identity Center provisions a permission set as an `AWSReservedSSO_…` role in each assigned account, its
+ * inline policy as that role's (https://docs.aws.amazon.com/singlesignon/latest/userguide/permissionsetsconcept.html).
+ */
 export const KIND_LABELS: Readonly<Record<PolicyKind, string>> = {
   scp: "service control policy: caps every principal of the accounts it is attached to, grants nothing",
   rcp: "resource control policy: caps every resource of the accounts it is attached to, grants nothing",

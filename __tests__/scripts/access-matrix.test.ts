@@ -130,6 +130,10 @@ describe("npm run access-matrix with the shipped configuration", () => {
     expect(keyPush[2]).toMatch(/^`i-[0-9a-f]{17}` \(aws_instance\.Target_Instance\) as `ec2-user`$/);
     expect(keyPush[3]).toBe("`ec2:osuser` StringEquals `ec2-user`");
     expect(rows.find((r) => r[0].includes("WorkloadAdmin"))![4]).toContain("(the scenario's stand-in policy)");
+    // The validated path (StartSession): the grant comes from the simulator's own analysis.
+    const session = rows.find((r) => r[1] === "Session Manager")!;
+    expect(session[3]).toContain("`ssm:SessionDocumentAccessCheck` BoolIfExists `true`");
+    expect(session[4]).toMatch(/^aws_iam_policy\.SessionUser_SessionPolicy(_\w+)?#StartSessionOnTargetInstances$/);
   });
 
   test("every row sits once under its stack and the principal that makes the request", () => {
