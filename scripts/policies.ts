@@ -4,7 +4,7 @@
  * attachments that grant policies by reference (AWS managed policies, SCP targets). Everything is read
  * from the synthesized JSON of the configuration in ACCESS_GUARDRAILS_CONFIG (default:
  * config/default.json), as `cdktf synth` would write it. With no stack id, lists the stacks and how many
- * documents of each kind they hold.
+ * documents of each kind they hold; `--kind <kind>` alone prints that kind's documents in every stack.
  *
  * What counts as a policy document: any string argument of a resource, at any depth, that is a JSON
  * object with a `Statement` (inline JSON, a literal `jsonencode`, or the output of an
@@ -260,6 +260,7 @@ export function renderStackList(source: string, stacks: Readonly<Record<string, 
     );
   }
   lines.push("", "Print one stack's documents: npm run policies -- <stack-id> [--kind <kind>]");
+  lines.push("Print one kind in every stack: npm run policies -- --kind <kind>");
   lines.push(`Kinds: ${POLICY_KINDS.join(", ")}`);
   return `${lines.join("\n")}\n`;
 }
@@ -322,7 +323,13 @@ export function policiesCommand(args: readonly string[], io: PoliciesIo): number
   }
   const synthesis = (io.synth ?? defaultSynth)(io.settings);
   const source = path.relative(process.cwd(), io.settings.source) || io.settings.source;
-  if (parsed.stack === undefined) {
+  if (parsed.stack === undefined && parsed.kind !== undefined) {
+    // One kind across the app (`--kind scp`): each stack that holds documents of it.
+    for (const [id, stack] of Object.entries(synthesis.stacks)) {
+      const entries = policyEntries(id, stack);
+      if (entries.some((e) => e.kind === parsed.kind)) io.stdout(renderStack(id, source, entries, [], parsed.kind));
+    }
+  } else if (parsed.stack === undefined) {
     io.stdout(renderStackList(source, synthesis.stacks));
   } else {
     const stack = synthesis.stacks[parsed.stack];

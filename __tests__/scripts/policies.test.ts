@@ -174,6 +174,17 @@ describe("npm run policies -- <stack>", () => {
     expect(trust).toEqual(all.filter((p) => p.kind === "trust"));
   });
 
+  test("--kind without a stack prints that kind's documents in every stack that holds some", () => {
+    const { code, stdout } = run(["--kind", "endpoint"]);
+    expect(code).toBe(0);
+    const holding = defaultStacks.filter((id) =>
+      [...documentsIn(synthCached().stacks[id]).documents.values()].some((d) => d.kind === "endpoint"),
+    );
+    expect(holding.length).toBeGreaterThan(0);
+    expect(stdout.match(/^# Policies of .+$/gm)).toEqual(holding.map((id) => `# Policies of ${id}`));
+    expect(new Set(printedDocuments(stdout).map((p) => p.kind))).toEqual(new Set(["endpoint"]));
+  });
+
   test("no stack: lists each stack with its document count by kind, and exits 0", () => {
     const { code, stdout } = run([]);
     expect(code).toBe(0);
