@@ -44,7 +44,39 @@ export interface ScenarioOutcome {
   readonly problems: readonly string[];
   /** Set when the unvalidated path was used: the row's reason. */
   readonly unsafe?: string;
+  /** The row's principal, action and resource as written, placeholders unfilled (`{{ref:aws_instance.Target_Instance.arn}}`). */
+  readonly written: { readonly principal: string; readonly action: string; readonly resource: string };
+  /** The request as simulated, placeholders filled; absent when the row could not be built. */
+  readonly request?: SimulatedRequest;
+  /**
+   * True when the file's `config` changes the shipped configuration (an SCP variant, Identity Center...):
+   * the row proves a variant, not what config/default.json deploys.
+   */
+  readonly variant: boolean;
+  /** For an Allowed decision, the Allow statements that granted it, as simulated (references resolved). */
+  readonly grants?: readonly Grant[];
 }
+
+export interface SimulatedRequest {
+  readonly principal: string;
+  readonly action: string;
+  readonly resource: string;
+  readonly context: Readonly<Record<string, string | string[]>>;
+}
+
+/** An Allow statement that granted a request. */
+export interface Grant {
+  /** `identity`, `resource`, `vpce`, `scp <target>`. */
+  readonly layer: string;
+  /** The policy's name: a reference such as `aws_iam_policy.EiceOperatorPolicy`, or an inline policy's name. */
+  readonly policy: string;
+  /** True when the row wrote the policy itself (a stand-in such as an administrator's), not read from a stack. */
+  readonly inline: boolean;
+  readonly statement: Statement;
+}
+
+/** Chooses the configuration a scenario file is evaluated against. */
+export type ConfigFor = (file: ScenarioFile) => Config;
 
 export const FULL_AWS_ACCESS: PolicyDocumentJson = {
   Version: "2012-10-17",
@@ -52,20 +84,30 @@ export const FULL_AWS_ACCESS: PolicyDocumentJson = {
 };
 const FULL_AWS_ACCESS_NAME = "FullAWSAccess";
 
-/** The scenario file's configuration and its synthesized stacks. */
-function synthesisFor(file: ScenarioFile, stacksFor: StacksFor): { config: Config; stacks: StackSet } {
-  let config: Config;
+/** The shipped configuration with the file's own `config` merged in: what the file's expectations are about. */
+export const fileConfig: ConfigFor = (file) => {
   try {
-    config = configWith(file.config, `scenarios/${file.file}`);
+    return configWith(file.config, `scenarios/${file.file}`);
   } catch (err) {
     throw new Error(`scenarios/${file.file}: "config" does not validate: ${(err as Error).message}`, { cause: err });
   }
+};
+
+/** The scenario file's configuration and its synthesized stacks. */
+function synthesisFor(
+  file: ScenarioFile,
+  stacksFor: StacksFor,
+  configFor: ConfigFor,
+): { config: Config; stacks: StackSet } {
+  const config = configFor(file);
   return { config, stacks: stacksFor(config) };
 }
 
 interface NamedPolicy {
   readonly name: string;
   readonly policy: PolicyDocumentJson;
+  /** Written in the scenario row, not read from a stack. */
+  readonly inline?: boolean;
 }
 
 const accountOf = (arn: string): string | undefined => /^arn:aws:(?:iam|sts)::(\d{12}):/.exec(arn)?.[1];
@@ -120,7 +162,7 @@ class RowBuilder {
   policy(source: PolicySource, where: string): NamedPolicy {
     if (typeof source !== "string") {
       const text = this.fill(JSON.stringify(source.inline), `${where} (inline ${source.name})`);
-      return { name: source.name, policy: JSON.parse(text) };
+      return { name: source.name, policy: JSON.parse(text), inline: true };
     }
     const m = /^(?:([a-z0-9-]+):)?([a-z0-9_]+)\.(.+)$/.exec(source)!;
     const resolved = resolvedPolicy(this.resolver(m[1]), m[2], m[3]);
@@ -190,7 +232,8 @@ function buildSimulation(file: ScenarioFile, row: Scenario, b: RowBuilder, confi
     ...endpoint.map((p) => ({ layer: "vpce", ...p })),
     ...levels.flatMap((l) => l.policies.map((p) => ({ layer: `scp ${l.orgIdentifier}`, ...p }))),
   ];
-  return { simulation, applied, resourcePolicyName: resourcePolicy?.name };
+  const request: SimulatedRequest = { principal, action: row.action, resource, context };
+  return { simulation, applied, resourcePolicyName: resourcePolicy?.name, request };
 }
 
 /** Keys an applied statement for this action and resource reads that the row neither supplies nor declares absent. */
@@ -250,10 +293,15 @@ const only = (policy: PolicyDocumentJson, statement: Statement): PolicyDocumentJ
  * The deciding statements on the unvalidated path, which returns no analysis: each statement is
  * re-simulated on its own (an Allow alone, a Deny next to an allow-all) to see whether it matches.
  */
-function decidedByResimulation(simulation: Simulation, decision: Decision): string {
+function decidedByResimulation(
+  simulation: Simulation,
+  decision: Decision,
+): { decidedBy: string; allows: Array<{ policy: string; statement: Statement }> } {
   const run = (s: Partial<Simulation>) => runUnsafeSimulation({ ...simulation, ...s }, {});
   const allowAll = { name: FULL_AWS_ACCESS_NAME, policy: FULL_AWS_ACCESS };
   const found: string[] = [];
+  const allows: Array<{ policy: string; statement: Statement }> = [];
+  const text = (decidedBy: string) => ({ decidedBy, allows: decision === "Allowed" ? allows : [] });
   if (decision === "Allowed" || decision === "ImplicitlyDenied") {
     for (const p of simulation.identityPolicies) {
       statementsOf(p.policy).forEach((s, i) => {
@@ -262,15 +310,17 @@ function decidedByResimulation(simulation: Simulation, decision: Decision): stri
           identityPolicies: [{ name: p.name, policy: only(p.policy, s) }],
           serviceControlPolicies: [],
         });
-        if (alone === "Allowed") found.push(`identity ${p.name}#${statementLabel(s.Sid, i + 1)}`);
+        if (alone !== "Allowed") return;
+        found.push(`identity ${p.name}#${statementLabel(s.Sid, i + 1)}`);
+        allows.push({ policy: p.name, statement: s });
       });
     }
-    if (decision === "Allowed") return found.join("; ");
-    if (found.length === 0) return "identity: no Allow";
+    if (decision === "Allowed") return text(found.join("; "));
+    if (found.length === 0) return text("identity: no Allow");
     const blocking = simulation.serviceControlPolicies.filter(
       (level) => run({ identityPolicies: [allowAll], serviceControlPolicies: [level] }) === "ImplicitlyDenied",
     );
-    return blocking.map((l) => `scp ${l.orgIdentifier}: no Allow`).join("; ");
+    return text(blocking.map((l) => `scp ${l.orgIdentifier}: no Allow`).join("; "));
   }
   const layers = [
     ...simulation.identityPolicies.map((p) => ({ layer: "identity", ...p })),
@@ -289,19 +339,65 @@ function decidedByResimulation(simulation: Simulation, decision: Decision): stri
         found.push(`${p.layer} ${p.name}#${statementLabel(s.Sid, i + 1)} (explicit Deny)`);
     });
   }
-  return found.join("; ");
+  return text(found.join("; "));
+}
+
+const variants = new WeakMap<ScenarioFile, boolean>();
+let shipped: string | undefined;
+/** Whether the file's `config` changes config/default.json (a file whose config does not validate counts as one). */
+function isVariant(file: ScenarioFile): boolean {
+  if (Object.keys(file.config).length === 0) return false;
+  let known = variants.get(file);
+  if (known === undefined) {
+    shipped ??= JSON.stringify(configWith({}, "config/default.json"));
+    try {
+      known = JSON.stringify(configWith(file.config, file.file)) !== shipped;
+    } catch {
+      known = true;
+    }
+    variants.set(file, known);
+  }
+  return known;
+}
+
+type Applied = ReturnType<typeof buildSimulation>["applied"];
+
+/** The Allow statements behind an Allowed decision of the validated path, from the simulator's analysis. */
+function grantsOfAnalysis(analysis: RequestAnalysis, applied: Applied): Grant[] {
+  const grants: Grant[] = [];
+  for (const g of getGrantReasons(analysis)) {
+    const layer =
+      g.policyType === "scp" || g.policyType === "rcp" ? `${g.policyType} ${g.orgIdentifier}` : g.policyType;
+    const name = "policyIdentifier" in g ? g.policyIdentifier : undefined;
+    if (name === FULL_AWS_ACCESS_NAME) continue;
+    const policy = applied.find((p) => p.layer === layer && (name === undefined || p.name === name));
+    const statement = policy && statementsOf(policy.policy)[g.statementIndex - 1];
+    if (policy && statement) grants.push({ layer, policy: policy.name, inline: policy.inline === true, statement });
+  }
+  return grants;
 }
 
 /**
  * Simulates one row against the stacks `stacksFor` gives for the file's configuration (by default
- * synthesized in process). Never throws for a simulation problem: it is reported in `problems`.
+ * synthesized in process). `configFor` chooses that configuration: by default the shipped one with the
+ * file's own `config` merged in; `npm run access-matrix` passes the user's. Never throws for a
+ * simulation problem: it is reported in `problems`.
  */
 export async function runScenario(
   file: ScenarioFile,
   row: Scenario,
   stacksFor: StacksFor = synthesizeStacks,
+  configFor: ConfigFor = fileConfig,
 ): Promise<ScenarioOutcome> {
-  const base = { file: file.file, stack: file.stack, scenario: row.name, expected: row.expect, unsafe: row.unsafe };
+  const base = {
+    file: file.file,
+    stack: file.stack,
+    scenario: row.name,
+    expected: row.expect,
+    unsafe: row.unsafe,
+    variant: isVariant(file),
+    written: { principal: row.principal, action: row.action, resource: row.resource },
+  };
   const error = (problems: string[], decidedBy = ""): ScenarioOutcome => ({
     ...base,
     decision: "Error",
@@ -310,12 +406,12 @@ export async function runScenario(
   });
   let built: ReturnType<typeof buildSimulation>;
   try {
-    const { config, stacks } = synthesisFor(file, stacksFor);
+    const { config, stacks } = synthesisFor(file, stacksFor, configFor);
     built = buildSimulation(file, row, new RowBuilder(file, config, stacks), config);
   } catch (err) {
     return error([(err as Error).message]);
   }
-  const { simulation, applied, resourcePolicyName } = built;
+  const { simulation, applied, resourcePolicyName, request } = built;
   const problems = unsuppliedKeys(row, simulation.request.resource.resource, applied);
 
   if (row.unsafe !== undefined) {
@@ -326,9 +422,16 @@ export async function runScenario(
         problems.push(`context key ${key} is not a condition key of ${service} or a global key (iam-data)`);
       }
     }
-    if (problems.length > 0) return error(problems);
+    if (problems.length > 0) return { ...error(problems), request };
     const decision = runUnsafeSimulation(simulation, {});
-    return { ...base, decision, decidedBy: decidedByResimulation(simulation, decision), problems };
+    const { decidedBy, allows } = decidedByResimulation(simulation, decision);
+    const grants = allows.map(({ policy, statement }) => ({
+      layer: "identity",
+      policy,
+      inline: applied.some((p) => p.layer === "identity" && p.name === policy && p.inline === true),
+      statement,
+    }));
+    return { ...base, decision, decidedBy, problems, request, grants };
   }
 
   let response: Awaited<ReturnType<typeof runSimulation>>;
@@ -354,8 +457,9 @@ export async function runScenario(
     );
   }
   const decidedBy = decidedByAnalysis(result.analysis, resourcePolicyName);
-  if (problems.length > 0) return error(problems, decidedBy);
-  return { ...base, decision: response.overallResult, decidedBy, problems };
+  if (problems.length > 0) return { ...error(problems, decidedBy), request };
+  const grants = response.overallResult === "Allowed" ? grantsOfAnalysis(result.analysis, applied) : [];
+  return { ...base, decision: response.overallResult, decidedBy, problems, request, grants };
 }
 
 /** Whether an outcome proves its row: no problems, the expected decision, and the expected decider. */

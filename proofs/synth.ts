@@ -12,12 +12,13 @@ export type StackSet = Readonly<Record<string, TfJson>>;
  */
 export type StacksFor = (config: Config) => StackSet;
 
-function merge(base: unknown, patch: unknown): unknown {
+/** `patch` merged into `base`: objects merge, lists and values replace (how a scenario file's `config` applies). */
+export function mergeConfig(base: unknown, patch: unknown): unknown {
   const isPlain = (v: unknown): v is Record<string, unknown> =>
     typeof v === "object" && v !== null && !Array.isArray(v);
   if (!isPlain(base) || !isPlain(patch)) return patch === undefined ? base : patch;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(patch)) out[k] = merge(out[k], v);
+  for (const [k, v] of Object.entries(patch)) out[k] = mergeConfig(out[k], v);
   return out;
 }
 
@@ -26,7 +27,7 @@ function merge(base: unknown, patch: unknown): unknown {
  * replace), validated like any configuration.
  */
 export function configWith(overrides: Readonly<Record<string, unknown>>, source: string): Config {
-  return parseConfig(merge(JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")), overrides), source);
+  return parseConfig(mergeConfig(JSON.parse(readFileSync(DEFAULT_CONFIG_PATH, "utf8")), overrides), source);
 }
 
 const synthesized = new Map<string, StackSet>();
