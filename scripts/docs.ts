@@ -6,6 +6,8 @@
  * - alarms (docs/stacks/audit.md): the audit stack's CloudTrail events (AUDIT_EVENTS: id, description,
  *   filter pattern);
  * - SCP doors (docs/stacks/org-guardrails.md): which variant closes which EC2 Instance Connect door;
+ * - the start page's deployment diagram (README.md): accounts, the stacks in each and the state they read
+ *   (scripts/lib/diagrams.ts);
  * - from the stack dependency graph (lib/stack/dependencies.ts): the pipeline's commands in dependency
  *   order and the HCP Terraform workspaces that must share their state (docs/organisation.md), and the
  *   walk-through's deploy command (docs/cross-account-s3-walkthrough.md).
@@ -23,6 +25,7 @@ import { SCP_VARIANTS } from "../lib/config/schema";
 import { cloudWorkspaceName } from "../lib/constructs/backend";
 import { deployOrder, readersOf, STACK_IDS, withProducers } from "../lib/stack/dependencies";
 import { SCP_DENIED_ACTIONS } from "../lib/policies/scp";
+import { deploymentDiagram, mermaidBlock } from "./lib/diagrams";
 
 /** The project folder: GENERATED_FILES names its files relative to it. */
 export const ROOT = path.join(__dirname, "..");
@@ -254,6 +257,9 @@ export const GENERATED_COMMANDS = {
  * in the page that explains it, and only there.
  */
 export const GENERATED_FILES: Readonly<Record<string, Readonly<Record<string, GeneratedPart>>>> = {
+  "README.md": {
+    "diagram-deployment": { title: "deployment diagram", render: () => mermaidBlock(deploymentDiagram()) },
+  },
   "docs/configuration.md": { config: GENERATED_TABLES.config },
   "docs/organisation.md": {
     "state-sharing": GENERATED_TABLES["state-sharing"],
