@@ -21,6 +21,7 @@ import { SCP_VARIANTS } from "../lib/config/schema";
 import { cloudWorkspaceName } from "../lib/constructs/backend";
 import { deployOrder, readersOf, STACK_IDS, withProducers } from "../lib/stack/dependencies";
 import { SCP_DENIED_ACTIONS } from "../lib/policies/scp";
+import { accessPathsDiagram, deploymentDiagram, mermaidBlock } from "./lib/diagrams";
 
 const ROOT = path.join(__dirname, "..");
 export const README_PATH = path.join(ROOT, "README.md");
@@ -251,6 +252,10 @@ export const GENERATED_FILES: Readonly<Record<string, Readonly<Record<string, Ge
   "README.md": { ...GENERATED_TABLES, ...GENERATED_COMMANDS },
   "docs/cross-account-s3-walkthrough.md": {
     "walkthrough-deploy": { title: "walk-through deploy command", render: walkthroughDeploy },
+  },
+  "docs/architecture.md": {
+    deployment: { title: "deployment diagram", render: () => mermaidBlock(deploymentDiagram()) },
+    "access-paths": { title: "access paths diagram", render: () => mermaidBlock(accessPathsDiagram()) },
   },
 };
 const README_PARTS = GENERATED_FILES["README.md"];
