@@ -6,8 +6,9 @@
  * - alarms (docs/stacks/audit.md): the audit stack's CloudTrail events (AUDIT_EVENTS: id, description,
  *   filter pattern);
  * - SCP doors (docs/stacks/org-guardrails.md): which variant closes which EC2 Instance Connect door;
- * - the start page's deployment diagram (README.md): accounts, the stacks in each and the state they read
- *   (scripts/lib/diagrams.ts);
+ * - diagrams (scripts/lib/diagrams.ts): the accounts, the stacks in each and the state they read, on the
+ *   start page (README.md) and in docs/architecture.md, and there the two access paths with the policy
+ *   that decides each hop;
  * - from the stack dependency graph (lib/stack/dependencies.ts): the pipeline's commands in dependency
  *   order and the HCP Terraform workspaces that must share their state (docs/organisation.md), and the
  *   walk-through's deploy command (docs/cross-account-s3-walkthrough.md).
@@ -25,7 +26,7 @@ import { SCP_VARIANTS } from "../lib/config/schema";
 import { cloudWorkspaceName } from "../lib/constructs/backend";
 import { deployOrder, readersOf, STACK_IDS, withProducers } from "../lib/stack/dependencies";
 import { SCP_DENIED_ACTIONS } from "../lib/policies/scp";
-import { deploymentDiagram, mermaidBlock } from "./lib/diagrams";
+import { accessPathsDiagram, deploymentDiagram, mermaidBlock } from "./lib/diagrams";
 
 /** The project folder: GENERATED_FILES names its files relative to it. */
 export const ROOT = path.join(__dirname, "..");
@@ -269,6 +270,10 @@ export const GENERATED_FILES: Readonly<Record<string, Readonly<Record<string, Ge
   "docs/stacks/audit.md": { alarms: GENERATED_TABLES.alarms },
   "docs/stacks/org-guardrails.md": { "scp-doors": GENERATED_TABLES["scp-doors"] },
   "docs/cross-account-s3-walkthrough.md": { "walkthrough-deploy": GENERATED_COMMANDS["walkthrough-deploy"] },
+  "docs/architecture.md": {
+    deployment: { title: "deployment diagram", render: () => mermaidBlock(deploymentDiagram()) },
+    "access-paths": { title: "access paths diagram", render: () => mermaidBlock(accessPathsDiagram()) },
+  },
 };
 
 /**
