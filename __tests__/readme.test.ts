@@ -1,17 +1,21 @@
 /**
- * The README is part of the product: its reference tables are generated from the code (scripts/docs.ts)
- * and must not be stale, and every file it points a reader to must exist in the repository.
+ * The documentation is part of the product: the start page (README.md) stays a short read whose stacks
+ * table matches the code, the reference parts of docs/ are generated from the code (scripts/docs.ts) and
+ * must not be stale, and every file a page points a reader to must exist in the repository. Relative
+ * links and their anchors are checked in docs-links.test.ts.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseConfig } from "../lib/config";
 import { SCP_DENIED_ACTIONS } from "../lib/policies/scp";
+import { READS_FROM, STACK_IDS } from "../lib/stack/dependencies";
 import {
   configTable,
+  fileOf,
   GENERATED_FILES,
   GENERATED_TABLES,
-  README_PATH,
   regenerate,
+  ROOT,
   SCP_DOORS,
   scpDoorTable,
   staleReport,
@@ -20,9 +24,16 @@ import {
 } from "../scripts/docs";
 import { synthCached } from "./helpers";
 
-const ROOT = path.join(__dirname, "..");
-const README = readFileSync(README_PATH, "utf8");
+const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
+const README = read("README.md");
 const TABLES = Object.keys(GENERATED_TABLES) as TableName[];
+/** The start page and every page under docs/, relative to the project folder. */
+const DOCUMENTS = [
+  "README.md",
+  ...(readdirSync(path.join(ROOT, "docs"), { recursive: true }) as string[])
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => path.posix.join("docs", f.split(path.sep).join("/"))),
+];
 
 /** The cells of each body row of a generated markdown table (`\|` is a pipe inside a cell). */
 function tableRows(markdown: string): string[][] {
@@ -73,10 +84,11 @@ describe("the SCP door table (which variant closes which Instance Connect door)"
   });
 });
 
-describe("README generated tables", () => {
+describe("the documentation's generated parts", () => {
   test.each(TABLES)("the %s table matches the code", (name) => {
-    const { stale } = regenerate(README);
-    if (stale.includes(name)) throw new Error(staleReport([name]));
+    const file = fileOf(name);
+    const { stale } = regenerate(read(file), GENERATED_FILES[file], file);
+    if (stale.includes(name)) throw new Error(staleReport([name], GENERATED_FILES[file], file));
     expect(stale).not.toContain(name);
   });
 
@@ -89,35 +101,46 @@ describe("README generated tables", () => {
     expect(stale).not.toContain(name);
   });
 
+  test("every generated part is looked for in exactly one page", () => {
+    const names = Object.values(GENERATED_FILES).flatMap((parts) => Object.keys(parts));
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(TABLES));
+  });
+
   test("a stack reordered by hand in the pipeline loop marks the pipeline stale, naming it", () => {
-    const edited = README.replace(
+    const file = "docs/organisation.md";
+    const page = read(file);
+    const edited = page.replace(
       "for stack in session-preferences private-access",
       "for stack in private-access session-preferences",
     );
-    expect(edited).not.toBe(README);
-    const { text, stale } = regenerate(edited);
+    expect(edited).not.toBe(page);
+    const { text, stale } = regenerate(edited, GENERATED_FILES[file], file);
     expect(stale).toEqual(["pipeline"]);
-    expect(staleReport(stale)).toBe(
-      "README.md: the pipeline block differs from the code. Run `npm run docs` and commit README.md.",
+    expect(staleReport(stale, GENERATED_FILES[file], file)).toBe(
+      "docs/organisation.md: the pipeline block differs from the code. Run `npm run docs` and commit docs/organisation.md.",
     );
-    expect(text).toBe(README);
+    expect(text).toBe(page);
   });
 
   test("a hand edit inside a table marks that table stale, names it and says how to fix it", () => {
-    const edited = README.replace("| `eice.ports` | `[22]` |", "| `eice.ports` | `[2222]` |");
-    expect(edited).not.toBe(README);
-    const { text, stale } = regenerate(edited);
+    const file = "docs/configuration.md";
+    const page = read(file);
+    const edited = page.replace("| `eice.ports` | `[22]` |", "| `eice.ports` | `[2222]` |");
+    expect(edited).not.toBe(page);
+    const { text, stale } = regenerate(edited, GENERATED_FILES[file], file);
     expect(stale).toEqual(["config"]);
-    expect(staleReport(stale)).toBe(
-      "README.md: the configuration table differs from the code. Run `npm run docs` and commit README.md.",
+    expect(staleReport(stale, GENERATED_FILES[file], file)).toBe(
+      "docs/configuration.md: the configuration table differs from the code. Run `npm run docs` and commit docs/configuration.md.",
     );
-    expect(text).toBe(README);
+    expect(text).toBe(page);
   });
 
-  test("a README without a table's markers is refused, naming the markers", () => {
-    const withoutAlarms = README.replace("<!-- generated:alarms:start -->", "");
-    expect(() => regenerate(withoutAlarms)).toThrow(
-      "README.md has no <!-- generated:alarms:start --> ... <!-- generated:alarms:end --> pair",
+  test("a page without a table's markers is refused, naming the page and the markers", () => {
+    const file = "docs/stacks/audit.md";
+    const withoutAlarms = read(file).replace("<!-- generated:alarms:start -->", "");
+    expect(() => regenerate(withoutAlarms, GENERATED_FILES[file], file)).toThrow(
+      "docs/stacks/audit.md has no <!-- generated:alarms:start --> ... <!-- generated:alarms:end --> pair",
     );
   });
 
@@ -164,14 +187,19 @@ describe("README generated tables", () => {
   });
 });
 
-/** Top-level folders whose paths the README names in backticks. */
+/** Top-level folders whose paths the documentation names in backticks, from the project folder. */
 const REPO_PATH = /^(?:lib|stacks|scripts|docs|config|__tests__|scenarios|proofs)\/[^\s`]*$/;
 
-/** Relative link targets and backticked repository paths, without `#anchors`. */
-function mentionedPaths(markdown: string): string[] {
-  const links = [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((t) => !/^(?:[a-z]+:|#)/.test(t));
+/**
+ * Repository paths a page names: the start page's relative link targets (written from the project
+ * folder, where it lives) and every page's backticked paths, without `#anchors`.
+ */
+function mentionedPaths(markdown: string, links = true): string[] {
+  const linked = links
+    ? [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((t) => !/^(?:[a-z]+:|#)/.test(t))
+    : [];
   const code = [...markdown.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]).filter((t) => REPO_PATH.test(t));
-  return [...new Set([...links, ...code].map((t) => t.replace(/#.*$/, "")))];
+  return [...new Set([...linked, ...code].map((t) => t.replace(/#.*$/, "")))];
 }
 
 /** Whether the path exists; `*` matches within one path segment (`scenarios/org-guardrails.*.json`). */
@@ -187,14 +215,18 @@ function exists(relative: string): boolean {
   return existsSync(path.join(ROOT, dir)) && readdirSync(path.join(ROOT, dir)).some((f) => name.test(f));
 }
 
-describe("README references", () => {
-  const paths = mentionedPaths(README).filter((p) => !/[<>…]/.test(p));
+describe("paths the documentation names", () => {
+  const paths = DOCUMENTS.flatMap((file) =>
+    mentionedPaths(read(file), file === "README.md")
+      .filter((p) => !/[<>…]/.test(p))
+      .map((p) => [file, p] as const),
+  );
 
-  test("the README names files to check", () => {
-    expect(paths).toEqual(expect.arrayContaining(["config/default.json", "lib/config/schema.ts"]));
+  test("the pages name files to check", () => {
+    expect(paths.map(([, p]) => p)).toEqual(expect.arrayContaining(["config/default.json", "lib/config/schema.ts"]));
   });
 
-  test.each(paths)("%s exists in the repository", (relative) => {
+  test.each(paths)("%s: %s exists in the repository", (_file, relative) => {
     expect(exists(relative)).toBe(true);
   });
 
@@ -208,7 +240,60 @@ describe("README references", () => {
     expect(exists("scenarios/*.json")).toBe(true);
   });
 
-  test("the README refers to no document outside the repository by name (no SPEC)", () => {
-    expect(README).not.toMatch(/\bSPEC\b/);
+  test.each(DOCUMENTS)("%s refers to no document outside the repository by name (no SPEC)", (file) => {
+    expect(read(file)).not.toMatch(/\bSPEC\b/);
+  });
+});
+
+/** The body rows of the first Markdown table under `header`, as cells (`\|` is a pipe inside a cell). */
+function tableAfter(markdown: string, header: string): string[][] {
+  const lines = markdown.split("\n");
+  const start = lines.indexOf(header);
+  if (start < 0) throw new Error(`No table with the header ${header}`);
+  const body = lines.slice(start + 2);
+  return body
+    .slice(
+      0,
+      body.findIndex((line) => !line.startsWith("|")),
+    )
+    .map((line) =>
+      line
+        .slice(2, -2)
+        .split(/ (?<!\\)\| /)
+        .map((c) => c.trim()),
+    );
+}
+
+describe("the start page", () => {
+  const STACKS_HEADER = "| stack id | account | what it deploys | reads the state of |";
+
+  test("is a five-minute read: at most 150 lines", () => {
+    expect(README.split("\n").length).toBeLessThanOrEqual(150);
+  });
+
+  test("its stacks table lists every stack once, each with its page and the stacks whose state it reads", () => {
+    const rows = tableAfter(README, STACKS_HEADER);
+    const ids = rows.map(([id]) => /^\[`([a-z0-9-]+)`\]\(docs\/stacks\/[a-z0-9-]+\.md\)$/.exec(id)?.[1] ?? id);
+    expect([...ids].sort()).toEqual([...STACK_IDS].sort());
+    for (const [id, , , reads] of rows.map((row, i) => [ids[i], ...row.slice(1)])) {
+      const listed = reads === "—" ? [] : [...reads.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]);
+      expect({ id, reads: listed }).toEqual({ id, reads: [...READS_FROM[id as keyof typeof READS_FROM]] });
+    }
+  });
+
+  test("names what it means wherever it mentions the articles: only the link to the section that describes them", () => {
+    const mentions = [...README.matchAll(/[^\n]*\barticles?\b[^\n]*/gi)].map((m) => m[0]);
+    expect(mentions.length).toBeGreaterThan(0);
+    for (const line of mentions) {
+      expect(line.replace(/\[Reproducing the articles\]\([^)]*#reproducing-the-articles\)/g, "")).not.toMatch(
+        /\barticles?\b/i,
+      );
+    }
+  });
+
+  test("states the Node.js version package.json's engines field requires", () => {
+    const engines = (JSON.parse(read("package.json")) as { engines: { node: string } }).engines.node;
+    expect(engines).toBe(">=20");
+    expect(README).toMatch(/Node\.js\]\([^)]*\) 20 or later/);
   });
 });

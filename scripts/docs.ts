@@ -1,15 +1,20 @@
 /**
  * `npm run docs`: writes the documentation's reference parts from the code, so they cannot drift from it:
- * - configuration: every field of the schema (lib/config/schema.ts), its default as the schema applies
- *   it and the description attached to the field;
- * - guardrails: the rule pack (GUARDRAIL_RULES: id, mirrored checks, reason, fix);
- * - alarms: the audit stack's CloudTrail events (AUDIT_EVENTS: id, description, filter pattern);
+ * - configuration (docs/configuration.md): every field of the schema (lib/config/schema.ts), its default
+ *   as the schema applies it and the description attached to the field;
+ * - guardrails (docs/guardrails.md): the rule pack (GUARDRAIL_RULES: id, mirrored checks, reason, fix);
+ * - alarms (docs/stacks/audit.md): the audit stack's CloudTrail events (AUDIT_EVENTS: id, description,
+ *   filter pattern);
+ * - SCP doors (docs/stacks/org-guardrails.md): which variant closes which EC2 Instance Connect door;
+ * - diagrams (scripts/lib/diagrams.ts): the accounts, the stacks in each and the state they read, on the
+ *   start page (README.md) and in docs/architecture.md, and there the two access paths with the policy
+ *   that decides each hop;
  * - from the stack dependency graph (lib/stack/dependencies.ts): the pipeline's commands in dependency
- *   order, the HCP Terraform workspaces that must share their state, and the walk-through's deploy
- *   command (docs/cross-account-s3-walkthrough.md).
- * Each part sits between `<!-- generated:<name>:start -->` and `<!-- generated:<name>:end -->`; the
- * prose around them is written by hand. `npm run docs -- --check` changes nothing and exits 1 when a
- * part is stale (__tests__/readme.test.ts runs the same check).
+ *   order and the HCP Terraform workspaces that must share their state (docs/organisation.md), and the
+ *   walk-through's deploy command (docs/cross-account-s3-walkthrough.md).
+ * Each part sits between `<!-- generated:<name>:start -->` and `<!-- generated:<name>:end -->` in the file
+ * GENERATED_FILES names for it; the prose around them is written by hand. `npm run docs -- --check`
+ * changes nothing and exits 1 when a part is stale (__tests__/readme.test.ts runs the same check).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -21,9 +26,10 @@ import { SCP_VARIANTS } from "../lib/config/schema";
 import { cloudWorkspaceName } from "../lib/constructs/backend";
 import { deployOrder, readersOf, STACK_IDS, withProducers } from "../lib/stack/dependencies";
 import { SCP_DENIED_ACTIONS } from "../lib/policies/scp";
+import { accessPathsDiagram, deploymentDiagram, mermaidBlock } from "./lib/diagrams";
 
-const ROOT = path.join(__dirname, "..");
-export const README_PATH = path.join(ROOT, "README.md");
+/** The project folder: GENERATED_FILES names its files relative to it. */
+export const ROOT = path.join(__dirname, "..");
 
 /** A markdown table cell: a `|` would end the cell, even inside backticks. */
 const cell = (text: string) => text.replace(/\|/g, "\\|");
@@ -130,7 +136,7 @@ export function alarmTable(): string {
 }
 
 /**
- * The doors of EC2 Instance Connect, as the README's "which variant closes which door" rows: each door
+ * The doors of EC2 Instance Connect, as the org-guardrails page's "which variant closes which door" rows: each door
  * is the set of actions that open it, and a variant closes it when it denies all of them.
  */
 export const SCP_DOORS: readonly { readonly door: string; readonly actions: readonly string[] }[] = [
@@ -183,7 +189,7 @@ export function scpDoorTable(): string {
 const ORDER = deployOrder(STACK_IDS);
 
 /**
- * The README's pipeline: synthesize once, plan every stack in dependency order (a plan reads the state
+ * The organisation page's pipeline: synthesize once, plan every stack in dependency order (a plan reads the state
  * of the stacks before it), then deploy them all in one command, which cdktf runs in the same order.
  */
 export function pipelineCommands(): string {
@@ -231,7 +237,7 @@ export interface GeneratedPart {
   readonly render: () => string;
 }
 
-/** The README's generated tables by marker name, with the words a stale-table report uses for each. */
+/** The generated tables by marker name, with the words a stale-table report uses for each. */
 export const GENERATED_TABLES = {
   config: { title: "configuration table", render: configTable },
   guardrails: { title: "guardrail table", render: guardrailTable },
@@ -241,30 +247,52 @@ export const GENERATED_TABLES = {
 } as const;
 export type TableName = keyof typeof GENERATED_TABLES;
 
-/** The README's generated commands (code blocks) by marker name. */
+/** The generated commands (code blocks) by marker name. */
 export const GENERATED_COMMANDS = {
   pipeline: { title: "pipeline block", render: pipelineCommands },
+  "walkthrough-deploy": { title: "walk-through deploy command", render: walkthroughDeploy },
 } as const;
 
-/** Every generated part, by file (relative to the project folder) and marker name. */
+/**
+ * Every generated part, by file (relative to the project folder) and marker name: each part is looked for
+ * in the page that explains it, and only there.
+ */
 export const GENERATED_FILES: Readonly<Record<string, Readonly<Record<string, GeneratedPart>>>> = {
-  "README.md": { ...GENERATED_TABLES, ...GENERATED_COMMANDS },
-  "docs/cross-account-s3-walkthrough.md": {
-    "walkthrough-deploy": { title: "walk-through deploy command", render: walkthroughDeploy },
+  "README.md": {
+    "diagram-deployment": { title: "deployment diagram", render: () => mermaidBlock(deploymentDiagram()) },
+  },
+  "docs/configuration.md": { config: GENERATED_TABLES.config },
+  "docs/organisation.md": {
+    "state-sharing": GENERATED_TABLES["state-sharing"],
+    pipeline: GENERATED_COMMANDS.pipeline,
+  },
+  "docs/guardrails.md": { guardrails: GENERATED_TABLES.guardrails },
+  "docs/stacks/audit.md": { alarms: GENERATED_TABLES.alarms },
+  "docs/stacks/org-guardrails.md": { "scp-doors": GENERATED_TABLES["scp-doors"] },
+  "docs/cross-account-s3-walkthrough.md": { "walkthrough-deploy": GENERATED_COMMANDS["walkthrough-deploy"] },
+  "docs/architecture.md": {
+    deployment: { title: "deployment diagram", render: () => mermaidBlock(deploymentDiagram()) },
+    "access-paths": { title: "access paths diagram", render: () => mermaidBlock(accessPathsDiagram()) },
   },
 };
-const README_PARTS = GENERATED_FILES["README.md"];
+
+/**
+ * The file GENERATED_FILES looks for the part `name` in.
+ * @throws naming the part when no file has it.
+ */
+export function fileOf(name: string): string {
+  const file = Object.keys(GENERATED_FILES).find((f) => name in GENERATED_FILES[f]);
+  if (file === undefined) throw new Error(`No document holds a generated part named ${name}.`);
+  return file;
+}
 
 const markers = (name: string) => [`<!-- generated:${name}:start -->`, `<!-- generated:${name}:end -->`] as const;
 
-/**
- * `text` (the README unless `parts` and `file` name another document) with every generated part
- * rewritten, and the parts whose text changed.
- */
+/** `text`, the content of `file`, with each of `parts` rewritten, and the parts whose text changed. */
 export function regenerate(
   text: string,
-  parts: Readonly<Record<string, GeneratedPart>> = README_PARTS,
-  file = "README.md",
+  parts: Readonly<Record<string, GeneratedPart>>,
+  file: string,
 ): { readonly text: string; readonly stale: readonly string[] } {
   let out = text;
   const stale: string[] = [];
@@ -288,8 +316,8 @@ export function regenerate(
 /** One sentence per stale part: which one, and the command that fixes it. */
 export function staleReport(
   stale: readonly string[],
-  parts: Readonly<Record<string, GeneratedPart>> = README_PARTS,
-  file = "README.md",
+  parts: Readonly<Record<string, GeneratedPart>>,
+  file: string,
 ): string {
   return stale
     .map((name) => `${file}: the ${parts[name].title} differs from the code. Run \`npm run docs\` and commit ${file}.`)

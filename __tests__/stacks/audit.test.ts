@@ -668,7 +668,7 @@ describe("audit", () => {
       rows.filter((r) => r.principal.includes(":assumed-role/Deployer/") && r.expect === expected).map((r) => r.action);
 
     test("every call of the README's retire procedure is proven allowed to the administrator (scenarios/audit.retire.json)", () => {
-      const readme = readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+      const readme = readFileSync(path.join(__dirname, "..", "..", "docs", "stacks", "audit.md"), "utf8");
       const block = /To retire the audit stack[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
       const commands = [...block.matchAll(/\b(aws [a-z0-9-]+ [a-z0-9-]+|cdktf destroy audit)\b/g)].map((m) => m[1]);
       // A command added to the procedure must be added to RETIRE_CALLS and proven.

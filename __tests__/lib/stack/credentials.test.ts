@@ -143,7 +143,7 @@ function accountName(cell: string): string {
 }
 
 function readmeRows(): Row[] {
-  const readme = readFileSync(path.join(__dirname, "..", "..", "..", "README.md"), "utf8").split("\n");
+  const readme = readFileSync(path.join(__dirname, "..", "..", "..", "docs", "organisation.md"), "utf8").split("\n");
   const start = readme.indexOf(HEADER);
   if (start < 0) throw new Error(`README.md has no credentials table (header ${HEADER})`);
   const lines = readme.slice(start + 2);

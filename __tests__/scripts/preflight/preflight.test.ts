@@ -1030,7 +1030,7 @@ describe("preflight only reads", () => {
   });
 
   describe("the README's least-privilege policy", () => {
-    const readme = readFileSync(path.join(__dirname, "../../../README.md"), "utf8");
+    const readme = readFileSync(path.join(__dirname, "../../../docs/organisation.md"), "utf8");
     const block = /<!-- preflight-policy -->\s*```json\n([\s\S]*?)\n```/.exec(readme);
     const policy = JSON.parse(block?.[1] ?? "null");
     const simulate = async (action: string, resource: string) => {
