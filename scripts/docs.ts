@@ -1,6 +1,6 @@
 /**
  * `npm run docs`: writes the documentation's reference parts from the code, so they cannot drift from it:
- * - configuration (docs/configuration.md): every field of the schema (lib/config/schema.ts), its default
+ * - configuration (docs/configuration.md): every field of the schema (its section's file in lib/config/), its default
  *   as the schema applies it and the description attached to the field;
  * - guardrails (docs/guardrails.md): the rule pack (GUARDRAIL_RULES: id, mirrored checks, reason, fix);
  * - alarms (docs/stacks/audit.md): the audit stack's CloudTrail events (AUDIT_EVENTS: id, description,
@@ -54,7 +54,7 @@ interface SchemaNode extends Partial<FieldDoc> {
 function unionRows(node: SchemaNode, variants: readonly SchemaNode[], at: string, required: boolean): string[][] {
   if (node.description === undefined) {
     throw new Error(
-      `Configuration field ${at} has no description: add .meta({ description }) to it in lib/config/schema.ts.`,
+      `Configuration field ${at} has no description: add .meta({ description }) to it in its section's file in lib/config/.`,
     );
   }
   const rows = [[`\`${at}\``, showDefault(node, required), node.description]];
@@ -93,7 +93,7 @@ function configRows(node: SchemaNode, at: string, required: boolean): string[][]
   if (node.properties === undefined) {
     if (node.description === undefined) {
       throw new Error(
-        `Configuration field ${at} has no description: add .meta({ description }) to it in lib/config/schema.ts.`,
+        `Configuration field ${at} has no description: add .meta({ description }) to it in its section's file in lib/config/.`,
       );
     }
     return [[`\`${at}\``, showDefault(node, required), node.description]];

@@ -231,7 +231,7 @@ export class AuditStack extends GuardrailsStack {
    * Reference, CreateKey / PutKeyPolicy), so such an apply fails at the audit key, and nothing is locked:
    * the trail bucket (and so its policy, which S3 would accept) is ordered after the key. A warning, then,
    * that names the role before the apply fails; known only when the provider assumes a role (not with a
-   * profile or the ambient credentials), and the README says whom to list otherwise.
+   * profile or the ambient credentials), and docs/stacks/audit.md says whom to list otherwise.
    */
   private warnUnlessDeployerAdministers(administratorArns: readonly string[]): void {
     const { config } = this;

@@ -49,7 +49,7 @@ export class PrivateAccessStack extends GuardrailsStack {
       // region or hostname through the NAT, which the S3 endpoint policy never sees (the scoped role
       // and orgPerimeter still apply there). `network.natGateways: "none"` closes that route: HTTPS only
       // to the S3 gateway endpoint and the interface endpoints (both capped by their policies), and DNS
-      // only to the names network.dnsFirewall allows (README "What is proven, and what remains").
+      // only to the names network.dnsFirewall allows (docs/organisation.md, "What is proven, and what remains").
       egress: config.network.existing === undefined && config.network.natGateways === "none" ? "closed" : "open",
       // Session transcripts and the session key: what the managed preferences need from the agent.
       sessionLogging: props.sessionLogging,

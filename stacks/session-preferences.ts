@@ -72,7 +72,7 @@ export function sessionPreferencesContent(config: Config, inputs: SessionPrefere
  * bucket. `logging` is what the instance roles and the Session Manager principals are granted on.
  *
  * The document exists already wherever someone saved preferences in the console, and creating it then
- * fails: `adopt` imports it (an `import` block), or import it by hand once (README, "Session preferences").
+ * fails: `adopt` imports it (an `import` block), or import it by hand once (docs/stacks/session-preferences.md, "A document that already exists").
  */
 export class SessionPreferencesStack extends GuardrailsStack {
   readonly key: KmsKey;

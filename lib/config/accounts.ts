@@ -20,7 +20,7 @@ export type CredentialSource = (typeof CREDENTIAL_SOURCES)[number];
 
 const PROFILE = /^[A-Za-z0-9_.+@-]{1,64}$/;
 
-/** What the README says of an account entry's `id`, and of its credentials when it names none. */
+/** What the configuration reference (docs/configuration.md) says of an account entry's `id`, and of its credentials when it names none. */
 interface AccountDocs {
   readonly id: string;
   readonly credentialsUnset: string;

@@ -45,7 +45,7 @@ export const auditSchema = section({
 /**
  * Retiring the audit stack deletes the trail bucket's log files first, and with `audit.allowDestroy` the
  * bucket policy lets only `audit.administratorArns` delete them (trailBucketProtections): with nobody
- * named, nobody can empty the bucket, the README's emptying loop never ends and `cdktf destroy audit`
+ * named, nobody can empty the bucket, the emptying loop of docs/stacks/audit.md never ends and `cdktf destroy audit`
  * stops at the non-empty bucket.
  */
 export function auditDestroyIssues(config: { audit: Record<string, unknown> }, ctx: z.RefinementCtx): void {

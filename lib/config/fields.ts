@@ -50,7 +50,7 @@ export function isVpcCidr(cidr: string): boolean {
 }
 
 /**
- * What a field's row in the README says: `description` is its meaning; `unset`, for an optional field
+ * What a field's row in the configuration reference (docs/configuration.md) says: `description` is its meaning; `unset`, for an optional field
  * without a default, what happens when it is left out (the table shows "none" otherwise).
  */
 export interface FieldDoc {

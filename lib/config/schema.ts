@@ -16,7 +16,7 @@ import { stateRegionIssues, stateSchema } from "./state";
  * The configuration contract, assembled from one file per section (./network.ts, ./ssm.ts, …) whose
  * fields are built from ./fields.ts. Every leaf carries the sentence that tells a person what is allowed
  * (`formatIssues` in ./errors.ts puts the field path and the received value in front of it) and, in
- * `.meta()`, the description the README's configuration table is generated from (scripts/docs.ts).
+ * `.meta()`, the description the configuration table of docs/configuration.md is generated from (scripts/docs.ts).
  * Each default is written once, on its field: sections default to `{}` parsed through the section
  * (`prefault`), so a section left out gets exactly the field defaults a section written `{}` gets.
  * Objects are strict: an unknown key is a typo until proven otherwise.

@@ -270,7 +270,7 @@ const identityCenterSchema = z.strictObject(
     ),
     manageAccessControlAttributes: doc(bool().default(false), {
       description:
-        "let ssm-abac own the Identity Center instance's attributes for access control (one resource per instance: it replaces every attribute other teams set); off: an administrator maps `Project` by hand (see the README)",
+        "let ssm-abac own the Identity Center instance's attributes for access control (one resource per instance: it replaces every attribute other teams set); off: an administrator maps `Project` by hand (see docs/stacks/session-manager.md)",
     }),
     // IAM Identity Center keeps its instance, identity store, permission sets and assignments in the
     // Region it was enabled in, and permission sets and assignments are managed in that (primary)

@@ -127,7 +127,7 @@ export const TRAIL_OBJECT_WRITES_DENIED_TO_ADMINISTRATORS = [
  * administrators named, every other bucket-level change is theirs alone.
  *
  * With `allowDestroy` the administrators alone may also delete objects and object versions (the
- * README's emptying loop: `DeleteObjects` with version ids is authorized as `s3:DeleteObjectVersion`
+ * emptying loop of docs/stacks/audit.md: `DeleteObjects` with version ids is authorized as `s3:DeleteObjectVersion`
  * per key), and still nothing else of an object: the object deny exempts them, and a second deny gives
  * them back every other write. Everyone else is denied exactly as before. Without `allowDestroy` the
  * statements are those of a bucket that keeps its evidence, unchanged.
@@ -238,7 +238,7 @@ export const AUDIT_KEY_PROTECTED_ACTIONS = ["kms:DisableKey", "kms:ScheduleKeyDe
  *
  * The deny is as strong as the named roles are protected: an account administrator who may change their
  * trust policies, or delete one and create a role of the same name, becomes an administrator too. An
- * organisation trail in a log-archive account (README, audit) takes the keys out of the account.
+ * organisation trail in a log-archive account (docs/stacks/audit.md) takes the keys out of the account.
  */
 export function keyProtections(administratorArns: readonly string[]): PolicyStatement[] {
   if (administratorArns.length === 0) return [];

@@ -30,7 +30,7 @@ const SEND_SERIAL_CONSOLE_SSH_PUBLIC_KEY = "ec2-instance-connect:SendSerialConso
 const ENABLE_SERIAL_CONSOLE_ACCESS = "ec2:EnableSerialConsoleAccess";
 
 /**
- * What each variant denies (the article's three variants; README "org-guardrails"). The order is the
+ * What each variant denies (the article's three variants; docs/stacks/org-guardrails.md). The order is the
  * order of the statement's Action list, so a reviewer reads the same list in the synthesized JSON.
  */
 export const SCP_DENIED_ACTIONS: Readonly<Record<ScpVariant, readonly string[]>> = {

@@ -1,6 +1,6 @@
 /**
  * How every provider reaches its account (`credentials`, lib/constructs/account-provider.ts), read
- * back from the synthesized provider blocks, and the README's table of it held to those blocks: the
+ * back from the synthesized provider blocks, and the table of docs/organisation.md of it held to those blocks: the
  * table is written by hand, and this file is what keeps it true.
  */
 import { readFileSync } from "node:fs";
@@ -118,7 +118,7 @@ describe("the management account's own provider", () => {
   });
 });
 
-/** One row of the README's table, as written. */
+/** One row of the table of docs/organisation.md, as written. */
 interface Row {
   readonly stacks: readonly string[];
   readonly identityCenter: boolean;
@@ -138,14 +138,14 @@ const REFUSED = "refused: give it a `profile` or `roleArn`";
 
 function accountName(cell: string): string {
   const name = /^`accounts\.([A-Za-z]+)`/.exec(cell)?.[1];
-  if (name === undefined) throw new Error(`README credentials table: unreadable account cell "${cell}"`);
+  if (name === undefined) throw new Error(`docs/organisation.md credentials table: unreadable account cell "${cell}"`);
   return name;
 }
 
 function readmeRows(): Row[] {
   const readme = readFileSync(path.join(__dirname, "..", "..", "..", "docs", "organisation.md"), "utf8").split("\n");
   const start = readme.indexOf(HEADER);
-  if (start < 0) throw new Error(`README.md has no credentials table (header ${HEADER})`);
+  if (start < 0) throw new Error(`docs/organisation.md has no credentials table (header ${HEADER})`);
   const lines = readme.slice(start + 2);
   const body = lines.slice(
     0,
@@ -153,7 +153,7 @@ function readmeRows(): Row[] {
   );
   return body.map((line) => {
     const cells = line.split(" | ").map((cell) => cell.replace(/^\| ?| ?\|$/g, "").trim());
-    if (cells.length !== 5) throw new Error(`README credentials table row without 5 cells: ${line}`);
+    if (cells.length !== 5) throw new Error(`docs/organisation.md credentials table row without 5 cells: ${line}`);
     const [stacks, providers, account, management, perStack] = cells;
     return {
       stacks: [...stacks.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]).filter((id) => id !== "identity-center"),
@@ -200,7 +200,7 @@ const SSM_STACKS = ["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"] as const;
 type Column = "management" | "perStack";
 type Principals = "iamUser" | "identityCenter" | "delegated";
 
-describe("README: Credentials each stack runs with", () => {
+describe("docs/organisation.md: Credentials each stack runs with", () => {
   const rows = readmeRows();
   // Under "per-stack" the data account needs a way in: the profile the refused cell asks for.
   const perStack = { credentials: "per-stack", accounts: { data: { id: "333333333333", profile: "data-admin" } } };

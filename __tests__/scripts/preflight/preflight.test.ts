@@ -773,7 +773,7 @@ describe("npm run preflight", () => {
       expect(result.exitCode).toBe(2);
       expect(result.unreachable).toHaveLength(1);
       expect(unreachableMessage(result.unreachable[0])).toBe(
-        `cannot reach account ${DATA} (accounts.data) with role ${OAAR(DATA)}, assumed with the ambient credentials (environment, AWS_PROFILE, SSO cache or instance role) (providers cross-account-s3 (aws.data)): AssumeRole of ${OAAR(DATA)} failed: AccessDenied: AccessDenied (mocked). Give accounts.data a way in that works (its profile or roleArn; README, "Credentials each stack runs with").`,
+        `cannot reach account ${DATA} (accounts.data) with role ${OAAR(DATA)}, assumed with the ambient credentials (environment, AWS_PROFILE, SSO cache or instance role) (providers cross-account-s3 (aws.data)): AssumeRole of ${OAAR(DATA)} failed: AccessDenied: AccessDenied (mocked). Give accounts.data a way in that works (its profile or roleArn; docs/organisation.md, "Credentials each stack runs with").`,
       );
       expect(result.progress.filter((l) => l.startsWith("preflight: ✗"))).toHaveLength(1);
       // The other accounts are still checked, and the table shows the unreachable one first.
@@ -850,7 +850,7 @@ describe("npm run preflight", () => {
       const result = await preflight(chained(), world);
       expect(result.exitCode).toBe(2);
       expect(result.unreachable.map(unreachableMessage)).toEqual([
-        `cannot reach account ${WORKLOAD} (accounts.workload) with role ${OAAR(WORKLOAD)}, assumed with role ${DEPLOYER}, assumed with ${AMBIENT} (providers audit (aws)): AssumeRole of ${OAAR(WORKLOAD)} (role 2 of 2 of the chain, assumed with role ${DEPLOYER}, assumed with ${AMBIENT}) failed: AccessDenied: AccessDenied (mocked). Give accounts.workload a way in that works (its profile or roleArn; README, "Credentials each stack runs with").`,
+        `cannot reach account ${WORKLOAD} (accounts.workload) with role ${OAAR(WORKLOAD)}, assumed with role ${DEPLOYER}, assumed with ${AMBIENT} (providers audit (aws)): AssumeRole of ${OAAR(WORKLOAD)} (role 2 of 2 of the chain, assumed with role ${DEPLOYER}, assumed with ${AMBIENT}) failed: AccessDenied: AccessDenied (mocked). Give accounts.workload a way in that works (its profile or roleArn; docs/organisation.md, "Credentials each stack runs with").`,
       ]);
       expect(tableRows(result)[0][3]).toMatch(/^give accounts\.workload a way in that works/);
       // The management account, reached by the chain's first role, is still checked.
@@ -1029,7 +1029,7 @@ describe("preflight only reads", () => {
     expect(writes.sort()).toEqual(Object.keys(READ_ONLY_EXCEPTIONS).sort());
   });
 
-  describe("the README's least-privilege policy", () => {
+  describe("the least-privilege policy of docs/organisation.md", () => {
     const readme = readFileSync(path.join(__dirname, "../../../docs/organisation.md"), "utf8");
     const block = /<!-- preflight-policy -->\s*```json\n([\s\S]*?)\n```/.exec(readme);
     const policy = JSON.parse(block?.[1] ?? "null");
@@ -1066,7 +1066,7 @@ describe("preflight only reads", () => {
       "sso:DescribePermissionSet": "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-2222222222222222",
     };
 
-    test("is in the README, marked for this test", () => {
+    test("is in docs/organisation.md, marked for this test", () => {
       expect(policy?.Statement).toEqual(expect.any(Array));
     });
 

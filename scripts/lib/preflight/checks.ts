@@ -87,7 +87,7 @@ function uncheckedRow(subject: Pick<Subject, "view" | "target">, address: string
     stack: subject.view.stackName,
     address,
     finding: `could not check ${what} in ${accountLabel(subject.target.accountId, subject.target.accountFields)}, ${subject.target.region}: ${e.name}: ${e.message}`,
-    fix: `grant the preflight policy (README, "Preflight") to ${describeCredentials(subject.target.route)}, then run it again`,
+    fix: `grant the preflight policy (docs/organisation.md, "Preflight") to ${describeCredentials(subject.target.route)}, then run it again`,
   };
 }
 

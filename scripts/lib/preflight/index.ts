@@ -82,7 +82,7 @@ export function unreachableMessage(u: Unreachable): string {
     return `not checked: under credentials "per-stack" ${stacks.join(", ")} ${stacks.length > 1 ? "run" : "runs"} with the credentials of ${accountLabel(u.accountId, u.accountFields)}, and ${u.credentials} belong to account ${ambientAccount} (providers ${u.providers.join(", ")}). Run preflight for ${stacks.length > 1 ? "these stacks" : "this stack"} with account ${u.accountId}'s credentials: ${rerunCommand(u)}.`;
   }
   const fields = u.fixFields ?? (u.accountFields.length > 0 ? u.accountFields : ["accounts.<name>"]);
-  return `cannot reach ${accountLabel(u.accountId, u.accountFields)} with ${u.credentials} (providers ${u.providers.join(", ")}): ${u.reason}. Give ${fields.join(" / ")} a way in that works (its profile or roleArn; README, "Credentials each stack runs with").`;
+  return `cannot reach ${accountLabel(u.accountId, u.accountFields)} with ${u.credentials} (providers ${u.providers.join(", ")}): ${u.reason}. Give ${fields.join(" / ")} a way in that works (its profile or roleArn; docs/organisation.md, "Credentials each stack runs with").`;
 }
 
 /** Reaches `r`: its partition, else why not (and the accounts whose way in failed). */
