@@ -26,7 +26,11 @@ import {
   arnTypes,
   findTerraform,
   inParallel,
+  installedAwsProvider,
   mockTestFile,
+  sharesProviderServer,
+  startProviderServer,
+  type ProviderServer,
   realPlanTestFile,
   stackDirs,
   terraform,
@@ -268,6 +272,7 @@ interface Diagnostic {
   range?: { filename: string };
 }
 let init: CommandResult | undefined;
+const servers: ProviderServer[] = [];
 let validate: CommandResult | undefined;
 /** `terraform validate -json` errors by the stack (or broken copy) whose folder they point into. */
 const validationErrors: Record<string, Diagnostic[]> = {};
@@ -386,9 +391,11 @@ const showFile = (name: string) => {
     init = await terraform(["init", "-backend=false", "-no-color"], checks, env);
     if (!init.ok) return;
 
+    const binary = installedAwsProvider(checks);
+    servers.push(...(await Promise.all([startProviderServer(binary, env), startProviderServer(binary, env)])));
     const [withArn, validated] = await Promise.all([
-      arnTypes(checks, env),
-      terraform(["validate", "-json", "-no-tests", "-no-color"], checks, env),
+      arnTypes(checks, servers[0].env),
+      terraform(["validate", "-json", "-no-tests", "-no-color"], checks, servers[1].env),
     ]);
     validate = validated;
     const byDir = Object.entries(modules);
@@ -410,15 +417,38 @@ const showFile = (name: string) => {
       lighter.names.push(name);
       lighter.weight += weight + 5;
     }
-    await inParallel(groups, 2, async ({ names }) => {
-      const r = await terraform(["test", "-verbose", "-no-color", ...names.map((n) => `-filter=${n}`)], checks, env);
-      testRuns.push(r);
-      const stderr = r.output.slice(r.stdout.length);
-      for (const [name, result] of Object.entries(testFileResults(r.stdout))) tests[name] = { ...result, stderr };
-    });
+    const ownProvider = new Set(
+      [
+        ...planned.map((id) => [id, offline.stacks[id]] as const),
+        ...modeChecks.filter((c) => MODE_CHECKS[c.name].planned).map((c) => [c.name, c.offline] as const),
+      ]
+        .filter(([, stack]) => !sharesProviderServer(stack))
+        .map(([name]) => file.offline(name)),
+    );
+    await inParallel(
+      groups.map((g, i) => ({ ...g, server: servers[i] })),
+      2,
+      async ({ names, server }) => {
+        for (const [list, runEnv] of [
+          [names.filter((n) => !ownProvider.has(n)), server.env],
+          [names.filter((n) => ownProvider.has(n)), env],
+        ] as const) {
+          if (list.length === 0) continue;
+          const r = await terraform(
+            ["test", "-verbose", "-no-color", ...list.map((n) => `-filter=${n}`)],
+            checks,
+            runEnv,
+          );
+          testRuns.push(r);
+          const stderr = r.output.slice(r.stdout.length);
+          for (const [name, result] of Object.entries(testFileResults(r.stdout))) tests[name] = { ...result, stderr };
+        }
+      },
+    );
   }, 600_000);
 
   afterAll(() => {
+    for (const server of servers) server.stop();
     const modeDirs = modes.flatMap((m) => [m.online.outdir, m.offline.outdir]);
     for (const dir of [
       workRoot,

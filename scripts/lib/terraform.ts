@@ -8,7 +8,7 @@
  * one `terraform test` process runs many test files, each pointing a `run` block at a stack folder
  * (`module { source = ... }`), and loads the schema once for all of them.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import * as path from "node:path";
@@ -383,6 +383,98 @@ export async function arnTypes(dir: string, env: NodeJS.ProcessEnv): Promise<Set
       .filter(([, s]) => s.block.attributes?.arn)
       .map(([t]) => t),
   );
+}
+
+/** The env var that points Terraform at provider processes already running (debug mode). */
+export const REATTACH_ENV = "TF_REATTACH_PROVIDERS";
+
+/** One hashicorp/aws process that Terraform commands attach to instead of starting their own. */
+export interface ProviderServer {
+  /** The value of TF_REATTACH_PROVIDERS that makes a Terraform command use this process. */
+  readonly reattach: string;
+  /** `env` with TF_REATTACH_PROVIDERS set to this process. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Ends the process (it runs until stopped). */
+  stop(): void;
+}
+
+/** The hashicorp/aws binary `terraform init` installed in `dir` (`.terraform/providers/...`). */
+export function installedAwsProvider(dir: string): string {
+  const version = pinnedAwsProviderVersion();
+  const root = path.join(dir, ".terraform", "providers", "registry.terraform.io", "hashicorp", "aws", version);
+  for (const platform of existsSync(root) ? readdirSync(root) : []) {
+    const binary = readdirSync(path.join(root, platform)).find((f) => f.startsWith("terraform-provider-aws"));
+    if (binary) return path.join(root, platform, binary);
+  }
+  throw new Error(`No hashicorp/aws ${version} installed under ${root}: run terraform init in ${dir} first`);
+}
+
+/**
+ * Starts the hashicorp/aws provider once, in its debug mode, for many Terraform commands to share
+ * (developer.hashicorp.com/terraform/plugin/debugging: "Running Terraform With A Provider In Debug
+ * Mode", TF_REATTACH_PROVIDERS). Every Terraform command otherwise starts the 674 MiB provider once per
+ * provider configuration per graph walk (validate, plan, apply, destroy): a `terraform test` file of a
+ * mocked apply started it about six times, each start loading every resource schema again.
+ *
+ * Attached commands send their requests to this one process, and it keeps a single configured client:
+ * the last ConfigureProvider wins. That is harmless for requests that read no configuration (schemas,
+ * ValidateProviderConfig, ValidateResourceConfig: all of `terraform validate`, and all a mocked
+ * provider asks of the real one, Terraform 1.11 sends a mock neither PrepareProviderConfig nor
+ * ConfigureProvider), and for a real plan whose provider blocks are one configuration under several
+ * aliases, planned while no other plan runs against the process. Anything else must start its own
+ * provider (see `sharesProviderServer`).
+ */
+export async function startProviderServer(
+  binary: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 120_000,
+): Promise<ProviderServer> {
+  const clean = { ...env };
+  delete clean[REATTACH_ENV];
+  const child = spawn(binary, ["-debug"], { env: clean, stdio: ["ignore", "pipe", "pipe"] });
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  };
+  // A test run that dies without stopping the server must not leave it behind.
+  process.once("exit", stop);
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`${binary} -debug printed no ${REATTACH_ENV} within ${timeoutMs / 1000} s:\n${seen}`));
+    }, timeoutMs);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(`${binary} -debug ${why}:\n${seen}`));
+    };
+    child.on("error", (err) => fail(String(err)));
+    // "close", not "exit": the streams are read to their end first, so the error holds the provider's words.
+    child.on("close", (code) => fail(`exited (${code}) before printing ${REATTACH_ENV}`));
+    // Both streams are read to the end: a full pipe would block the provider.
+    child.stderr.on("data", (chunk: Buffer) => {
+      if (seen.length < 20_000) seen += chunk.toString();
+    });
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (seen.length < 20_000) seen += chunk.toString();
+      const match = new RegExp(`${REATTACH_ENV}='(\\{.*\\})'`).exec(seen);
+      if (!match) return;
+      clearTimeout(timer);
+      child.removeAllListeners("close");
+      child.removeAllListeners("error");
+      seen = "x".repeat(20_000); // stop collecting
+      resolve({ reattach: match[1], env: { ...clean, [REATTACH_ENV]: match[1] }, stop });
+    });
+  });
+}
+
+/**
+ * Whether a real plan of `stack` may use a shared provider process (startProviderServer): its provider
+ * blocks are all one configuration under different aliases (or just one block), so the process's single
+ * configured client is the right one whichever block configured it last.
+ */
+export function sharesProviderServer(stack: TfJson): boolean {
+  const blocks = (stack.provider?.aws ?? []).map(({ alias: _alias, ...rest }) => JSON.stringify(rest));
+  return new Set(blocks).size <= 1;
 }
 
 /** Runs `tasks` with at most `limit` in flight (the machines have 2 cores). */

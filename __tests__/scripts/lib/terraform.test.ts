@@ -1,5 +1,13 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import type { TfJson } from "../../../lib/tfjson";
-import { remoteStateOutputs } from "../../../scripts/lib/terraform";
+import {
+  REATTACH_ENV,
+  remoteStateOutputs,
+  sharesProviderServer,
+  startProviderServer,
+} from "../../../scripts/lib/terraform";
 
 /** A producer shaped like cdktf's cross-stack outputs: one resource attribute each, one resource on an aliased provider. */
 const producer = {
@@ -65,5 +73,68 @@ describe("remoteStateOutputs", () => {
   test("without the producer, every output is a placeholder", () => {
     const outputs = remoteStateOutputs(reader)["cross-stack-reference-input-session-preferences"];
     expect(Object.values(outputs).every((v) => v.startsWith("mock-"))).toBe(true);
+  });
+});
+
+describe("sharesProviderServer", () => {
+  const block = { region: "eu-west-1", access_key: "offline-mode-no-credentials", skip_requesting_account_id: true };
+  test.each([
+    ["one provider block", [block], true],
+    ["one configuration under two aliases (cross-account-s3 offline)", [block, { ...block, alias: "data" }], true],
+    [
+      "an alias in another Region (Identity Center)",
+      [block, { ...block, alias: "identity_center", region: "us-east-1" }],
+      false,
+    ],
+    [
+      "an alias with other default tags",
+      [block, { ...block, alias: "data", default_tags: [{ tags: { A: "b" } }] }],
+      false,
+    ],
+  ])("%s: %s", (_what, aws, shares) => {
+    expect(sharesProviderServer({ provider: { aws } } as unknown as TfJson)).toBe(shares);
+  });
+});
+
+describe("startProviderServer", () => {
+  const root = mkdtempSync(path.join(tmpdir(), "guardrails-provider-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  /** A stand-in provider binary: prints what `terraform-provider-aws -debug` prints, or fails. */
+  const fakeProvider = (name: string, body: string) => {
+    const file = path.join(root, name);
+    writeFileSync(file, `#!/bin/sh\n${body}\n`);
+    chmodSync(file, 0o755);
+    return file;
+  };
+  const reattach =
+    '{"registry.terraform.io/hashicorp/aws":{"Protocol":"grpc","ProtocolVersion":5,"Pid":1,"Test":true}}';
+
+  test("returns the reattach value the provider prints, and an environment that attaches to it, without a stale one", async () => {
+    const binary = fakeProvider(
+      "serving",
+      [
+        "cat <<'OUT'",
+        "Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:",
+        "",
+        `\tTF_REATTACH_PROVIDERS='${reattach}'`,
+        "OUT",
+        "exec sleep 60",
+      ].join("\n"),
+    );
+    const server = await startProviderServer(binary, { PATH: process.env.PATH, [REATTACH_ENV]: "stale" });
+    try {
+      expect(server.reattach).toBe(reattach);
+      expect(server.env[REATTACH_ENV]).toBe(reattach);
+      expect(server.env.PATH).toBe(process.env.PATH);
+    } finally {
+      server.stop();
+    }
+  });
+
+  test("fails with the provider's words when it exits before printing the reattach value", async () => {
+    const binary = fakeProvider("failing", 'echo "flag provided but not defined: -debug" >&2; exit 2');
+    await expect(startProviderServer(binary, { PATH: process.env.PATH })).rejects.toThrow(
+      /exited \(2\) before printing TF_REATTACH_PROVIDERS:\nflag provided but not defined: -debug/,
+    );
   });
 });
