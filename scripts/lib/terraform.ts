@@ -367,22 +367,27 @@ export function testFileResults(stdout: string): Record<string, TestFileResult> 
 }
 
 /**
- * Resource types whose schema has an `arn` attribute, read from `terraform providers schema` in `dir`,
- * a folder `terraform init` has already prepared for the pinned provider.
+ * Those of `types` (resource types such as `aws_iam_role`) whose schema has an `arn` attribute, read
+ * from @cdktf/provider-aws, which is generated from the schema of the pinned hashicorp/aws version
+ * (`pinnedAwsProviderVersion`) and declares a getter for every attribute (`get arn(): string`). Reading
+ * the few declaration files the stacks use costs milliseconds; `terraform providers schema -json`
+ * serializes every type of the provider, seconds of CPU on both sides.
  */
-export async function arnTypes(dir: string, env: NodeJS.ProcessEnv): Promise<Set<string>> {
-  const result = await run("terraform", ["providers", "schema", "-json"], {
-    cwd: dir,
-    env,
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const schema: Record<string, { block: { attributes?: Record<string, unknown> } }> = JSON.parse(result.stdout)
-    .provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas;
-  return new Set(
-    Object.entries(schema)
-      .filter(([, s]) => s.block.attributes?.arn)
-      .map(([t]) => t),
-  );
+export function arnTypes(types: Iterable<string>): Set<string> {
+  const lib = path.join(path.dirname(require.resolve("@cdktf/provider-aws/package.json")), "lib");
+  const result = new Set<string>();
+  for (const type of new Set(types)) {
+    // cdktf's folder per resource type: `aws_iam_role` -> lib/iam-role.
+    const file = path.join(lib, type.replace(/^aws_/, "").replace(/_/g, "-"), "index.d.ts");
+    if (!existsSync(file)) throw new Error(`@cdktf/provider-aws has no ${file}: is ${type} a resource type?`);
+    // The resource's own class only: a nested block's class may have an `arn` of its own.
+    const text = readFileSync(file, "utf8");
+    const start = text.search(/^export declare class \w+ extends cdktf\.TerraformResource \{$/m);
+    if (start < 0) throw new Error(`${file} declares no resource class`);
+    const end = text.indexOf("\nexport declare class ", start + 1);
+    if (/^\s+get arn\(\): string;$/m.test(text.slice(start, end < 0 ? undefined : end))) result.add(type);
+  }
+  return result;
 }
 
 /** The env var that points Terraform at provider processes already running (debug mode). */
@@ -431,7 +436,19 @@ export async function startProviderServer(
 ): Promise<ProviderServer> {
   const clean = { ...env };
   delete clean[REATTACH_ENV];
-  const child = spawn(binary, ["-debug"], { env: clean, stdio: ["ignore", "pipe", "pipe"] });
+  // In debug mode the provider logs every request at trace level to stderr unless told not to
+  // (terraform-plugin-log's per-subsystem variables): megabytes per test run, for nobody.
+  const quiet = Object.fromEntries(
+    [
+      "TF_LOG_PROVIDER",
+      "TF_LOG_SDK",
+      "TF_LOG_SDK_PROTO",
+      "TF_LOG_SDK_MUX",
+      "TF_LOG_SDK_HELPER_SCHEMA",
+      "TF_LOG_SDK_FRAMEWORK",
+    ].map((name) => [name, "off"]),
+  );
+  const child = spawn(binary, ["-debug"], { env: { ...clean, ...quiet }, stdio: ["ignore", "pipe", "pipe"] });
   const stop = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   };
@@ -461,20 +478,35 @@ export async function startProviderServer(
       clearTimeout(timer);
       child.removeAllListeners("close");
       child.removeAllListeners("error");
-      seen = "x".repeat(20_000); // stop collecting
+      // From here on whatever it prints is drained unread.
+      for (const stream of [child.stdout, child.stderr]) stream.removeAllListeners("data").resume();
       resolve({ reattach: match[1], env: { ...clean, [REATTACH_ENV]: match[1] }, stop });
     });
   });
 }
 
 /**
- * Whether a real plan of `stack` may use a shared provider process (startProviderServer): its provider
- * blocks are all one configuration under different aliases (or just one block), so the process's single
- * configured client is the right one whichever block configured it last.
+ * Whether a real plan of `stack` may use a shared provider process (startProviderServer): the provider
+ * blocks its resources and data sources use are one configuration (under one or several aliases), so
+ * the process's single configured client is the right one whichever block configured it last. A block
+ * nothing uses is left out: Terraform prunes an unused provider configuration from the graph and never
+ * configures it (observed: an Identity Center stack, every resource on its `identity_center` alias in
+ * another Region, sent one ConfigureProvider per plan).
  */
 export function sharesProviderServer(stack: TfJson): boolean {
-  const blocks = (stack.provider?.aws ?? []).map(({ alias: _alias, ...rest }) => JSON.stringify(rest));
-  return new Set(blocks).size <= 1;
+  const used = new Set<string>();
+  for (const kind of ["resource", "data", "ephemeral"] as const) {
+    for (const [type, byName] of Object.entries((stack as Record<string, unknown>)[kind] ?? {})) {
+      if (!type.startsWith("aws_")) continue;
+      for (const block of Object.values(byName as Record<string, { provider?: unknown }>)) {
+        used.add(typeof block.provider === "string" ? block.provider : "aws");
+      }
+    }
+  }
+  const configurations = (stack.provider?.aws ?? [])
+    .filter((p) => used.has(p.alias === undefined ? "aws" : `aws.${String(p.alias)}`))
+    .map(({ alias: _alias, ...rest }) => JSON.stringify(rest));
+  return new Set(configurations).size <= 1;
 }
 
 /** Runs `tasks` with at most `limit` in flight (the machines have 2 cores). */

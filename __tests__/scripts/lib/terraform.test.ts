@@ -78,21 +78,44 @@ describe("remoteStateOutputs", () => {
 
 describe("sharesProviderServer", () => {
   const block = { region: "eu-west-1", access_key: "offline-mode-no-credentials", skip_requesting_account_id: true };
+  const identityCenter = { ...block, alias: "identity_center", region: "us-east-1" };
+  const onDefault = { aws_iam_role: { Role: {} } };
+  const onIdentityCenter = { aws_ssoadmin_permission_set: { Set: { provider: "aws.identity_center" } } };
+  const remoteState = { terraform_remote_state: { Read: {} } };
   test.each([
-    ["one provider block", [block], true],
-    ["one configuration under two aliases (cross-account-s3 offline)", [block, { ...block, alias: "data" }], true],
+    ["one provider block", [block], { resource: onDefault }, true],
     [
-      "an alias in another Region (Identity Center)",
-      [block, { ...block, alias: "identity_center", region: "us-east-1" }],
+      "one configuration under two aliases, both used (cross-account-s3 offline)",
+      [block, { ...block, alias: "data" }],
+      { resource: { ...onDefault, aws_s3_bucket: { Bucket: { provider: "aws.data" } } } },
+      true,
+    ],
+    [
+      "an alias in another Region beside a used default",
+      [block, identityCenter],
+      { resource: { ...onDefault, ...onIdentityCenter } },
       false,
+    ],
+    [
+      "an alias in another Region used only by a data source",
+      [block, identityCenter],
+      { resource: onDefault, data: { aws_ssoadmin_instances: { I: { provider: "aws.identity_center" } } } },
+      false,
+    ],
+    [
+      "an alias in another Region, the default used by nothing but remote state (ssm-* with Identity Center)",
+      [block, identityCenter],
+      { resource: onIdentityCenter, data: remoteState },
+      true,
     ],
     [
       "an alias with other default tags",
       [block, { ...block, alias: "data", default_tags: [{ tags: { A: "b" } }] }],
+      { resource: { ...onDefault, aws_s3_bucket: { Bucket: { provider: "aws.data" } } } },
       false,
     ],
-  ])("%s: %s", (_what, aws, shares) => {
-    expect(sharesProviderServer({ provider: { aws } } as unknown as TfJson)).toBe(shares);
+  ])("%s: %s", (_what, aws, uses, shares) => {
+    expect(sharesProviderServer({ provider: { aws }, ...uses } as unknown as TfJson)).toBe(shares);
   });
 });
 
