@@ -160,7 +160,8 @@ const MOCK_DATA: Record<string, JsonObject> = {
   aws_subnet: { cidr_block: "10.20.8.0/24" },
   // The subnets' route tables (network.existing.routeTableIds is checked against them at plan time):
   // each subnet explicitly associated with, and the VPC's main table being, a route table the tests'
-  // existing network lists (the first of __tests__/helpers/network-modes.ts's EXISTING_ROUTE_TABLES).
+  // existing network lists (the first network.existing.routeTableIds of config/examples/organisation.json,
+  // which __tests__/helpers/network-modes.ts's EXISTING_ROUTE_TABLES read).
   aws_route_tables: { ids: ["rtb-0123456789abcdef0"] },
   aws_route_table: { id: "rtb-0123456789abcdef0" },
   // The instance's zones offer its type: the plan's postcondition wants a non-empty list (the mock's is empty).
