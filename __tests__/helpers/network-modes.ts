@@ -1,14 +1,48 @@
 import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { DISABLE_STACK_TRACE_IN_METADATA } from "cdktf";
 import { DEFAULT_CONFIG_PATH, parseConfig, type Config } from "../../lib/config";
 import { synthesize, type Synthesis } from "../../lib/tfjson";
 
+/**
+ * The ready configurations shipped in config/examples (besides the state examples): what a newcomer
+ * copies, and what the stack tests' network modes and the Terraform layer synthesize.
+ */
+export const EXAMPLES = {
+  /** A real organisation: an existing VPC, Identity Center principals, S3 state. */
+  organisation: path.join(path.dirname(DEFAULT_CONFIG_PATH), "examples", "organisation.json"),
+  /** Fully private: no NAT, interface endpoints, the DNS Firewall. */
+  private: path.join(path.dirname(DEFAULT_CONFIG_PATH), "examples", "private.json"),
+  /** The articles' settings (the README's "Reproducing the articles"). */
+  articles: path.join(path.dirname(DEFAULT_CONFIG_PATH), "examples", "articles.json"),
+} as const;
+
+/** The `network` section an example file writes (as written: its defaults not filled in). */
+function exampleNetwork(example: keyof typeof EXAMPLES): Record<string, unknown> {
+  return JSON.parse(readFileSync(EXAMPLES[example], "utf8")).network;
+}
+
 /** The stacks that build (or join) a network in the workload account. */
 export const NETWORK_STACKS = ["private-access", "cross-account-s3"] as const;
 
-export const EXISTING_VPC = "vpc-0123456789abcdef0";
-export const EXISTING_SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] as const;
-export const EXISTING_ROUTE_TABLES = ["rtb-0123456789abcdef0", "rtb-0fedcba9876543210"] as const;
+/** The network settings the stack tests synthesize besides the default: those of the examples. */
+export const NETWORK_MODES = {
+  /**
+   * config/examples/private.json's: no NAT, so no internet gateway or public subnet, Session Manager
+   * through interface endpoints, and the DNS Firewall.
+   */
+  private: exampleNetwork("private"),
+  /**
+   * config/examples/organisation.json's: an organisation's VPC with two subnets, their route tables,
+   * interface endpoints and the DNS Firewall.
+   */
+  existing: exampleNetwork("organisation"),
+};
+
+const existing = NETWORK_MODES.existing.existing as { vpcId: string; subnetIds: string[]; routeTableIds: string[] };
+export const EXISTING_VPC: string = existing.vpcId;
+export const EXISTING_SUBNETS: readonly string[] = existing.subnetIds;
+export const EXISTING_ROUTE_TABLES: readonly string[] = existing.routeTableIds;
 
 /**
  * The shipped configuration file with its `network` section replaced (and `crossAccount.vpcCidr` left
@@ -19,21 +53,6 @@ export function networkConfig(network: Record<string, unknown>): Config {
   raw.network = network;
   return parseConfig(raw, `network ${JSON.stringify(network)}`);
 }
-
-/** The network settings the stack tests and the Terraform checks synthesize besides the default. */
-export const NETWORK_MODES = {
-  /**
-   * No NAT: no internet gateway or public subnet, Session Manager through interface endpoints, and the
-   * DNS Firewall (on by default without NAT).
-   */
-  private: { natGateways: "none" },
-  /** An organisation's VPC with two subnets, its route tables, interface endpoints and the DNS Firewall. */
-  existing: {
-    existing: { vpcId: EXISTING_VPC, subnetIds: [...EXISTING_SUBNETS], routeTableIds: [...EXISTING_ROUTE_TABLES] },
-    interfaceEndpoints: true,
-    dnsFirewall: true,
-  },
-} as const;
 
 /**
  * Only the two network stacks of `config`, with the guardrail pack, synthesized the way the App does:

@@ -2,7 +2,7 @@
  * Terraform checks on the synthesized stacks, with no AWS access at all:
  * - `terraform validate` with the real hashicorp/aws provider (local mirror here, registry elsewhere) of
  *   every stack: provider configuration and resource arguments;
- * - `terraform test` planning and applying every stack against a mocked provider, cross-stack inputs
+ * - `terraform test` planning and applying stacks against a mocked provider, cross-stack inputs
  *   overridden (the only way a dependent stack plans before its source stack has state);
  * - a real `terraform plan` of every stack synthesized in offline mode and prepared as `npm run
  *   plan:offline` prepares it (scripts/lib/offline-plan.ts), which proves the offline provider
@@ -14,30 +14,44 @@
  *   at plan time and deletes nothing, and the mocked plan+apply+destroy runs on a synthesis with
  *   `audit.allowDestroy: true`.
  *
+ * Besides the default configuration, the ready configurations of config/examples are checked as they
+ * are shipped: every stack of every example is validated and planned for real offline, unless it is
+ * synthesized exactly as the default stack of its id (then that stack's checks are its own, and a test
+ * below names each one). They are the network modes (fully private: private.json; an existing VPC:
+ * organisation.json), Identity Center principals and S3 state (organisation.json) that used to be
+ * synthesized here from configurations of their own.
+ *
  * Starting the provider is what these checks cost, so they share it (see scripts/lib/terraform.ts): one
  * working folder calls every stack as a module, is initialized once, validated once (with two broken
  * copies of a stack, which prove validation still fails where it must) and holds one test file per
- * check; two `terraform test` processes, one per core, run those files.
+ * check; two `terraform test` processes, one per core, run those files, and every command attaches to
+ * one of two provider processes started once (startProviderServer) instead of starting its own.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import {
   arnTypes,
+  backendKind,
   findTerraform,
   inParallel,
+  installedAwsProvider,
   mockTestFile,
   realPlanTestFile,
+  sharesProviderServer,
   stackDirs,
+  startProviderServer,
   terraform,
   terraformEnv,
   testFileResults,
   type CommandResult,
+  type ProviderServer,
   type TestFileResult,
 } from "../../scripts/lib/terraform";
 import { prepareOfflinePlan, type PreparedStack } from "../../scripts/lib/offline-plan";
-import { configWithStateOf, STATE_EXAMPLES, synthApp, testConfig, type TfJson } from "../helpers";
-import { NETWORK_MODES, networkConfig, synthNetworkStacks } from "../helpers/network-modes";
+import { readConfigFile } from "../../lib/config";
+import { configWithStateOf, STATE_EXAMPLES, synthApp, testConfig, type SynthResult, type TfJson } from "../helpers";
+import { EXAMPLES } from "../helpers/network-modes";
 
 const terraformFound = findTerraform() !== undefined;
 if (!terraformFound) {
@@ -53,14 +67,6 @@ const stackIds = Object.keys(online.stacks).sort();
  * pointed at a placeholder state holding what the producing stack outputs once applied.
  */
 const readers = stackIds.filter((id) => offline.stacks[id].data?.terraform_remote_state);
-/**
- * Stacks planned for real offline. ssm-fixed-tag and ssm-abac are declared through the same builder as
- * ssm-instance-arn (lib/stack/session-manager-stack.ts): the same provider configuration and resource
- * kinds, only their policy documents differ, which a plan does not judge (validate and the mocked apply
- * see all three, the access proofs their policies). Each real plan costs a provider start.
- */
-const PLAN_SAME_AS: Record<string, string> = { "ssm-fixed-tag": "ssm-instance-arn", "ssm-abac": "ssm-instance-arn" };
-const planned = stackIds.filter((id) => PLAN_SAME_AS[id] === undefined);
 
 /** Terraform addresses of a stack's resources, and those that refuse destroy. */
 const addresses = (stack: TfJson, which: (resource: Record<string, unknown>) => boolean = () => true) =>
@@ -84,25 +90,60 @@ const destroyable = synthApp(
   },
   true,
 );
+
+/** Every example, whole, online (validate, mocked runs, the producers' outputs) and offline (real plans). */
+const examples = Object.entries(EXAMPLES).map(([example, file]) => {
+  const config = readConfigFile(file);
+  return {
+    example,
+    online: synthApp({ offline: false, config }, true),
+    offline: synthApp({ offline: true, config }, true),
+  };
+});
+const same = (a: TfJson | undefined, b: TfJson | undefined) => JSON.stringify(a) === JSON.stringify(b);
 /**
- * The network stacks in the other network modes (fully private, an existing VPC), as `<mode>-<stack
- * id>`, in the same runs: all validated; mock-applied except where a stack repeats another's network
- * code (cross-account-s3 builds the same fully private network as private-access); planned for real
- * offline where the network code differs (private-access, the owner of a shared VPC's endpoints, in each
- * mode). Each extra `terraform test` file costs seconds of the suite's budget.
+ * `<example>-<stack id>` of the example stacks synthesized exactly as the default stack of the same id,
+ * online and offline: the default stack's validate, plan and mocked runs are theirs, so they are not
+ * run twice.
  */
-const MODE_CHECKS: Record<string, { mocked: boolean; planned: boolean }> = {
-  "private-private-access": { mocked: true, planned: true },
-  "private-cross-account-s3": { mocked: false, planned: false },
-  "existing-private-access": { mocked: true, planned: true },
-  "existing-cross-account-s3": { mocked: true, planned: false },
-  // Identity Center principals: the three stacks build the same permission set construct, and ssm-abac
-  // also the attributes for access control (managed here), so it alone is mock-applied and planned.
-  "identity-center-ssm-instance-arn": { mocked: false, planned: false },
-  "identity-center-ssm-fixed-tag": { mocked: false, planned: false },
-  "identity-center-ssm-abac": { mocked: true, planned: true },
-};
-const IDENTITY_CENTER_STACKS = ["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"] as const;
+const sameAsDefault = examples.flatMap(({ example, online: exOnline, offline: exOffline }) =>
+  Object.keys(exOnline.stacks)
+    .filter((id) => same(exOnline.stacks[id], online.stacks[id]) && same(exOffline.stacks[id], offline.stacks[id]))
+    .map((id) => `${example}-${id}`),
+);
+/** The other example stacks, as `<example>-<stack id>`: each validated and planned for real offline. */
+const exampleChecks = examples.flatMap(({ example, online: exOnline, offline: exOffline }) =>
+  Object.keys(exOnline.stacks)
+    .filter((id) => !sameAsDefault.includes(`${example}-${id}`))
+    .map((id) => ({
+      name: `${example}-${id}`,
+      example,
+      id,
+      producers: exOnline.stacks,
+      online: exOnline.stacks[id],
+      onlineDir: stackDirs(exOnline.outdir)[id],
+      offline: exOffline.stacks[id],
+    })),
+);
+const exampleNames = exampleChecks.map((c) => c.name);
+/**
+ * Example stacks also planned and applied against a mocked provider, where their code differs from
+ * every default stack's in what a mocked apply sees: the fully private and the existing network's owner
+ * (private-access), the stack that joins an existing network (cross-account-s3), and the Identity
+ * Center principals (ssm-abac also manages the attributes for access control; the three ssm-* stacks
+ * build the same permission set construct). organisation-ssm-instance-arn is the reader of two stacks'
+ * S3 state (below). The other example stacks differ in values (policies, names, tags) that a mocked
+ * apply does not judge: their real plans and validate check them. Each mocked file costs seconds.
+ */
+const MOCKED_EXAMPLE_CHECKS = [
+  "private-private-access",
+  "organisation-private-access",
+  "organisation-cross-account-s3",
+  "organisation-ssm-instance-arn",
+  "organisation-ssm-abac",
+];
+/** The example stacks that build the Identity Center permission sets (organisation.json). */
+const IDENTITY_CENTER_CHECKS = ["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"].map((id) => `organisation-${id}`);
 /**
  * An existing network's plan must stop when a subnet is routed by a table `routeTableIds` does not list
  * (lib/constructs/existing-network.ts): its S3 traffic would bypass the endpoint policy. One more run
@@ -112,7 +153,7 @@ const IDENTITY_CENTER_STACKS = ["ssm-instance-arn", "ssm-fixed-tag", "ssm-abac"]
  * run whose `expect_failures` does not happen, so this covers the fallback to the main table and the
  * refusal together, for the cost of one plan in a process that is running anyway.
  */
-const ROUTE_CHECKED = "existing-private-access";
+const ROUTE_CHECKED = "organisation-private-access";
 const UNLISTED_MAIN_ROUTE_TABLE = "rtb-0bbbbbbbbbbbbbbbb";
 function unlistedRouteTableRun(stack: TfJson, moduleSource: string): string {
   const names = (type: string) => Object.keys(stack.data?.[type] ?? {}).sort();
@@ -137,85 +178,31 @@ function unlistedRouteTableRun(stack: TfJson, moduleSource: string): string {
     ``,
   ].join("\n");
 }
-/**
- * Every Identity Center resource kind: read-only adds the managed policy attachment. A delegated
- * administrator reached from a role in the management account puts a chain of two `assume_role`
- * blocks on both providers (the management role, then the member's OrganizationAccountAccessRole),
- * which validate proves the pinned provider accepts; the identity_center alias is in its own Region.
- */
-const IDENTITY_CENTER = testConfig({
-  accounts: {
-    management: { id: "222222222222", roleArn: "arn:aws:iam::222222222222:role/OrgDeployer" },
-    identityCenter: { id: "555555555555" },
-  },
-  ssm: {
-    principals: "identity-center",
-    userAccess: "read-only",
-    identityCenter: {
-      groupName: "Platform operators",
-      projectAttribute: "enterprise.department",
-      permissionSetPrefix: "guardrails-ssm-",
-      manageAccessControlAttributes: true,
-      region: "us-east-1",
-    },
-  },
-});
-const modes = [
-  ...Object.entries(NETWORK_MODES).map(([mode, network]) => {
-    const config = networkConfig(network);
-    return { mode, online: synthNetworkStacks(config, false, true), offline: synthNetworkStacks(config, true, true) };
-  }),
-  {
-    mode: "identity-center",
-    // The three stacks and their producers only: nothing else changes with the principals.
-    online: synthApp({ offline: false, config: IDENTITY_CENTER }, true, undefined, IDENTITY_CENTER_STACKS),
-    offline: synthApp({ offline: true, config: IDENTITY_CENTER }, true, undefined, IDENTITY_CENTER_STACKS),
-    only: IDENTITY_CENTER_STACKS,
-  },
-];
-const modeChecks = modes.flatMap(({ mode, online: modeOnline, offline: modeOffline, ...rest }) =>
-  ("only" in rest ? rest.only : Object.keys(modeOnline.stacks)).map((id) => ({
-    name: `${mode}-${id}`,
-    mode,
-    id,
-    producers: modeOnline.stacks,
-    online: modeOnline.stacks[id],
-    onlineDir: stackDirs(modeOnline.outdir)[id],
-    offline: modeOffline.stacks[id],
-  })),
-);
-const modeNames = modeChecks.map((c) => c.name);
-const modeMocked = modeNames.filter((n) => MODE_CHECKS[n].mocked);
-const modePlanned = modeNames.filter((n) => MODE_CHECKS[n].planned);
 
 /**
- * The same stacks with shared state (s3, cloud). Only their backend and cross-stack reads differ from
- * the default synthesis (__tests__/lib/stack/state-backends.test.ts), and a module's backend block is
- * not part of what validate checks, so the stacks that read another's state join the single validate:
- * their reads are the part the backend changes. Validate and `terraform test` never configure a backend (`init -backend=false`,
- * modules, in-memory test state): nothing reaches S3 or HCP Terraform.
+ * The stacks with shared state (s3, cloud). Only their backend and cross-stack reads differ from the
+ * default synthesis (__tests__/lib/stack/state-backends.test.ts), and a module's backend block is not
+ * part of what validate checks, so per kind the reader of two stacks (ssm-instance-arn reads
+ * private-access and session-preferences) is validated and mock-applied: its reads are the part of a
+ * shared-state synthesis a module validate sees. Every reader's reads are built by cdktf from the same
+ * backend settings, and each one's exact configuration is checked in
+ * __tests__/lib/stack/state-backends.test.ts; a mocked apply answers the reads with `override_data`, so
+ * other readers' applies would repeat the default synthesis's. S3 state is organisation.json's (its
+ * ssm-instance-arn is an example check above, mock-applied); HCP Terraform is the default configuration
+ * with config/examples/state-cloud.json's state. Validate and `terraform test` never configure a backend
+ * (`init -backend=false`, modules, in-memory test state): nothing reaches S3 or HCP Terraform.
  */
 const SHARED_CHECKED = "ssm-instance-arn";
 /** Only the checked reader and its producers are synthesized (each cloud stack also runs `terraform version`). */
-const shared = Object.fromEntries(
-  Object.entries(STATE_EXAMPLES).map(([kind, example]) => [
-    kind,
-    synthApp({ offline: false, config: configWithStateOf(example) }, true, undefined, [SHARED_CHECKED]),
-  ]),
-);
-/**
- * Per kind, the reader of two stacks (ssm-instance-arn reads private-access and session-preferences) is
- * validated and mock-applied: its reads are the part of a shared-state synthesis a module validate sees.
- * Every reader's reads are built by cdktf from the same backend settings, and each one's exact
- * configuration is checked in __tests__/lib/stack/state-backends.test.ts; a mocked apply answers the
- * reads with `override_data`, so other readers' applies would repeat the default synthesis's.
- */
-const sharedReaders = Object.entries(shared).flatMap(([kind, synth]) =>
-  Object.keys(synth.stacks)
-    .filter((id) => id === SHARED_CHECKED && synth.stacks[id].data?.terraform_remote_state)
-    .map((id) => [kind, id] as const),
-);
-const sharedName = (kind: string, id: string) => `${kind}-${id}`;
+const cloud = synthApp({ offline: false, config: configWithStateOf(STATE_EXAMPLES.cloud) }, true, undefined, [
+  SHARED_CHECKED,
+]);
+const organisation = examples.find((e) => e.example === "organisation")!;
+/** Per state kind: the check's name (its module and mocked file), the stack and the stacks it reads. */
+const stateChecks: ReadonlyArray<{ kind: string; name: string; synthesis: SynthResult; own: boolean }> = [
+  { kind: "s3", name: `organisation-${SHARED_CHECKED}`, synthesis: organisation.online, own: false },
+  { kind: "cloud", name: `cloud-${SHARED_CHECKED}`, synthesis: cloud, own: true },
+];
 
 /**
  * `ssm.sessionPreferences: "adopt"`: the session-preferences stack plus an `import` block. Terraform
@@ -268,6 +255,9 @@ interface Diagnostic {
   range?: { filename: string };
 }
 let init: CommandResult | undefined;
+const servers: ProviderServer[] = [];
+/** Real-plan files that start their own providers instead of attaching to a shared one. */
+const ownProvider: string[] = [];
 let validate: CommandResult | undefined;
 /** `terraform validate -json` errors by the stack (or broken copy) whose folder they point into. */
 const validationErrors: Record<string, Diagnostic[]> = {};
@@ -298,7 +288,7 @@ const showFile = (name: string) => {
    * producer's outputs. The real plans below plan these very folders, as the script does.
    */
   let prepared: Record<string, PreparedStack> = {};
-  const modePrepared: Record<string, Record<string, PreparedStack>> = {};
+  const examplePrepared: Record<string, Record<string, PreparedStack>> = {};
 
   beforeAll(async () => {
     const env = terraformEnv(workRoot);
@@ -306,11 +296,11 @@ const showFile = (name: string) => {
     // The producers' outputs come from the online synthesis: the same expressions, and its providers
     // name the accounts the ARNs belong to.
     prepared = prepareOfflinePlan(offline, online.stacks, path.join(workRoot, "offline-plan", "default"));
-    for (const m of modes) {
-      modePrepared[m.mode] = prepareOfflinePlan(
-        m.offline,
-        m.online.stacks,
-        path.join(workRoot, "offline-plan", m.mode),
+    for (const e of examples) {
+      examplePrepared[e.example] = prepareOfflinePlan(
+        e.offline,
+        e.online.stacks,
+        path.join(workRoot, "offline-plan", e.example),
       );
     }
     for (const [name, breakIt] of Object.entries(BROKEN)) {
@@ -320,8 +310,9 @@ const showFile = (name: string) => {
       writeFileSync(path.join(brokenDirs[name], "cdk.tf.json"), JSON.stringify(copy));
     }
     // The root module only serves `terraform validate`: every run of `terraform test` names its own module.
-    const sharedDirs = Object.fromEntries(
-      sharedReaders.map(([kind, id]) => [sharedName(kind, id), stackDirs(shared[kind].outdir)[id]]),
+    const cloudChecks = stateChecks.filter((c) => c.own);
+    const stateDirs = Object.fromEntries(
+      cloudChecks.map((c) => [c.name, stackDirs(c.synthesis.outdir)[SHARED_CHECKED]]),
     );
     const adoptDir = path.join(workRoot, ADOPT);
     mkdirSync(adoptDir);
@@ -330,8 +321,8 @@ const showFile = (name: string) => {
     const modules = {
       ...onlineDirs,
       ...brokenDirs,
-      ...Object.fromEntries(modeChecks.map((c) => [c.name, c.onlineDir])),
-      ...sharedDirs,
+      ...Object.fromEntries(exampleChecks.map((c) => [c.name, c.onlineDir])),
+      ...stateDirs,
       [ADOPT]: adoptDir,
     };
     writeFileSync(
@@ -353,81 +344,111 @@ const showFile = (name: string) => {
         const text = mockTestFile(destroyable.stacks[id], withArn, source(destroyableDirs[id]), destroyable.stacks);
         files[file.destroyable(id)] = { text, weight: weight(destroyable.stacks[id]) };
       }
-      for (const [kind, id] of sharedReaders) {
-        const name = sharedName(kind, id);
-        const text = mockTestFile(shared[kind].stacks[id], withArn, source(sharedDirs[name]), shared[kind].stacks);
-        files[file.mocked(name)] = { text, weight: weight(shared[kind].stacks[id]) };
+      for (const { name, synthesis } of cloudChecks) {
+        const stack = synthesis.stacks[SHARED_CHECKED];
+        const text = mockTestFile(stack, withArn, source(stateDirs[name]), synthesis.stacks);
+        files[file.mocked(name)] = { text, weight: weight(stack) };
       }
-      for (const id of planned)
+      for (const id of stackIds)
         files[file.offline(id)] = {
           text: realPlanTestFile(source(prepared[id].dir)),
           weight: weight(offline.stacks[id]),
         };
-      for (const check of modeChecks) {
-        if (MODE_CHECKS[check.name].mocked)
+      for (const check of exampleChecks) {
+        if (MOCKED_EXAMPLE_CHECKS.includes(check.name))
           files[file.mocked(check.name)] = {
             text:
               mockTestFile(check.online, withArn, source(check.onlineDir), check.producers) +
               (check.name === ROUTE_CHECKED ? unlistedRouteTableRun(check.online, source(check.onlineDir)) : ""),
             weight: weight(check.online),
           };
-        if (MODE_CHECKS[check.name].planned)
-          files[file.offline(check.name)] = {
-            text: realPlanTestFile(source(modePrepared[check.mode][check.id].dir)),
-            weight: weight(check.offline),
-          };
+        files[file.offline(check.name)] = {
+          text: realPlanTestFile(source(examplePrepared[check.example][check.id].dir)),
+          weight: weight(check.offline),
+        };
       }
       for (const [name, { text }] of Object.entries(files)) writeFileSync(path.join(checks, name), text);
       return files;
     };
-    // `terraform init` installs the modules the test files name, so they exist first; the mocks'
-    // ARN defaults need the provider schema, which needs the init: the files are written again below.
-    writeTests(new Set());
+    // Every test file before `terraform init`, which installs the modules they name. The mocks' ARN
+    // defaults cover every resource type of the stacks checked (the provider rejects the mock's random
+    // strings where it validates an ARN).
+    const withArn = arnTypes(
+      [online, destroyable, cloud, ...examples.map((e) => e.online)].flatMap((synthesis) =>
+        Object.values(synthesis.stacks).flatMap((stack) => Object.keys(stack.resource ?? {})),
+      ),
+    );
+    const files = writeTests(withArn);
     init = await terraform(["init", "-backend=false", "-no-color"], checks, env);
     if (!init.ok) return;
 
-    const [withArn, validated] = await Promise.all([
-      arnTypes(checks, env),
-      terraform(["validate", "-json", "-no-tests", "-no-color"], checks, env),
-    ]);
-    validate = validated;
-    const byDir = Object.entries(modules);
-    for (const d of (JSON.parse(validated.stdout || "{}").diagnostics ?? []) as Diagnostic[]) {
-      if (d.severity !== "error") continue;
-      const where = d.range ? path.resolve(checks, d.range.filename) : "";
-      const owner = byDir.find(([, dir]) => where.startsWith(dir + path.sep))?.[0] ?? "(no stack)";
-      (validationErrors[owner] ??= []).push(d);
-    }
+    // Two provider processes, one per `terraform test` process below (a real plan configures its
+    // process's provider: two plans at once must not share one). Validate sends only requests that read
+    // no configuration, so it shares the first while the tests run.
+    const binary = installedAwsProvider(checks);
+    servers.push(...(await Promise.all([startProviderServer(binary, env), startProviderServer(binary, env)])));
+    const validating = terraform(["validate", "-json", "-no-tests", "-no-color"], checks, servers[0].env).then(
+      (validated) => {
+        validate = validated;
+        const byDir = Object.entries(modules);
+        for (const d of (JSON.parse(validated.stdout || "{}").diagnostics ?? []) as Diagnostic[]) {
+          if (d.severity !== "error") continue;
+          const where = d.range ? path.resolve(checks, d.range.filename) : "";
+          const owner = byDir.find(([, dir]) => where.startsWith(dir + path.sep))?.[0] ?? "(no stack)";
+          (validationErrors[owner] ??= []).push(d);
+        }
+      },
+    );
 
-    // Two processes, one per core, each loading the provider schema once; the files split by size.
-    const files = writeTests(withArn);
-    const groups: Array<{ names: string[]; weight: number }> = [
-      { names: [], weight: 0 },
-      { names: [], weight: 0 },
-    ];
+    // Real plans of stacks whose provider blocks are more than one configuration start their own
+    // providers (sharesProviderServer): a shared process keeps one configured client.
+    const offlineStacks: Record<string, TfJson> = {
+      ...offline.stacks,
+      ...Object.fromEntries(exampleChecks.map((c) => [c.name, c.offline])),
+    };
+    for (const [name, stack] of Object.entries(offlineStacks))
+      if (!sharesProviderServer(stack)) ownProvider.push(file.offline(name));
+    // Two processes, one per core, the files split by size; each runs its files one after another.
+    const groups: Array<{ names: string[]; weight: number; server: ProviderServer }> = servers.map((server) => ({
+      names: [],
+      weight: 0,
+      server,
+    }));
     for (const [name, { weight }] of Object.entries(files).sort(([, a], [, b]) => b.weight - a.weight)) {
       const lighter = groups[0].weight <= groups[1].weight ? groups[0] : groups[1];
       lighter.names.push(name);
-      lighter.weight += weight + 5;
+      // A file that starts its own providers costs several provider starts more.
+      lighter.weight += weight + (ownProvider.includes(name) ? 100 : 5);
     }
-    await inParallel(groups, 2, async ({ names }) => {
-      const r = await terraform(["test", "-verbose", "-no-color", ...names.map((n) => `-filter=${n}`)], checks, env);
-      testRuns.push(r);
-      const stderr = r.output.slice(r.stdout.length);
-      for (const [name, result] of Object.entries(testFileResults(r.stdout))) tests[name] = { ...result, stderr };
+    await inParallel(groups, 2, async ({ names, server }) => {
+      for (const [list, runEnv] of [
+        [names.filter((n) => !ownProvider.includes(n)), server.env],
+        [names.filter((n) => ownProvider.includes(n)), env],
+      ] as const) {
+        if (list.length === 0) continue;
+        const r = await terraform(
+          ["test", "-verbose", "-no-color", ...list.map((n) => `-filter=${n}`)],
+          checks,
+          runEnv,
+        );
+        testRuns.push(r);
+        const stderr = r.output.slice(r.stdout.length);
+        for (const [name, result] of Object.entries(testFileResults(r.stdout))) tests[name] = { ...result, stderr };
+      }
     });
+    await validating;
   }, 600_000);
 
   afterAll(() => {
-    const modeDirs = modes.flatMap((m) => [m.online.outdir, m.offline.outdir]);
+    for (const server of servers) server.stop();
     for (const dir of [
       workRoot,
       online.outdir,
       offline.outdir,
       destroyable.outdir,
       adopt.outdir,
-      ...modeDirs,
-      ...Object.values(shared).map((s) => s.outdir),
+      cloud.outdir,
+      ...examples.flatMap((e) => [e.online.outdir, e.offline.outdir]),
     ])
       rmSync(dir, { recursive: true, force: true });
   });
@@ -436,33 +457,66 @@ const showFile = (name: string) => {
     expect({ init: init?.ok, output: init?.ok ? "" : show(init) }).toEqual({ init: true, output: "" });
   });
 
-  test.each([...stackIds, ...modeNames])("%s passes terraform validate with the real provider", (id) => {
+  test.each([...stackIds, ...exampleNames])("%s passes terraform validate with the real provider", (id) => {
     expect(validate?.stdout).toContain('"format_version"');
     expect((validationErrors[id] ?? []).map((d) => `${d.summary} ${d.detail ?? ""}`)).toEqual([]);
   });
 
-  test.each(sharedReaders.map(([kind, id]) => [id, kind]))(
+  test("every example stack not checked on its own is synthesized exactly as the default stack of its id, whose checks are its own", () => {
+    // Both syntheses equal, online and offline (sameAsDefault); listed here so that a change shows.
+    expect([...sameAsDefault].sort()).toEqual([
+      "articles-audit",
+      "articles-org-guardrails",
+      "private-audit",
+      "private-cross-account-s3",
+      "private-org-guardrails",
+      "private-session-preferences",
+      "private-ssm-abac",
+      "private-ssm-fixed-tag",
+      "private-ssm-instance-arn",
+    ]);
+    for (const name of sameAsDefault) {
+      const [, id] = /^[a-z]+-(.+)$/.exec(name)!;
+      expect({ name, validated: stackIds.includes(id), planned: file.offline(id) in tests }).toEqual({
+        name,
+        validated: true,
+        planned: true,
+      });
+    }
+    // Every stack of every example is checked one way or the other.
+    const all = examples.flatMap((e) => Object.keys(e.online.stacks).map((id) => `${e.example}-${id}`));
+    expect([...sameAsDefault, ...exampleNames].sort()).toEqual(all.sort());
+  });
+
+  test.each(stateChecks.map(({ kind, name }) => [SHARED_CHECKED, kind, name]))(
     "%s with %s state passes terraform validate with the real provider",
-    (id, kind) => {
+    (_id, kind, name) => {
       expect(validate?.stdout).toContain('"format_version"');
-      const errors = validationErrors[sharedName(kind, id)] ?? [];
+      expect(backendKind(stateChecks.find((c) => c.name === name)!.synthesis.stacks[SHARED_CHECKED])).toBe(kind);
+      const errors = validationErrors[name] ?? [];
       expect(errors.map((d) => `${d.summary} ${d.detail ?? ""}`)).toEqual([]);
     },
   );
 
   test("with s3 and with cloud state, ssm-instance-arn's cross-stack read is checked (the case below is present)", () => {
-    expect(sharedReaders).toEqual(
-      expect.arrayContaining([
-        ["s3", "ssm-instance-arn"],
-        ["cloud", "ssm-instance-arn"],
-      ]),
-    );
+    expect(stateChecks.map((c) => c.kind)).toEqual(["s3", "cloud"]);
+    for (const { name, synthesis } of stateChecks) {
+      expect({ name, reads: Object.keys(synthesis.stacks[SHARED_CHECKED].data?.terraform_remote_state ?? {}) }).toEqual(
+        {
+          name,
+          reads: expect.arrayContaining(["cross-stack-reference-input-private-access"]),
+        },
+      );
+    }
+    // organisation.json's state is the S3 state example's, which the unit and state-path tests check too.
+    expect(readConfigFile(EXAMPLES.organisation).state).toEqual(readConfigFile(STATE_EXAMPLES.s3).state);
+    expect(MOCKED_EXAMPLE_CHECKS).toContain(stateChecks[0].name);
   });
 
-  test.each(sharedReaders.map(([kind, id]) => [id, kind]))(
+  test.each(stateChecks.map(({ kind, name }) => [SHARED_CHECKED, kind, name]))(
     "%s with %s state plans and applies against a mocked AWS provider, its remote-state read mocked",
-    (id, kind) => {
-      const name = file.mocked(sharedName(kind, id));
+    (_id, _kind, checkName) => {
+      const name = file.mocked(checkName);
       const result = tests[name];
       expect({ passed: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
         passed: "pass",
@@ -476,8 +530,8 @@ const showFile = (name: string) => {
   );
 
   test("the Identity Center stacks validated above chain two roles on every provider (hashicorp/aws >= 5.67 accepts it)", () => {
-    const checked = modeChecks.filter((c) => c.name.startsWith("identity-center-"));
-    expect(checked.map((c) => c.name)).toHaveLength(IDENTITY_CENTER_STACKS.length);
+    const checked = exampleChecks.filter((c) => IDENTITY_CENTER_CHECKS.includes(c.name));
+    expect(checked.map((c) => c.name).sort()).toEqual([...IDENTITY_CENTER_CHECKS].sort());
     for (const { name, online: stack } of checked) {
       const providers = [stack.provider?.aws ?? []].flat() as Array<Record<string, unknown>>;
       expect({ name, providers: providers.map((p) => [p.alias, p.region, p.assume_role]) }).toEqual({
@@ -516,11 +570,16 @@ const showFile = (name: string) => {
     }
   });
 
-  test("every network mode check is chosen", () => {
-    expect(modeNames.sort()).toEqual(Object.keys(MODE_CHECKS).sort());
+  test("every real plan attaches to a shared provider: none uses two provider configurations (the Identity Center stacks' default provider is used by nothing)", () => {
+    expect(ownProvider).toEqual([]);
+    expect(IDENTITY_CENTER_CHECKS.filter((name) => file.offline(name) in tests)).toEqual(IDENTITY_CENTER_CHECKS);
   });
 
-  test.each([...stackIds, ...modeMocked])("%s plans and applies against a mocked AWS provider", (id) => {
+  test("every mocked example check names an example stack checked on its own", () => {
+    expect(exampleNames).toEqual(expect.arrayContaining(MOCKED_EXAMPLE_CHECKS));
+  });
+
+  test.each([...stackIds, ...MOCKED_EXAMPLE_CHECKS])("%s plans and applies against a mocked AWS provider", (id) => {
     // Evidence-keeping stacks: the synthesis that allows destroy, so the teardown is checked too.
     const name = retaining.includes(id) ? file.destroyable(id) : file.mocked(id);
     const result = tests[name];
@@ -601,17 +660,7 @@ const showFile = (name: string) => {
     );
   });
 
-  test("the stacks not planned for real are built like one that is: same resource kinds and provider configuration", () => {
-    const kinds = (stack: TfJson) => ({
-      resources: Object.keys(stack.resource ?? {}).sort(),
-      providers: JSON.stringify(stack.provider),
-    });
-    for (const [id, like] of Object.entries(PLAN_SAME_AS)) {
-      expect({ id, ...kinds(offline.stacks[id]) }).toEqual({ id, ...kinds(offline.stacks[like]) });
-    }
-  });
-
-  test.each([...planned, ...modePlanned])("%s plans in offline mode with dummy credentials and no AWS call", (id) => {
+  test.each([...stackIds, ...exampleNames])("%s plans in offline mode with dummy credentials and no AWS call", (id) => {
     const name = file.offline(id);
     const result = tests[name];
     expect({ planned: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({

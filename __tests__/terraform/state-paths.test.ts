@@ -10,7 +10,9 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { prepareOfflinePlan } from "../../scripts/lib/offline-plan";
 import { backendKind, findTerraform, inParallel, terraform, terraformEnv } from "../../scripts/lib/terraform";
+import { readConfigFile } from "../../lib/config";
 import { configWithStateOf, STATE_EXAMPLES, synthApp, synthCached, type TfJson } from "../helpers";
+import { EXAMPLES } from "../helpers/network-modes";
 
 const SOURCE = "private-access";
 const READER = "ssm-instance-arn";
@@ -83,13 +85,20 @@ const READER = "ssm-instance-arn";
    * `terraform_remote_state` data sources, exactly as synthesized and prepared, without the provider (no
    * schema to load): a real init and apply, whose outputs echo every value the stack reads. Terraform
    * runs here with no AWS credentials and no HCP Terraform token, so a backend or a read left pointing at
-   * S3 or HCP Terraform fails. Apart from their backend and these reads, the stacks of both
-   * configurations are the default configuration's (__tests__/lib/stack/state-backends.test.ts), whose
-   * prepared folders __tests__/terraform/offline.test.ts plans for real: together, every stack plans
-   * offline with shared state as it does with the default one.
+   * S3 or HCP Terraform fails. S3 state is config/examples/organisation.json's, whose every stack
+   * __tests__/terraform/offline.test.ts plans for real from the same preparation; HCP Terraform's is the
+   * default configuration with config/examples/state-cloud.json's state, whose stacks are, apart from
+   * their backend and these reads, the default configuration's (__tests__/lib/stack/state-backends.test.ts),
+   * which offline.test.ts plans for real: together, every stack plans offline with shared state.
    */
-  const shared = Object.entries(STATE_EXAMPLES).map(([kind, example]) => {
-    const { stacks, outdir } = synthApp({ config: configWithStateOf(example) });
+  const shared = (
+    [
+      // The organisation's ready configuration (its state is config/examples/state-s3.json's).
+      ["s3", readConfigFile(EXAMPLES.organisation)],
+      ["cloud", configWithStateOf(STATE_EXAMPLES.cloud)],
+    ] as const
+  ).map(([kind, config]) => {
+    const { stacks, outdir } = synthApp({ config });
     rmSync(outdir, { recursive: true, force: true });
     return [kind, stacks] as const;
   });

@@ -8,7 +8,7 @@
  * one `terraform test` process runs many test files, each pointing a `run` block at a stack folder
  * (`module { source = ... }`), and loads the schema once for all of them.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import * as path from "node:path";
@@ -160,7 +160,8 @@ const MOCK_DATA: Record<string, JsonObject> = {
   aws_subnet: { cidr_block: "10.20.8.0/24" },
   // The subnets' route tables (network.existing.routeTableIds is checked against them at plan time):
   // each subnet explicitly associated with, and the VPC's main table being, a route table the tests'
-  // existing network lists (the first of __tests__/helpers/network-modes.ts's EXISTING_ROUTE_TABLES).
+  // existing network lists (the first network.existing.routeTableIds of config/examples/organisation.json,
+  // which __tests__/helpers/network-modes.ts's EXISTING_ROUTE_TABLES read).
   aws_route_tables: { ids: ["rtb-0123456789abcdef0"] },
   aws_route_table: { id: "rtb-0123456789abcdef0" },
   // The instance's zones offer its type: the plan's postcondition wants a non-empty list (the mock's is empty).
@@ -367,22 +368,146 @@ export function testFileResults(stdout: string): Record<string, TestFileResult> 
 }
 
 /**
- * Resource types whose schema has an `arn` attribute, read from `terraform providers schema` in `dir`,
- * a folder `terraform init` has already prepared for the pinned provider.
+ * Those of `types` (resource types such as `aws_iam_role`) whose schema has an `arn` attribute, read
+ * from @cdktf/provider-aws, which is generated from the schema of the pinned hashicorp/aws version
+ * (`pinnedAwsProviderVersion`) and declares a getter for every attribute (`get arn(): string`). Reading
+ * the few declaration files the stacks use costs milliseconds; `terraform providers schema -json`
+ * serializes every type of the provider, seconds of CPU on both sides.
  */
-export async function arnTypes(dir: string, env: NodeJS.ProcessEnv): Promise<Set<string>> {
-  const result = await run("terraform", ["providers", "schema", "-json"], {
-    cwd: dir,
-    env,
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const schema: Record<string, { block: { attributes?: Record<string, unknown> } }> = JSON.parse(result.stdout)
-    .provider_schemas["registry.terraform.io/hashicorp/aws"].resource_schemas;
-  return new Set(
-    Object.entries(schema)
-      .filter(([, s]) => s.block.attributes?.arn)
-      .map(([t]) => t),
+export function arnTypes(types: Iterable<string>): Set<string> {
+  const lib = path.join(path.dirname(require.resolve("@cdktf/provider-aws/package.json")), "lib");
+  const result = new Set<string>();
+  for (const type of new Set(types)) {
+    // cdktf's folder per resource type: `aws_iam_role` -> lib/iam-role.
+    const file = path.join(lib, type.replace(/^aws_/, "").replace(/_/g, "-"), "index.d.ts");
+    if (!existsSync(file)) throw new Error(`@cdktf/provider-aws has no ${file}: is ${type} a resource type?`);
+    // The resource's own class only: a nested block's class may have an `arn` of its own.
+    const text = readFileSync(file, "utf8");
+    const start = text.search(/^export declare class \w+ extends cdktf\.TerraformResource \{$/m);
+    if (start < 0) throw new Error(`${file} declares no resource class`);
+    const end = text.indexOf("\nexport declare class ", start + 1);
+    if (/^\s+get arn\(\): string;$/m.test(text.slice(start, end < 0 ? undefined : end))) result.add(type);
+  }
+  return result;
+}
+
+/** The env var that points Terraform at provider processes already running (debug mode). */
+export const REATTACH_ENV = "TF_REATTACH_PROVIDERS";
+
+/** One hashicorp/aws process that Terraform commands attach to instead of starting their own. */
+export interface ProviderServer {
+  /** The value of TF_REATTACH_PROVIDERS that makes a Terraform command use this process. */
+  readonly reattach: string;
+  /** `env` with TF_REATTACH_PROVIDERS set to this process. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Ends the process (it runs until stopped). */
+  stop(): void;
+}
+
+/** The hashicorp/aws binary `terraform init` installed in `dir` (`.terraform/providers/...`). */
+export function installedAwsProvider(dir: string): string {
+  const version = pinnedAwsProviderVersion();
+  const root = path.join(dir, ".terraform", "providers", "registry.terraform.io", "hashicorp", "aws", version);
+  for (const platform of existsSync(root) ? readdirSync(root) : []) {
+    const binary = readdirSync(path.join(root, platform)).find((f) => f.startsWith("terraform-provider-aws"));
+    if (binary) return path.join(root, platform, binary);
+  }
+  throw new Error(`No hashicorp/aws ${version} installed under ${root}: run terraform init in ${dir} first`);
+}
+
+/**
+ * Starts the hashicorp/aws provider once, in its debug mode, for many Terraform commands to share
+ * (developer.hashicorp.com/terraform/plugin/debugging: "Running Terraform With A Provider In Debug
+ * Mode", TF_REATTACH_PROVIDERS). Every Terraform command otherwise starts the 674 MiB provider once per
+ * provider configuration per graph walk (validate, plan, apply, destroy): a `terraform test` file of a
+ * mocked apply started it about six times, each start loading every resource schema again.
+ *
+ * Attached commands send their requests to this one process, and it keeps a single configured client:
+ * the last ConfigureProvider wins. That is harmless for requests that read no configuration (schemas,
+ * ValidateProviderConfig, ValidateResourceConfig: all of `terraform validate`, and all a mocked
+ * provider asks of the real one, Terraform 1.11 sends a mock neither PrepareProviderConfig nor
+ * ConfigureProvider), and for a real plan whose provider blocks are one configuration under several
+ * aliases, planned while no other plan runs against the process. Anything else must start its own
+ * provider (see `sharesProviderServer`).
+ */
+export async function startProviderServer(
+  binary: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 120_000,
+): Promise<ProviderServer> {
+  const clean = { ...env };
+  delete clean[REATTACH_ENV];
+  // In debug mode the provider logs every request at trace level to stderr unless told not to
+  // (terraform-plugin-log's per-subsystem variables): megabytes per test run, for nobody.
+  const quiet = Object.fromEntries(
+    [
+      "TF_LOG_PROVIDER",
+      "TF_LOG_SDK",
+      "TF_LOG_SDK_PROTO",
+      "TF_LOG_SDK_MUX",
+      "TF_LOG_SDK_HELPER_SCHEMA",
+      "TF_LOG_SDK_FRAMEWORK",
+    ].map((name) => [name, "off"]),
   );
+  const child = spawn(binary, ["-debug"], { env: { ...clean, ...quiet }, stdio: ["ignore", "pipe", "pipe"] });
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  };
+  // A test run that dies without stopping the server must not leave it behind.
+  process.once("exit", stop);
+  return new Promise((resolve, reject) => {
+    let seen = "";
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`${binary} -debug printed no ${REATTACH_ENV} within ${timeoutMs / 1000} s:\n${seen}`));
+    }, timeoutMs);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(`${binary} -debug ${why}:\n${seen}`));
+    };
+    child.on("error", (err) => fail(String(err)));
+    // "close", not "exit": the streams are read to their end first, so the error holds the provider's words.
+    child.on("close", (code) => fail(`exited (${code}) before printing ${REATTACH_ENV}`));
+    // Both streams are read to the end: a full pipe would block the provider.
+    child.stderr.on("data", (chunk: Buffer) => {
+      if (seen.length < 20_000) seen += chunk.toString();
+    });
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (seen.length < 20_000) seen += chunk.toString();
+      const match = new RegExp(`${REATTACH_ENV}='(\\{.*\\})'`).exec(seen);
+      if (!match) return;
+      clearTimeout(timer);
+      child.removeAllListeners("close");
+      child.removeAllListeners("error");
+      // From here on whatever it prints is drained unread.
+      for (const stream of [child.stdout, child.stderr]) stream.removeAllListeners("data").resume();
+      resolve({ reattach: match[1], env: { ...clean, [REATTACH_ENV]: match[1] }, stop });
+    });
+  });
+}
+
+/**
+ * Whether a real plan of `stack` may use a shared provider process (startProviderServer): the provider
+ * blocks its resources and data sources use are one configuration (under one or several aliases), so
+ * the process's single configured client is the right one whichever block configured it last. A block
+ * nothing uses is left out: Terraform prunes an unused provider configuration from the graph and never
+ * configures it (observed: an Identity Center stack, every resource on its `identity_center` alias in
+ * another Region, sent one ConfigureProvider per plan).
+ */
+export function sharesProviderServer(stack: TfJson): boolean {
+  const used = new Set<string>();
+  for (const kind of ["resource", "data", "ephemeral"] as const) {
+    for (const [type, byName] of Object.entries((stack as Record<string, unknown>)[kind] ?? {})) {
+      if (!type.startsWith("aws_")) continue;
+      for (const block of Object.values(byName as Record<string, { provider?: unknown }>)) {
+        used.add(typeof block.provider === "string" ? block.provider : "aws");
+      }
+    }
+  }
+  const configurations = (stack.provider?.aws ?? [])
+    .filter((p) => used.has(p.alias === undefined ? "aws" : `aws.${String(p.alias)}`))
+    .map(({ alias: _alias, ...rest }) => JSON.stringify(rest));
+  return new Set(configurations).size <= 1;
 }
 
 /** Runs `tasks` with at most `limit` in flight (the machines have 2 cores). */
