@@ -212,7 +212,7 @@ function suiteBench(): { lines: string[]; budgets: Budget[] } {
     });
     const budgets: Budget[] = rows.map(({ name, ratio, limit }) => [`${name}, median / floor`, ratio, limit, "×"]);
     const lines = [
-      `Measured ${machine()}, in one fresh clone of ${head} (\`git clone\` + \`npm ci\`, ${fmt(ci)} s, not counted) reused for every run. Each test run starts as a fresh clone does: no tsc build info, an empty jest cache, no \`.tmp\`. The floor (the least a \`cdktf synth\` costs here: one stack, one resource, precompiled JavaScript; as \`../shared/floor/measure\`) is the median of 3 syntheses measured right before each command; each command is the median of ${testRuns} runs.`,
+      `Measured ${machine()}, in one fresh clone of ${head} (\`git clone\` + \`npm ci\`, ${fmt(ci)} s, not counted) reused for every run. Each test run starts as a fresh clone does: no tsc build info, an empty jest cache (a temporary folder of its own), no \`.tmp\`. The floor (the least a \`cdktf synth\` costs here: one stack, one resource, precompiled JavaScript; as \`../shared/floor/measure\`) is the median of 3 syntheses measured right before each command; each command is the median of ${testRuns} runs.`,
       "",
       "| what | floor | median wall | runs | ratio to floor | goal |",
       "|---|---|---|---|---|---|",
