@@ -1,19 +1,28 @@
 /**
- * `npm run bench [-- --synth-runs 7]` measures synthesis, with medians over several runs:
+ * `npm run bench [-- --synth-runs 7] [-- --record]` measures synthesis, with medians over several runs:
  *  (a) the cdktf.json `app` command synthesizing every stack (what `cdktf synth` runs),
  *  (b) `node` running tsc's compiled output of the same program (dist/main.js),
  * their ratio and peak memory.
  *
- * `npm run bench -- suite [--test-runs 3]` measures `npm test` as CI and a new contributor run it: in a
- * fresh clone of the committed HEAD (`git clone` + `npm ci`, made once and reused for every run), each
- * run with a cold jest cache and no tsc build info. It times the type check, the unit + proof layer (jest
- * without __tests__/terraform), the Terraform layer and the whole `npm test`, each on its own.
+ * `npm run bench:suite [-- --runs 3] [-- --record]` measures, in a fresh clone against the floor of
+ * ../shared/floor/measure, what a newcomer runs (`npm test`), everything CI runs (`.ci/run`) and a
+ * synthesis (`npm run synth`, `npx cdktf synth`); see `suiteBench`.
  *
- * Each mode prints a Markdown report, rewrites its own section of docs/benchmark.md, and exits 1 when a
- * figure is over budget. Nothing here is a test: timings belong in reports, not in assertions.
+ * Each mode prints a Markdown report and exits 1 when a figure is over budget; it changes no tracked
+ * file unless `--record` is given, which rewrites its own section of docs/benchmark.md. Nothing here is a
+ * test: timings belong in reports, not in assertions.
  */
 import { execSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import * as path from "node:path";
 
@@ -25,7 +34,7 @@ function flag(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 const synthRuns = flag("synth-runs", 7);
-const testRuns = flag("test-runs", 3);
+const testRuns = flag("runs", 3);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -122,7 +131,49 @@ function synthBench(): { lines: string[]; budgets: Budget[] } {
   return { lines, budgets };
 }
 
-/** `npm test` and its layers, in one fresh clone of HEAD, `testRuns` times each. */
+/**
+ * The floor of ../shared/floor/measure, reimplemented the same way: the least a `cdktf synth` costs on
+ * this machine (one stack, one resource, precompiled JavaScript, the project's own cdktf CLI run by
+ * `npx --no-install`). Ratios to it, measured in the same run, compare across machines.
+ */
+const FLOOR_APP = `// The floor: the least a cdktf synth can cost here (one stack, one resource, precompiled JavaScript).
+const { App, TerraformStack } = require("cdktf");
+const { AwsProvider } = require("@cdktf/provider-aws/lib/provider");
+const { Vpc } = require("@cdktf/provider-aws/lib/vpc");
+const app = new App();
+const s = new TerraformStack(app, "floor");
+new AwsProvider(s, "aws", { region: "ap-northeast-1" });
+new Vpc(s, "vpc", { cidrBlock: "10.0.0.0/16" });
+app.synth();
+`;
+const FLOOR_CDKTF_JSON =
+  '{ "language": "typescript", "app": "node main.js", "projectId": "floor", "sendCrashReports": "false" }\n';
+
+/** The floor's median of 3 syntheses, with `project`'s node_modules. */
+function floorSeconds(project: string): number {
+  const dir = mkdtempSync(path.join(tmpdir(), "bench-floor-"));
+  try {
+    writeFileSync(path.join(dir, "main.js"), FLOOR_APP);
+    writeFileSync(path.join(dir, "cdktf.json"), FLOOR_CDKTF_JSON);
+    symlinkSync(path.join(project, "node_modules"), path.join(dir, "node_modules"));
+    const runs = [1, 2, 3].map(
+      () =>
+        measure(`npx --no-install cdktf synth --output ${JSON.stringify(path.join(dir, "out"))}`, {}, false, dir)
+          .seconds,
+    );
+    return median(runs);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `npm run bench:suite [-- --runs 3]`: in one fresh clone of the committed HEAD (`git clone` + `npm ci`,
+ * not counted), the medians of `runs` runs of what a newcomer runs (`npm test`), everything CI runs
+ * (`.ci/run --no-install`: lint, `npm test` and `npm run test:terraform`, as CI runs them) and a
+ * synthesis (`npm run synth`, `npx cdktf synth`), each as a ratio to the floor measured right before it.
+ * Every test run starts as a fresh clone does: no tsc build info, an empty jest cache, no `.tmp`.
+ */
 function suiteBench(): { lines: string[]; budgets: Budget[] } {
   const head = execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8" }).trim();
   const dirty = execSync("git status --porcelain --untracked-files=no", { cwd: root, encoding: "utf8" }).trim();
@@ -134,43 +185,41 @@ function suiteBench(): { lines: string[]; budgets: Budget[] } {
       `git clone --quiet ${JSON.stringify(root)} ${JSON.stringify(clone)} && git -C ${JSON.stringify(clone)} checkout --quiet ${head}`,
     );
     const ci = measure("npm ci --no-audit --no-fund --prefer-offline", {}, false, clone).seconds;
-    // What a fresh clone lacks: tsc's incremental build info and jest's transform cache.
-    const cold = (command: string) => {
-      const cache = mkdtempSync(path.join(tmpdir(), "bench-jest-cache-"));
-      try {
-        return measure(`rm -rf dist/.tsbuildinfo && ${command.replace("{cache}", cache)}`, {}, false, clone).seconds;
-      } finally {
-        rmSync(cache, { recursive: true, force: true });
-      }
-    };
-    const layers = {
-      typecheck: "npx tsc -p tsconfig.json --noEmit",
-      unit: "npx jest --cacheDirectory {cache} --testPathIgnorePatterns __tests__/terraform",
-      terraform: "npx jest --cacheDirectory {cache} __tests__/terraform",
-      whole: "npm test --silent -- --cacheDirectory {cache}",
-    };
-    const times: Record<string, number[]> = {};
-    for (let run = 1; run <= testRuns; run++) {
-      for (const [name, command] of Object.entries(layers)) {
-        console.error(`run ${run}/${testRuns}: ${name} ...`);
-        (times[name] ??= []).push(cold(command));
-      }
-    }
-    const m = (name: keyof typeof layers) => median(times[name]);
-    const all = (name: keyof typeof layers) => times[name].map(fmt).join(", ");
-    const budgets: Budget[] = [
-      ["unit + proof layer (jest without Terraform), median wall", m("unit"), 20, " s"],
-      ["whole `npm test`, median wall", m("whole"), 60, " s"],
+    // What a fresh clone lacks: tsc's build info, `.tmp`; and jest's cache, which lives under the temporary
+    // folder (os.tmpdir()), so each test run gets an empty one of its own (clearing jest's cache would
+    // empty the one every other project of this user shares).
+    const cold = "rm -rf dist/.tsbuildinfo .tmp cdktf.out && ";
+    const commands: Array<{ name: string; command: string; limit: number; fresh?: true }> = [
+      { name: "newcomer: `npm test`", command: `${cold}npm test`, limit: 12, fresh: true },
+      { name: "CI: `.ci/run` without `npm ci`", command: `${cold}bash .ci/run --no-install`, limit: 20, fresh: true },
+      { name: "`npm run synth`", command: "rm -rf cdktf.out && npm run synth", limit: 1.1 },
+      { name: "`npx cdktf synth`", command: "rm -rf cdktf.out && npx cdktf synth", limit: 1.1 },
     ];
+    const run = (command: string, fresh: boolean) => {
+      const tmp = fresh ? mkdtempSync(path.join(tmpdir(), "bench-tmp-")) : undefined;
+      try {
+        return measure(command, tmp ? { TMPDIR: tmp } : {}, false, clone).seconds;
+      } finally {
+        if (tmp) rmSync(tmp, { recursive: true, force: true });
+      }
+    };
+    const rows = commands.map(({ name, command, limit, fresh }) => {
+      console.error(`floor, then ${name} ${testRuns}x ...`);
+      const floor = floorSeconds(clone);
+      const runs = Array.from({ length: testRuns }, () => run(command, fresh === true));
+      console.error(`  floor ${fmt(floor)} s; runs ${runs.map(fmt).join(", ")} s`);
+      return { name, floor, runs, limit, ratio: median(runs) / floor };
+    });
+    const budgets: Budget[] = rows.map(({ name, ratio, limit }) => [`${name}, median / floor`, ratio, limit, "×"]);
     const lines = [
-      `Measured ${machine()}, in one fresh clone of ${head} (\`git clone\` + \`npm ci\`, ${fmt(ci)} s, not counted) reused for ${testRuns} runs; every run starts with no tsc build info and an empty jest cache, as a fresh clone does. Each layer runs on its own, so the layers add up to more than the whole \`npm test\`, where jest runs the unit files beside the Terraform file.`,
+      `Measured ${machine()}, in one fresh clone of ${head} (\`git clone\` + \`npm ci\`, ${fmt(ci)} s, not counted) reused for every run. Each test run starts as a fresh clone does: no tsc build info, an empty jest cache (a temporary folder of its own), no \`.tmp\`. The floor (the least a \`cdktf synth\` costs here: one stack, one resource, precompiled JavaScript; as \`../shared/floor/measure\`) is the median of 3 syntheses measured right before each command; each command is the median of ${testRuns} runs.`,
       "",
-      "| what | median wall | runs |",
-      "|---|---|---|",
-      `| type check (\`tsc --noEmit\`, cold) | ${fmt(m("typecheck"))} s | ${all("typecheck")} |`,
-      `| unit + proof layer (jest, \`__tests__/terraform\` excluded) | ${fmt(m("unit"))} s | ${all("unit")} |`,
-      `| Terraform layer (jest \`__tests__/terraform\`) | ${fmt(m("terraform"))} s | ${all("terraform")} |`,
-      `| whole \`npm test\` (type check + jest) | ${fmt(m("whole"))} s | ${all("whole")} |`,
+      "| what | floor | median wall | runs | ratio to floor | goal |",
+      "|---|---|---|---|---|---|",
+      ...rows.map(
+        ({ name, floor, runs, ratio, limit }) =>
+          `| ${name} | ${fmt(floor)} s | ${fmt(median(runs))} s | ${runs.map(fmt).join(", ")} | ${fmt(ratio)}× | ≤ ${limit}× |`,
+      ),
       "",
       ...budgetTable(budgets),
     ];
@@ -184,7 +233,8 @@ function suiteBench(): { lines: string[]; budgets: Budget[] } {
 function writeSection(name: string, title: string, body: string): void {
   const file = path.join(root, "docs", "benchmark.md");
   mkdirSync(path.dirname(file), { recursive: true });
-  const head = "# Benchmark\n\nWritten by `npm run bench` (synthesis) and `npm run bench -- suite` (the test suite).\n";
+  const head =
+    "# Benchmark\n\nWritten by `npm run bench -- --record` (synthesis) and `npm run bench:suite -- --record` (the test suite and synthesis against the floor).\n";
   const current = existsSync(file) ? readFileSync(file, "utf8") : head;
   const [open, close] = [`<!-- bench:${name} -->`, `<!-- /bench:${name} -->`];
   const section = `${open}\n## ${title}\n\n${body}\n${close}`;
@@ -197,9 +247,20 @@ function writeSection(name: string, title: string, body: string): void {
   writeFileSync(file, next);
 }
 
-const suite = process.argv.slice(2).includes("suite");
+const args = process.argv.slice(2);
+const suite = args.includes("suite");
 const { lines, budgets } = suite ? suiteBench() : synthBench();
 const report = lines.join("\n");
 console.log(report);
-writeSection(suite ? "suite" : "synth", suite ? "`npm test` on a fresh clone" : "Synthesis", report);
+// Measuring leaves the tree as it was; `--record` writes the report into docs/benchmark.md.
+if (args.includes("--record")) {
+  writeSection(
+    suite ? "suite" : "synth",
+    suite ? "The test suite and synthesis, against the floor" : "Synthesis",
+    report,
+  );
+  console.error("recorded in docs/benchmark.md");
+} else {
+  console.error("not recorded (add -- --record to write docs/benchmark.md)");
+}
 process.exit(budgets.every(([, value, limit]) => value <= limit) ? 0 : 1);

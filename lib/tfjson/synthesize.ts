@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { App } from "cdktf";
+import type { App } from "cdktf";
 import type { TfJson } from "./stack";
 
 /** An annotation (synth error, warning, info) as `manifest.json` records it. */
@@ -56,7 +56,11 @@ export function readSynthesis(outdir: string): Synthesis {
 export function synthesize(define: (app: App) => void, keep = false, into?: string): Synthesis {
   const outdir = into ?? mkdtempSync(path.join(tmpdir(), "guardrails-synth-"));
   withPlainStackTraces(() => {
-    const app = new App({ outdir });
+    // Required here, not imported: a module that only reads syntheses back (most test files, which read
+    // the run's shared synthesis) never loads cdktf, hundreds of modules.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, which import cannot be
+    const { App: CdktfApp } = require("cdktf") as typeof import("cdktf");
+    const app = new CdktfApp({ outdir });
     define(app);
     app.synth();
   });

@@ -131,9 +131,11 @@ describe("state backends", () => {
     );
 
     test("the region defaults to the configuration's, and no KMS key or role means none is sent", () => {
-      const minimal = synthApp({
-        config: parseConfig({ ...defaultConfig(), state: { backend: "s3", bucket: "team-state", keyPrefix: "" } }),
-      });
+      // ssm-instance-arn and the stacks it reads from (private-access, session-preferences) are enough.
+      const minimal = synthCached(
+        { config: parseConfig({ ...defaultConfig(), state: { backend: "s3", bucket: "team-state", keyPrefix: "" } }) },
+        ["ssm-instance-arn"],
+      );
       expect(terraformBlock(minimal.stacks["private-access"]).backend).toEqual({
         s3: {
           bucket: "team-state",
