@@ -17,7 +17,7 @@
  */
 "use strict";
 const { createHash } = require("node:crypto");
-const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
+const { readFileSync, renameSync, statSync, writeFileSync } = require("node:fs");
 const path = require("node:path");
 const { root, bundle } = require("./app-bundle");
 
@@ -27,7 +27,6 @@ const COMMANDS = ["synth", "deploy", "plan", "diff", "destroy"];
 const CONFIG_ENV = "ACCESS_GUARDRAILS_CONFIG";
 const OFFLINE_ENV = "ACCESS_GUARDRAILS_OFFLINE";
 const CACHE_DIR = path.join(root, ".tmp", "app");
-const INPUTS_FILE = path.join(CACHE_DIR, "launcher-config.inputs.json");
 const STAMP_FILE = path.join(CACHE_DIR, "validated");
 // Installing other packages (zod, @aws-sdk/core's Regions) can change what is valid.
 const INSTALLED = ["package-lock.json", path.join("node_modules", ".package-lock.json")];
@@ -79,16 +78,6 @@ function readText(file) {
   }
 }
 
-/** The inputs list of the last validation, or undefined (none yet, or unreadable). */
-function readInputs() {
-  try {
-    const inputs = JSON.parse(readText(INPUTS_FILE) ?? "null");
-    return Array.isArray(inputs) ? inputs : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Write then rename: a launcher running beside this one never reads a half-written file. */
 function writeAtomically(file, text) {
   const partial = `${file}.${process.pid}`;
@@ -97,36 +86,15 @@ function writeAtomically(file, text) {
 }
 
 /**
- * The bundle of the last validation while no file it was built from has changed since: a new
- * configuration is then validated without running esbuild again.
- */
-function freshBundle(inputs) {
-  if (inputs === undefined) return undefined;
-  const outfile = path.join(CACHE_DIR, "launcher-config.js");
-  const built = statSync(outfile, { throwIfNoEntry: false });
-  if (built === undefined) return undefined;
-  for (const input of inputs) {
-    const source = statSync(path.join(root, input), { throwIfNoEntry: false });
-    if (source === undefined || source.mtimeMs >= built.mtimeMs) return undefined;
-  }
-  return { outfile, inputs };
-}
-
-/**
  * Validates the configuration in `env`, unless this same configuration passed before with the same
  * code. On a refusal, prints it once and exits 1 (lib/config/load.ts, loadSettingsOrExit).
  */
 function validate(env, outputDir) {
-  const inputs = readInputs();
-  if (inputs !== undefined) {
-    const key = validationKey(env, inputs);
-    if (key !== undefined && key === readText(STAMP_FILE)) return "cached";
-  }
-  const built = freshBundle(inputs) ?? bundle("lib/config/load.ts", "launcher-config");
-  require(built.outfile).loadSettingsOrExit(env, outputDir);
-  mkdirSync(CACHE_DIR, { recursive: true });
-  writeAtomically(INPUTS_FILE, JSON.stringify(built.inputs));
+  // Reused, not rebuilt, while the validation code is unchanged (scripts/app-bundle.js).
+  const built = bundle("lib/config/load.ts", "launcher-config");
   const key = validationKey(env, built.inputs);
+  if (key !== undefined && key === readText(STAMP_FILE)) return "cached";
+  require(built.outfile).loadSettingsOrExit(env, outputDir);
   if (key !== undefined) writeAtomically(STAMP_FILE, key);
   return "validated";
 }
