@@ -13,17 +13,7 @@ import { iamNameClashes } from "../../../lib/aspects/iam-names";
 import { suppressGuardrail } from "../../../lib/aspects/suppressions";
 import { defaultConfig, resourcesOf, synthCached, type TfJson } from "../../helpers";
 import { guardrailFixture } from "../../helpers/guardrails";
-
-const STACK_IDS = [
-  "private-access",
-  "org-guardrails",
-  "ssm-instance-arn",
-  "ssm-fixed-tag",
-  "ssm-abac",
-  "cross-account-s3",
-  "audit",
-  "session-preferences",
-];
+import { STACK_IDS } from "../../../lib/stack/dependencies";
 
 /**
  * The default configuration's deliberate exceptions, by stack: the flow-log group of each VPC this
