@@ -3,21 +3,11 @@
  * a `#anchor` into a Markdown page names one of its headings, as GitHub renders them. External links
  * (`https:`, `mailto:`) are not fetched: the suite runs without a network.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
+import { documentationPages } from "./helpers/documents";
 
 const ROOT = path.join(__dirname, "..");
-
-/** README.md and every Markdown file under docs/, relative to the project folder. */
-function documents(): string[] {
-  const walk = (dir: string): string[] =>
-    readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
-      const relative = path.posix.join(dir, entry.name);
-      if (entry.isDirectory()) return walk(relative);
-      return entry.name.endsWith(".md") ? [relative] : [];
-    });
-  return ["README.md", ...walk("docs")];
-}
 
 /** The text of `markdown` without fenced code blocks and inline code, where brackets are not links. */
 function prose(markdown: string): string {
@@ -113,7 +103,7 @@ const readFromDisk = (relative: string): string | undefined => {
 };
 
 describe("relative links of README.md and docs/", () => {
-  const files = documents();
+  const files = documentationPages();
 
   test("the start page and the pages of docs/ are all read", () => {
     expect(files).toEqual(

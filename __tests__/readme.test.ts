@@ -23,17 +23,13 @@ import {
   type TableName,
 } from "../scripts/docs";
 import { synthCached } from "./helpers";
+import { documentationPages } from "./helpers/documents";
 
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 const README = read("README.md");
 const TABLES = Object.keys(GENERATED_TABLES) as TableName[];
 /** The start page and every page under docs/, relative to the project folder. */
-const DOCUMENTS = [
-  "README.md",
-  ...(readdirSync(path.join(ROOT, "docs"), { recursive: true }) as string[])
-    .filter((f) => f.endsWith(".md"))
-    .map((f) => path.posix.join("docs", f.split(path.sep).join("/"))),
-];
+const DOCUMENTS = documentationPages();
 
 /** The cells of each body row of a generated markdown table (`\|` is a pipe inside a cell). */
 function tableRows(markdown: string): string[][] {
@@ -191,15 +187,12 @@ describe("the documentation's generated parts", () => {
 const REPO_PATH = /^(?:lib|stacks|scripts|docs|config|__tests__|scenarios|proofs)\/[^\s`]*$/;
 
 /**
- * Repository paths a page names: the start page's relative link targets (written from the project
- * folder, where it lives) and every page's backticked paths, without `#anchors`.
+ * Repository paths a page names in backticks, without `#anchors`. (Relative link targets are checked,
+ * anchors included, by __tests__/docs-links.test.ts.)
  */
-function mentionedPaths(markdown: string, links = true): string[] {
-  const linked = links
-    ? [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((t) => !/^(?:[a-z]+:|#)/.test(t))
-    : [];
+function mentionedPaths(markdown: string): string[] {
   const code = [...markdown.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]).filter((t) => REPO_PATH.test(t));
-  return [...new Set([...linked, ...code].map((t) => t.replace(/#.*$/, "")))];
+  return [...new Set(code.map((t) => t.replace(/#.*$/, "")))];
 }
 
 /** Whether the path exists; `*` matches within one path segment (`scenarios/org-guardrails.*.json`). */
@@ -217,7 +210,7 @@ function exists(relative: string): boolean {
 
 describe("paths the documentation names", () => {
   const paths = DOCUMENTS.flatMap((file) =>
-    mentionedPaths(read(file), file === "README.md")
+    mentionedPaths(read(file))
       .filter((p) => !/[<>…]/.test(p))
       .map((p) => [file, p] as const),
   );
@@ -231,7 +224,7 @@ describe("paths the documentation names", () => {
   });
 
   test("the path check sees a missing file", () => {
-    expect(mentionedPaths("see [x](docs/nothing-here.md) and `lib/nowhere.ts`")).toEqual([
+    expect(mentionedPaths("see `docs/nothing-here.md#part` and `lib/nowhere.ts`")).toEqual([
       "docs/nothing-here.md",
       "lib/nowhere.ts",
     ]);
