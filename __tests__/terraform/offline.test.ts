@@ -273,6 +273,18 @@ const showFile = (name: string) => {
     ? `${r.output.slice(-3000)}\n${r.stderr.slice(-3000)}`
     : `(${name} did not run)\n${testRuns.map(show).join("\n")}`;
 };
+/**
+ * Asserts that test file `name` passed (`label` says what passing proves: "passed", "planned"), with
+ * its output in the failure when it did not, and returns its result.
+ */
+const passedFile = (name: string, label = "passed") => {
+  const result = tests[name];
+  expect({ [label]: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
+    [label]: "pass",
+    output: "",
+  });
+  return result;
+};
 
 (terraformFound ? describe : describe.skip)("terraform checks on every synthesized stack", () => {
   const workRoot = mkdtempSync(path.join(tmpdir(), "guardrails-tf-"));
@@ -517,11 +529,7 @@ const showFile = (name: string) => {
     "%s with %s state plans and applies against a mocked AWS provider, its remote-state read mocked",
     (_id, _kind, checkName) => {
       const name = file.mocked(checkName);
-      const result = tests[name];
-      expect({ passed: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
-        passed: "pass",
-        output: "",
-      });
+      const result = passedFile(name);
       expect(result.output).toMatch(/^\s+run "apply"\.\.\. pass$/m);
       expect(readFileSync(path.join(checks, name), "utf8")).toMatch(
         /override_data \{\s+target = data\.terraform_remote_state\./,
@@ -582,11 +590,7 @@ const showFile = (name: string) => {
   test.each([...stackIds, ...MOCKED_EXAMPLE_CHECKS])("%s plans and applies against a mocked AWS provider", (id) => {
     // Evidence-keeping stacks: the synthesis that allows destroy, so the teardown is checked too.
     const name = retaining.includes(id) ? file.destroyable(id) : file.mocked(id);
-    const result = tests[name];
-    expect({ passed: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
-      passed: "pass",
-      output: "",
-    });
+    const result = passedFile(name);
     expect(result.output).toMatch(/^\s+run "apply"\.\.\. pass$/m);
   });
 
@@ -634,11 +638,7 @@ const showFile = (name: string) => {
     const [instanceId] = Object.values(fromPrivateAccess?.outputs ?? {});
     expect(instanceId).toMatch(/^i-[0-9a-f]{17}$/);
     const name = file.offline("ssm-instance-arn");
-    const result = tests[name];
-    expect({ planned: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
-      planned: "pass",
-      output: "",
-    });
+    const result = passedFile(name, "planned");
     // The value reached the plan through the real terraform_remote_state read of the placeholder file.
     expect(result.output).toContain(`:instance/${instanceId}"`);
     // The test file adds nothing of its own: it plans the prepared folder as the script does.
@@ -647,11 +647,7 @@ const showFile = (name: string) => {
 
   test("an existing network's plan fails when a subnet's route table, here the VPC's main one, is not in routeTableIds", () => {
     const name = file.mocked(ROUTE_CHECKED);
-    const result = tests[name];
-    expect({ passed: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
-      passed: "pass",
-      output: "",
-    });
+    const result = passedFile(name);
     // The run passes only if the postcondition failed the plan (expect_failures), after the apply run
     // whose subnets are each explicitly associated with a listed route table passed.
     expect(result.output).toMatch(/^\s+run "unlisted_main_route_table"\.\.\. pass$/m);
@@ -662,11 +658,7 @@ const showFile = (name: string) => {
 
   test.each([...stackIds, ...exampleNames])("%s plans in offline mode with dummy credentials and no AWS call", (id) => {
     const name = file.offline(id);
-    const result = tests[name];
-    expect({ planned: result?.status, output: result?.status === "pass" ? "" : showFile(name) }).toEqual({
-      planned: "pass",
-      output: "",
-    });
+    const result = passedFile(name, "planned");
     expect(result.output).toMatch(/Plan: [1-9]\d* to add, 0 to change, 0 to destroy\./);
   });
 });
